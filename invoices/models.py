@@ -1,0 +1,387 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from structures.models import Service, Structure
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+ZERO = Decimal("0")
+
+
+class ChorusStatus(models.TextChoices):
+    """Invoice statuses as Chorus Pro names them (values are Chorus Pro's codes)."""
+
+    DEPOSITED = "DEPOSEE", _("Deposited")
+    ROUTING = "EN_COURS_ACHEMINEMENT", _("Being routed")
+    AVAILABLE = "MISE_A_DISPOSITION", _("Made available")
+    TO_RECYCLE = "A_RECYCLER", _("To be re-routed")
+    SUSPENDED = "SUSPENDUE", _("Suspended")
+    COMPLETED = "COMPLETEE", _("Completed")
+    REJECTED = "REJETEE", _("Rejected")
+    SERVICE_DONE = "SERVICE_FAIT", _("Service certified")
+    MANDATED = "MANDATEE", _("Payment ordered")
+    AVAILABLE_TO_ACCOUNTANT = "MISE_A_DISPOSITION_COMPTABLE", _("Handed to the accountant")
+    ACCOUNTED = "COMPTABILISEE", _("Accounted")
+    PAID = "MISE_EN_PAIEMENT", _("Payment issued")
+    TO_VALIDATE_1 = "A_VALIDER_1", _("Awaiting validation")
+    VALIDATED_1 = "VALIDEE_1", _("Validated")
+    REFUSED_1 = "REFUSEE_1", _("Refused by the validator")
+    NO_VALIDATION_1 = "ABSENCE_VALIDATION_1_HORS_DELAI", _("Not validated in time")
+    TO_VALIDATE_2 = "A_VALIDER_2", _("Awaiting second validation")
+    VALIDATED_2 = "VALIDEE_2", _("Validated (second validator)")
+    REFUSED_2 = "REFUSEE_2", _("Refused by the second validator")
+    SUPPLIER_ERROR_ON_VALIDATOR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR", _("Wrong validator")
+    ABANDONED = "ABANDONNEE", _("Abandoned")
+    DELETED = "SUPPRIMEE", _("Deleted")
+
+
+# contract §9.2: REJETEE and MISE_EN_PAIEMENT are final; SUSPENDUE, A_RECYCLER and MANDATEE are not.
+FINAL_CHORUS_STATUSES = frozenset(
+    {ChorusStatus.REJECTED, ChorusStatus.PAID, ChorusStatus.ABANDONED, ChorusStatus.DELETED}
+)
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(status=Invoice.Status.DRAFT)
+
+    def in_flight(self):
+        """Sent to Chorus Pro and not yet in a final status: these are polled."""
+        return self.filter(status=Invoice.Status.SUBMITTED).exclude(
+            chorus_status__in=FINAL_CHORUS_STATUSES
+        )
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        """Where the invoice stands in the portal, before and around Chorus Pro."""
+
+        DRAFT = "draft", _("Draft")
+        QUEUED = "queued", _("Queued for sending")
+        SENDING = "sending", _("Sending")
+        SUBMITTED = "submitted", _("Sent to Chorus Pro")
+        SUBMISSION_REFUSED = "submission_refused", _("Refused by Chorus Pro")
+        RECEIVED = "received", _("Received from Chorus Pro")
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    class BillingFramework(models.TextChoices):
+        A1 = "A1", _("A1 – supplier invoice")
+        A2 = "A2", _("A2 – invoice already paid")
+        A9 = "A9", _("A9 – subcontractor invoice")
+        A12 = "A12", _("A12 – co-contractor invoice")
+
+    class PaymentMode(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        DIRECT_DEBIT = "direct_debit", _("Direct debit")
+        CASH = "cash", _("Cash")
+        OFFSET = "offset", _("Carried forward")
+        OTHER = "other", _("Other")
+
+    class VatRegime(models.TextChoices):
+        ON_DEBITS = "on_debits", _("VAT on debits")
+        ON_RECEIPTS = "on_receipts", _("VAT on receipts")
+        EXEMPT = "exempt", _("Exempt from VAT")
+        NO_VAT = "no_vat", _("No VAT")
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Drafted in the portal")
+        FLOW = "flow", _("Uploaded file")
+        CHORUS = "chorus", _("Synchronised from Chorus Pro")
+
+    supplier = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="issued_invoices"
+    )
+    recipient = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="received_invoices"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True)
+    validator = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices_to_validate",
+    )
+    number = models.CharField(_("invoice number"), max_length=20, blank=True)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    original_invoice = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    original_number = models.CharField(_("original invoice number"), max_length=20, blank=True)
+    issue_date = models.DateField(_("invoice date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    billing_framework = models.CharField(
+        _("billing framework"),
+        max_length=3,
+        choices=BillingFramework.choices,
+        default=BillingFramework.A1,
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    payment_mode = models.CharField(
+        _("payment mode"), max_length=12, choices=PaymentMode.choices, blank=True
+    )
+    bank_account_chorus_id = models.BigIntegerField(_("bank account"), null=True, blank=True)
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=12, choices=VatRegime.choices, default=VatRegime.ON_DEBITS
+    )
+    vat_exemption_reason = models.CharField(_("VAT exemption reason"), max_length=100, blank=True)
+    commitment_number = models.CharField(_("commitment number"), max_length=50, blank=True)
+    market_number = models.CharField(_("market number"), max_length=50, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
+    total_vat = models.DecimalField(_("total VAT"), default=ZERO, **MONEY)
+    total_incl_tax = models.DecimalField(_("total including VAT"), default=ZERO, **MONEY)
+    amount_due = models.DecimalField(_("amount due"), default=ZERO, **MONEY)
+
+    status = models.CharField(
+        _("portal status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    chorus_status = models.CharField(
+        _("Chorus Pro status"),
+        max_length=40,
+        choices=ChorusStatus.choices,
+        blank=True,
+        db_index=True,
+    )
+    chorus_status_changed_at = models.DateTimeField(null=True, blank=True)
+    chorus_invoice_id = models.BigIntegerField(_("Chorus Pro invoice id"), null=True, blank=True)
+    chorus_flow_number = models.CharField(_("Chorus Pro flow number"), max_length=30, blank=True)
+    deposited_on = models.DateField(_("deposit date"), null=True, blank=True)
+    made_available_at = models.DateTimeField(_("made available at"), null=True, blank=True)
+    downloaded_by_recipient = models.BooleanField(_("downloaded by the recipient"), default=False)
+    # Names the one Chorus Pro deposit this invoice may create; see the submission service.
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PORTAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["supplier", "-created_at"], name="invoice_supplier_recent"),
+            models.Index(fields=["recipient", "-created_at"], name="invoice_recipient_recent"),
+            models.Index(fields=["validator", "-created_at"], name="invoice_validator_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "number"],
+                condition=~Q(number=""),
+                name="invoice_number_unique_per_supplier",
+            ),
+            models.UniqueConstraint(
+                fields=["chorus_invoice_id"],
+                condition=Q(chorus_invoice_id__isnull=False),
+                name="one_invoice_per_chorus_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_incl_tax=F("total_excl_tax") + F("total_vat")),
+                name="total_is_net_plus_vat",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_excl_tax__gte=0, total_vat__gte=0, amount_due__gte=0),
+                name="amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="credit_note")
+                | Q(original_invoice__isnull=True, original_number=""),
+                name="only_credit_notes_have_an_original",
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_framework__in=["A9", "A12"]) | Q(validator__isnull=True),
+                name="validator_only_for_a9_a12",
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_regime="exempt") | Q(vat_exemption_reason=""),
+                name="exemption_reason_only_when_exempt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["submitted", "received"])
+                | Q(chorus_invoice_id__isnull=False),
+                name="sent_invoices_have_a_chorus_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(number=""), name="only_drafts_lack_a_number"
+            ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="iso_currency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or _("Draft #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_final(self) -> bool:
+        return self.chorus_status in FINAL_CHORUS_STATUSES
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(_("line"))
+    reference = models.CharField(_("reference"), max_length=50, blank=True)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=15, decimal_places=4, validators=[MinValueValidator(ZERO)]
+    )
+    unit = models.CharField(_("unit"), max_length=20, default="C62")
+    unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=18, decimal_places=6)
+    discount = models.DecimalField(_("discount excl. VAT"), default=ZERO, **MONEY)
+    # Null when the line is exempt (the invoice carries the exemption reason).
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    total_excl_tax = models.DecimalField(_("line total excl. VAT"), default=ZERO, **MONEY)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="line_position_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="line_price_not_negative"),
+            models.CheckConstraint(condition=Q(discount__gte=0), name="line_discount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(vat_rate__isnull=True) | Q(vat_rate__gte=0, vat_rate__lte=100),
+                name="line_vat_rate_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+
+class InvoiceVatLine(models.Model):
+    """The VAT breakdown: one row per rate, computed by the server from the lines."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
+    rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    taxable_amount = models.DecimalField(_("taxable amount"), **MONEY)
+    vat_amount = models.DecimalField(_("VAT amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("VAT breakdown line")
+        verbose_name_plural = _("VAT breakdown")
+        ordering = ["invoice", "rate"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "rate"], name="one_vat_line_per_rate"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0, rate__lte=100), name="vat_line_rate_percentage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rate} %"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"invoices/{instance.invoice_id}/{uuid.uuid4().hex}/{filename}"
+
+
+# Chorus Pro limits (contract §3.2, §8.3).
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_NAME_MAX_LENGTH = 50
+INVOICE_ATTACHMENTS_MAX_BYTES = 120 * 1024 * 1024
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Invoice document")
+        SUPPORTING = "supporting", _("Supporting document")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_MAX_LENGTH)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=255)
+    chorus_attachment_id = models.BigIntegerField(
+        _("Chorus Pro attachment id"), null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["invoice", "kind", "uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"], condition=Q(kind="main"), name="one_main_document_per_invoice"
+            ),
+            models.CheckConstraint(
+                condition=Q(size__lte=ATTACHMENT_MAX_BYTES), name="attachment_within_10_mb"
+            ),
+            models.CheckConstraint(
+                condition=Q(name__contains="."), name="attachment_has_extension"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusEvent(models.Model):
+    """Immutable history of an invoice: every status it went through, from whichever side."""
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        CHORUS = "chorus", _("Chorus Pro")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=40)
+    occurred_at = models.DateTimeField(_("date"), db_index=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("who"), max_length=200, blank=True)
+    comment = models.TextField(_("comment or motive"), blank=True)
+    chorus_history_id = models.BigIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status history")
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            # A Chorus Pro history entry is recorded once however often the history is re-read.
+            models.UniqueConstraint(
+                fields=["invoice", "chorus_history_id"],
+                condition=Q(chorus_history_id__isnull=False),
+                name="chorus_history_entry_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Status events are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Status events are immutable.")

@@ -1,0 +1,63 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse
+from django.shortcuts import render
+
+from invoices.selectors import attachment_for_space, invoice_for_space, invoice_list_for_space
+from portal.access import space_required
+from portal.spaces import SpaceKind
+
+PAGE_SIZE = 25
+
+
+def _invoice_list_page(request, template: str):
+    invoices = invoice_list_for_space(space=request.space)
+    page = Paginator(invoices.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = invoices.values("status", "chorus_status").annotate(
+        count=Count("pk"), amount=Sum("total_incl_tax")
+    )
+    return render(request, template, {"page": page, "counts": counts})
+
+
+@space_required(SpaceKind.SUPPLIER)
+def supplier_home(request):
+    return _invoice_list_page(request, "invoices/supplier_home.html")
+
+
+@space_required(SpaceKind.RECIPIENT)
+def recipient_inbox(request):
+    return _invoice_list_page(request, "invoices/recipient_inbox.html")
+
+
+@space_required(SpaceKind.VALIDATOR)
+def validator_queue(request):
+    return _invoice_list_page(request, "invoices/validator_queue.html")
+
+
+@space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
+def invoice_detail(request, invoice_id: int):
+    invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
+    return render(
+        request,
+        "invoices/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "vat_lines": invoice.vat_lines.all(),
+            "attachments": invoice.attachments.all(),
+            "events": invoice.events.select_related("actor"),
+        },
+    )
+
+
+@space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
+def attachment_download(request, attachment_id: int):
+    attachment = attachment_for_space(space=request.space, attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=request.GET.get("inline") != "1",
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

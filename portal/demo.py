@@ -1,0 +1,173 @@
+"""Demo data matching the emulator's world (docs/emulator-world.md). Safe to load twice."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+from django.utils import timezone
+
+from structures.models import ChorusConnection, Membership, Service, Structure
+
+DEMO_PASSWORD = "demo-portail-2026"  # noqa: S105 - published demo logins, emulator only
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    description: str
+
+
+STRUCTURES = [
+    # siret, name, kind, chorus id, routing (service, commitment, either), city
+    ("12345678200010", "Atelier Numérique SAS", "private", 26000001, (False, False, False), "Lyon"),
+    (
+        "21750001600019",
+        "Commune de Villeneuve",
+        "public",
+        25000001,
+        (True, False, False),
+        "Villeneuve",
+    ),
+    (
+        "13000261100015",
+        "Direction régionale des finances publiques",
+        "public",
+        25000002,
+        (False, True, False),
+        "Rennes",
+    ),
+    (
+        "11000201100010",
+        "Ministère - mission de validation",
+        "public",
+        25000006,
+        (False, False, False),
+        "Paris",
+    ),
+]
+SERVICES = {
+    "21750001600019": [
+        ("FACTURES_PUBLIQUES", "Factures publiques", True, False),
+        ("SERV_TECH", "Services techniques", True, False),
+        ("SERV_CULTURE", "Culture et patrimoine", True, True),
+        ("SERV_ANCIEN", "Ancien service", False, False),
+    ],
+    "13000261100015": [
+        ("FACTURES_PUBLIQUES", "Factures publiques", True, False),
+        ("DRFIP_LOGISTIQUE", "Logistique", True, False),
+    ],
+    "11000201100010": [("FACTURES_PUBLIQUES", "Factures publiques", True, False)],
+}
+CONNECTIONS = {
+    # Emulator technical accounts; the supplier's password expires soon so the warning shows.
+    "12345678200010": ("TECH_1_12345678200010@cpro.fr", "Demo-Fournisseur-2026", 20),
+    "21750001600019": ("TECH_1_21750001600019@cpro.fr", "Demo-Commune-2026", 300),
+    "13000261100015": ("TECH_1_13000261100015@cpro.fr", "Demo-Etat-2026", 300),
+    "11000201100010": ("TECH_1_11000201100010@cpro.fr", "Demo-Valideur-2026", 300),
+}
+USERS = [
+    # username, first name, last name, [(siret, role)]
+    (
+        "fournisseur",
+        "Camille",
+        "Martin",
+        [("12345678200010", "supplier_agent"), ("12345678200010", "structure_manager")],
+    ),
+    ("fournisseur2", "Julien", "Petit", [("12345678200010", "supplier_agent")]),
+    (
+        "commune",
+        "Claire",
+        "Durand",
+        [
+            ("21750001600019", "recipient_agent"),
+            ("21750001600019", "structure_manager"),
+            ("13000261100015", "recipient_agent"),
+        ],
+    ),
+    (
+        "etat",
+        "Paul",
+        "Bernard",
+        [("13000261100015", "recipient_agent"), ("13000261100015", "structure_manager")],
+    ),
+    ("valideur", "Sophie", "Leroy", [("11000201100010", "validator")]),
+]
+LOGINS = [
+    DemoLogin("fournisseur", "supplier agent and manager, Atelier Numérique SAS"),
+    DemoLogin("fournisseur2", "supplier agent, Atelier Numérique SAS"),
+    DemoLogin("commune", "recipient, Commune de Villeneuve and Direction régionale"),
+    DemoLogin("etat", "recipient and manager, Direction régionale des finances publiques"),
+    DemoLogin("valideur", "validator, Ministère - mission de validation"),
+    DemoLogin("support", "support staff, back-office"),
+]
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    """Create or refresh the demo structures, users and Chorus Pro connections."""
+    structures = {}
+    for siret, name, kind, chorus_id, routing, city in STRUCTURES:
+        structures[siret], _ = Structure.objects.update_or_create(
+            siret=siret,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "chorus_id": chorus_id,
+                "service_code_required": routing[0],
+                "commitment_required": routing[1],
+                "service_or_commitment_required": routing[2],
+                "city": city,
+                "is_active": True,
+            },
+        )
+    for siret, services in SERVICES.items():
+        for code, label, active, commitment in services:
+            Service.objects.update_or_create(
+                structure=structures[siret],
+                code=code,
+                defaults={"label": label, "is_active": active, "commitment_required": commitment},
+            )
+    today = timezone.localdate()
+    for siret, (login, password, expires_in_days) in CONNECTIONS.items():
+        connection = ChorusConnection.objects.filter(structure=structures[siret]).first()
+        connection = connection or ChorusConnection(structure=structures[siret])
+        connection.environment = ChorusConnection.Environment.EMULATOR
+        connection.login = login
+        connection.set_password(password)
+        connection.password_expires_on = today + timedelta(days=expires_in_days)
+        connection.save()
+    for username, first_name, last_name, roles in USERS:
+        user = _demo_user(username, first_name, last_name)
+        for siret, role in roles:
+            Membership.objects.get_or_create(user=user, structure=structures[siret], role=role)
+    support = _demo_user("support", "Support", "Portail")
+    support.is_staff = True
+    support.save()
+    support.groups.add(_support_group())
+    return LOGINS
+
+
+def _demo_user(username: str, first_name: str, last_name: str) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@demo.portail.test",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _support_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Support")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["invoices", "structures"]).exclude(
+            codename__startswith="delete_"
+        )
+    )
+    return group

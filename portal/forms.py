@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from portal.throttle import login_failure_record, login_failures_clear, login_is_locked
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") if request else ""
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed attempts. For your security, logging in is blocked for a few "
+            "minutes; you can also reset your password."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        if login_is_locked(username=username, address=address):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failure_record(username=username, address=address)
+            raise
+        login_failures_clear(username=username)
+        return cleaned
+
+
+class SpaceSwitchForm(forms.Form):
+    membership = forms.IntegerField()

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from portal.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo structures, users and emulator connections (safe to run twice)."
+
+    def handle(self, *args, **options):
+        logins = demo_load()
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.description}")

@@ -1,0 +1,55 @@
+"""Refresh the translation catalogues after a change of interface text.
+
+1. Extract messages (needs GNU gettext's xgettext, a developer tool only).
+2. Complete the English catalogue: the source strings are English, so each msgstr is its msgid.
+3. List French messages still to translate.
+4. Compile both catalogues with polib, so that no gettext is needed to install or run the portal.
+"""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+IGNORED = [
+    ".venv/*",
+    "chorus_client/*",
+    "chorus_emulator/*",
+    "tests/*",
+    "var/*",
+    "bench/*",
+    "docs/*",
+]
+
+
+def catalogue_path(language: str) -> Path:
+    return settings.LOCALE_PATHS[0] / language / "LC_MESSAGES" / "django.po"
+
+
+class Command(BaseCommand):
+    help = "Extract, complete and compile the French and English message catalogues."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-extract", action="store_true", help="Only complete and compile.")
+
+    def handle(self, *args, **options):
+        if not options["no_extract"]:
+            call_command("makemessages", locale=["fr", "en"], ignore_patterns=IGNORED, verbosity=0)
+        english = polib.pofile(str(catalogue_path("en")))
+        for entry in english:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+        english.save()
+        french = polib.pofile(str(catalogue_path("fr")))
+        missing = french.untranslated_entries() + french.fuzzy_entries()
+        for entry in missing:
+            self.stdout.write(f"fr: to translate: {entry.msgid!r}")
+        for language, catalogue in (("en", english), ("fr", french)):
+            catalogue.save_as_mofile(str(catalogue_path(language).with_suffix(".mo")))
+        self.stdout.write(f"{len(missing)} French message(s) to translate; catalogues compiled.")

@@ -1,0 +1,93 @@
+"""The user's active space: which structure they act for, and in which role.
+
+A user can hold several memberships (structures and roles). The active one is kept in the session
+and offered as a switch in the header; each maps to one of three spaces.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from structures.models import Membership, Structure
+from structures.selectors import membership_list_for_user
+
+SESSION_KEY = "active_membership_id"
+
+
+class SpaceKind(StrEnum):
+    SUPPLIER = "supplier"
+    RECIPIENT = "recipient"
+    VALIDATOR = "validator"
+
+
+SPACE_LABELS = {
+    SpaceKind.SUPPLIER: _("Supplier space"),
+    SpaceKind.RECIPIENT: _("Recipient space"),
+    SpaceKind.VALIDATOR: _("Validator space"),
+}
+
+
+@dataclass(frozen=True)
+class Space:
+    membership: Membership
+
+    @property
+    def structure(self) -> Structure:
+        return self.membership.structure
+
+    @property
+    def kind(self) -> SpaceKind:
+        role = self.membership.role
+        if role == Membership.Role.VALIDATOR:
+            return SpaceKind.VALIDATOR
+        if role == Membership.Role.RECIPIENT_AGENT:
+            return SpaceKind.RECIPIENT
+        if role == Membership.Role.SUPPLIER_AGENT:
+            return SpaceKind.SUPPLIER
+        # A structure manager works in the space that fits the structure.
+        return SpaceKind.RECIPIENT if self.structure.is_public else SpaceKind.SUPPLIER
+
+    @property
+    def label(self) -> str:
+        return SPACE_LABELS[self.kind]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.membership.role == Membership.Role.STRUCTURE_MANAGER
+
+
+def _active_space(request) -> Space | None:
+    if not request.user.is_authenticated:
+        return None
+    memberships = list(membership_list_for_user(user=request.user))
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    chosen = next((m for m in memberships if m.pk == wanted), memberships[0])
+    return Space(membership=chosen)
+
+
+def space_activate(request, membership: Membership) -> Space:
+    request.session[SESSION_KEY] = membership.pk
+    return Space(membership=membership)
+
+
+class ActiveSpaceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # One query per request; a lazy proxy would hide None from `request.space is None`.
+        request.space = _active_space(request)
+        return self.get_response(request)
+
+
+def space_context(request) -> dict:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    space = getattr(request, "space", None)
+    return {
+        "space": space,
+        "memberships": membership_list_for_user(user=request.user) if space else [],
+    }

@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret as siret_number
+
+from structures.credentials import credential_decrypt, credential_encrypt
+
+
+def validate_siret(value: str) -> None:
+    if not siret_number.is_valid(value):
+        raise ValidationError(
+            _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
+            params={"value": value},
+            code="invalid_siret",
+        )
+
+
+class Structure(models.Model):
+    """A company or a public entity, as known to Chorus Pro."""
+
+    class Kind(models.TextChoices):
+        PRIVATE = "private", _("Private company")
+        PUBLIC = "public", _("Public entity")
+
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    siren = models.CharField(_("SIREN"), max_length=9, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country_code = models.CharField(_("country"), max_length=2, default="FR")
+    chorus_id = models.BigIntegerField(_("Chorus Pro id"), null=True, blank=True, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Routing rules, as Chorus Pro's consulterStructure gives them.
+    service_code_required = models.BooleanField(_("service code required"), default=False)
+    commitment_required = models.BooleanField(_("commitment number required"), default=False)
+    service_or_commitment_required = models.BooleanField(
+        _("service code or commitment number required"), default=False
+    )
+    last_synced_at = models.DateTimeField(_("last synced with Chorus Pro"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(siret__regex=r"^[0-9]{14}$"), name="siret_14_digits"
+            ),
+            models.CheckConstraint(condition=Q(siren=Substr("siret", 1, 9)), name="siren_of_siret"),
+            models.CheckConstraint(condition=Q(kind__in=["private", "public"]), name="kind_known"),
+            models.CheckConstraint(
+                condition=Q(country_code__regex=r"^[A-Z]{2}$"), name="iso_country"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siret})"
+
+    def save(self, *args, **kwargs):
+        self.siren = self.siret[:9]
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == self.Kind.PUBLIC
+
+
+class Service(models.Model):
+    """A service of a public entity, to which invoices are routed (codeServiceExecutant)."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services")
+    code = models.CharField(_("code"), max_length=100)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    commitment_required = models.BooleanField(_("commitment number required"), default=False)
+    chorus_id = models.BigIntegerField(_("Chorus Pro id"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["structure", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "code"], name="service_code_per_structure"
+            ),
+            models.CheckConstraint(condition=Q(code__gt=""), name="service_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.label}" if self.label else self.code
+
+
+class Membership(models.Model):
+    """What a user may do for a structure. One row per (user, structure, role)."""
+
+    class Role(models.TextChoices):
+        SUPPLIER_AGENT = "supplier_agent", _("Supplier agent")
+        RECIPIENT_AGENT = "recipient_agent", _("Recipient agent")
+        VALIDATOR = "validator", _("Validator")
+        STRUCTURE_MANAGER = "structure_manager", _("Structure manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["structure__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "structure", "role"], name="one_role_once"),
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=["supplier_agent", "recipient_agent", "validator", "structure_manager"]
+                ),
+                name="membership_role_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.structure.name}"
+
+
+class ChorusConnection(models.Model):
+    """The Chorus Pro technical account a structure uses, and the environment it reaches."""
+
+    class Environment(models.TextChoices):
+        EMULATOR = "emulator", _("Emulator (demo and tests)")
+        SANDBOX = "sandbox", _("PISTE sandbox (qualification)")
+        PRODUCTION = "production", _("Production")
+
+    structure = models.OneToOneField(
+        Structure, on_delete=models.CASCADE, related_name="chorus_connection"
+    )
+    environment = models.CharField(_("environment"), max_length=12, choices=Environment.choices)
+    login = models.CharField(_("technical account login"), max_length=200)
+    password_encrypted = models.TextField(editable=False)
+    password_expires_on = models.DateField(_("password expiry date"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful call"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failed call"), null=True, blank=True)
+    last_failure_message = models.TextField(_("last failure"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Chorus Pro connection")
+        verbose_name_plural = _("Chorus Pro connections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(environment__in=["emulator", "sandbox", "production"]),
+                name="connection_environment_known",
+            ),
+            models.CheckConstraint(condition=Q(login__gt=""), name="connection_login_not_empty"),
+            models.CheckConstraint(
+                condition=Q(password_encrypted__gt=""), name="connection_password_stored"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure.name} – {self.get_environment_display()}"
+
+    def set_password(self, plain: str) -> None:
+        self.password_encrypted = credential_encrypt(plain)
+
+    def password(self) -> str:
+        return credential_decrypt(self.password_encrypted)
+
+
+class ChorusExchange(models.Model):
+    """One call to Chorus Pro, as the client reported it (secrets and file contents redacted)."""
+
+    connection = models.ForeignKey(
+        ChorusConnection, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges"
+    )
+    invoice = models.ForeignKey(
+        "invoices.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchanges",
+    )
+    operation = models.CharField(_("operation"), max_length=100)
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    return_code = models.IntegerField(_("Chorus Pro return code"), null=True, blank=True)
+    message = models.TextField(_("Chorus Pro message"), blank=True)
+    error_kind = models.CharField(_("error kind"), max_length=30, blank=True)
+    request = models.JSONField(_("request (redacted)"), null=True, blank=True)
+    response = models.JSONField(_("response (redacted)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Chorus Pro exchange")
+        verbose_name_plural = _("Chorus Pro exchanges")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["invoice", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.started_at:%Y-%m-%d %H:%M:%S}"

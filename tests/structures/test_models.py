@@ -1,0 +1,63 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection
+
+from structures.models import ChorusConnection, Membership, Structure
+
+
+def test_a_siret_with_a_wrong_check_digit_is_refused(make_structure):
+    structure = Structure(siret="12345678200011", name="X", kind="private")
+    with pytest.raises(ValidationError) as error:
+        structure.full_clean()
+    assert "siret" in error.value.message_dict
+
+
+def test_the_siren_is_the_start_of_the_siret(make_structure):
+    assert make_structure(siret="12345678200010").siren == "123456782"
+
+
+def test_the_database_refuses_a_malformed_siret(make_structure):
+    structure = make_structure()
+    with pytest.raises(IntegrityError):
+        Structure.objects.filter(pk=structure.pk).update(siret="ABC", siren="ABC")
+
+
+def test_a_user_holds_a_role_in_a_structure_once(make_structure, make_user):
+    structure = make_structure()
+    user = make_user((structure, Membership.Role.SUPPLIER_AGENT))
+    with pytest.raises(IntegrityError):
+        Membership.objects.create(user=user, structure=structure, role="supplier_agent")
+
+
+def test_the_technical_password_is_stored_encrypted(make_structure):
+    chorus = ChorusConnection(
+        structure=make_structure(), environment="emulator", login="TECH@cpro.fr"
+    )
+    chorus.set_password("Tr3s-Secret!")
+    chorus.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT password_encrypted FROM structures_chorusconnection WHERE id = %s", [chorus.pk]
+        )
+        stored = cursor.fetchone()[0]
+    assert "Tr3s-Secret!" not in stored
+    assert ChorusConnection.objects.get(pk=chorus.pk).password() == "Tr3s-Secret!"
+
+
+def test_a_password_encrypted_with_another_key_gives_a_clear_error(make_structure, settings):
+    from cryptography.fernet import Fernet
+
+    chorus = ChorusConnection(structure=make_structure(), environment="emulator", login="T@cpro.fr")
+    chorus.set_password("secret")
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(ValueError, match="CREDENTIALS_KEY"):
+        chorus.password()
+
+
+def test_an_old_key_still_decrypts_after_rotation(make_structure, settings):
+    from cryptography.fernet import Fernet
+
+    chorus = ChorusConnection(structure=make_structure(), environment="emulator", login="T@cpro.fr")
+    chorus.set_password("secret")
+    settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode(), *settings.CREDENTIALS_KEYS]
+    assert chorus.password() == "secret"
