@@ -53,12 +53,15 @@ def _service_summary(item: Reader) -> ServiceSummary:
 
 def _commitment(item: Reader) -> Commitment:
     return Commitment(
+        # [U] contract §6: item fields undocumented; names shared with the local emulator.
         number=item.text("numeroEngagementJuridique"),
+        label=item.opt_text("libelleEngagementJuridique"),
         state=item.opt_text("etatCourantEngagementJuridique"),
-        issuer_structure_id=item.opt_integer("idStructureEmettriceEngagementJuridique"),
+        amount=item.opt_amount("montantEngagementJuridique"),
+        issuer_structure_id=item.opt_integer("idStructureEmettrice"),
         issuer_identifier=item.opt_text("identifiantStructureEmettrice"),
         issuer_name=item.opt_text("designationStructureEmettrice"),
-        service_code=item.opt_text("codeService"),
+        service_code=item.opt_text("codeServiceEmetteur"),
         issued_on=item.opt_day("dateCreationEngagementJuridique"),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from .types_common import IdentifierType, StructureKind
@@ -152,7 +153,9 @@ class Commitment:
     every field is optional except the number."""
 
     number: str
+    label: str | None
     state: str | None
+    amount: Decimal | None
     issuer_structure_id: int | None
     issuer_identifier: str | None
     issuer_name: str | None
