@@ -1,0 +1,3 @@
+from chorus_emulator.cli import main
+
+raise SystemExit(main())
