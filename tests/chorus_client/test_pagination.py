@@ -13,7 +13,7 @@ from .conftest import LYCEE_SIRET, SUPPLIER_SIRET
 
 def seed(emulator, count, prefix, status="MISE_A_DISPOSITION"):
     emulator.seed_invoices(supplier_siret=SUPPLIER_SIRET, recipient_siret=LYCEE_SIRET,
-                           count=count, status=status, prefix=prefix)
+                           count=count, status=status, numeroPrefix=prefix)
 
 
 def test_the_supplier_search_iterator_returns_every_invoice_once(supplier, emulator, recorded):

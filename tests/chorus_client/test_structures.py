@@ -59,7 +59,7 @@ def test_it_reads_the_technical_password_expiry_date(supplier):
     expires = details.technical_password_expires_at
     assert expires is not None and expires.tzinfo is not None
     # The demo supplier's password expires within 20 days (docs/emulator-world.md fixtures).
-    assert datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(days=400)
+    assert datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(days=21)
 
 
 def test_it_lists_every_service_and_reads_one(supplier):
