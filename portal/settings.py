@@ -312,11 +312,14 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "celery-broker"
+    # kombu's filesystem transport expects its folders to exist.
+    _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery-control"),
     }
 else:
     # A task that is not acknowledged within this time is handed to another worker: our tasks are

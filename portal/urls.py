@@ -27,6 +27,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("espace/", views.space_switch, name="space_switch"),
+    path("sante/", views.health, name="health"),
     path("langue/", set_language, name="set_language"),
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),

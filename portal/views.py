@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.forms import SpaceSwitchForm, ThrottledAuthenticationForm
+from portal.health import heartbeat_last_seen
 from portal.spaces import SpaceKind, space_activate
 from structures.selectors import membership_for_user
 
@@ -38,3 +41,13 @@ def space_switch(request):
         )
         space_activate(request, membership)
     return redirect("home")
+
+
+def health(request):
+    """For load balancers and operators: the database answers, and when a worker last ran."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    last_seen = heartbeat_last_seen()
+    return JsonResponse(
+        {"database": "ok", "worker_last_seen": last_seen.isoformat() if last_seen else None}
+    )

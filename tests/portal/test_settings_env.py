@@ -25,7 +25,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Only what production would have: no test-only variable such as DJANGO_ALLOW_ASYNC_UNSAFE.
+    leaked = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "PORTAL_VAR_DIR"}
+    clean = {k: v for k, v in os.environ.items() if k not in leaked}
     clean["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -1,0 +1,50 @@
+"""A real Celery worker process consumes the queue (filesystem broker, or Redis when REDIS_URL
+is set, as in CI)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from portal.health import heartbeat_last_seen
+from portal.tasks import record_heartbeat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_a_task_enqueued_by_the_web_process_runs_in_a_separate_worker_process():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.test_settings"}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert heartbeat_last_seen() is None
+        record_heartbeat.delay()
+        deadline = time.monotonic() + 60
+        while heartbeat_last_seen() is None and time.monotonic() < deadline:
+            assert worker.poll() is None, worker.stdout.read().decode()
+            time.sleep(0.2)
+        assert heartbeat_last_seen() is not None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

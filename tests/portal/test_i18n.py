@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_catalogue_is_complete_and_compiled(language):
+    source = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    assert source.untranslated_entries() == []
+    assert source.fuzzy_entries() == []
+    compiled = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+    compiled_ids = {entry.msgid for entry in compiled}
+    assert {entry.msgid for entry in source.translated_entries()} <= compiled_ids
+
+
+def test_the_interface_is_french_by_default(client):
+    page = client.get(reverse("login")).text
+    assert '<html lang="fr">' in page
+    assert "Se connecter" in page
+
+
+def test_the_english_switch_translates_the_interface_and_stays(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    page = client.get(reverse("login")).text
+    assert '<html lang="en">' in page
+    assert "Log in" in page and "Se connecter" not in page
