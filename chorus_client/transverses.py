@@ -10,7 +10,13 @@ from typing import Any
 
 from .errors import ChorusProtocolError
 from .transport import Transport
-from .types_common import BillingFramework, FlowStatus, InvoiceStatus, PaymentMode
+from .types_common import (
+    BillingFramework,
+    FlowStatus,
+    InvoiceStatus,
+    PaymentMode,
+    PaymentRequestType,
+)
 from .types_transverses import (
     AttachmentUpload,
     BankAccount,
@@ -100,8 +106,8 @@ class Transverses:
                         rate=item.amount("valeurTauxTva"))
                 for item in answer.items("listeTauxTva")]
 
-    def billing_frameworks(self, *, payment_request_type: str = "FACTURE"
-                           ) -> list[BillingFramework]:
+    def billing_frameworks(self, *, payment_request_type: PaymentRequestType =
+                           PaymentRequestType.FACTURE) -> list[BillingFramework]:
         """``POST /cpro/transverses/v1/recuperer/cadrefacturation``: usable billing frameworks."""
         answer = self._call("recuperer/cadrefacturation",
                             {"typeDemandePaiement": payment_request_type})

@@ -246,6 +246,3 @@ class Reader:
             return value
         # Chorus Pro (PAS, COMM sample) sometimes sends a one-element list as the element itself.
         return [value]
-
-    def scalar_list(self, key: str) -> list[str]:
-        return [str(item) for item in self.raw_list(key) if item is not None]

@@ -215,3 +215,18 @@ def test_a_failing_hook_never_breaks_the_call(make_client):
 
     client = make_client(hook=hook)
     assert PaymentMode.VIREMENT in client.transverses.payment_modes()
+
+
+def test_an_expired_technical_password_is_an_authentication_error_after_one_token_retry(
+        supplier, emulator, recorded):
+    supplier.transverses.payment_modes()
+    emulator.advance(21 * 86400)  # the demo supplier's password expires after 20 days
+
+    with pytest.raises(ChorusAuthenticationError) as caught:
+        supplier.transverses.payment_modes()
+
+    assert caught.value.technical_account
+    assert "expired" in caught.value.www_authenticate
+    # the bearer had expired too: one refresh, then the account refusal ends it at once
+    assert [(e.operation, e.attempt, e.http_status) for e in recorded.exchanges[2:]] == [
+        (MODES, 1, 401), (TOKEN, 2, 200), (MODES, 2, 401)]

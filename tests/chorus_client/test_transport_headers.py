@@ -4,10 +4,19 @@ import base64
 import json
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
+import pytest
 import requests
 
-from chorus_client import ChorusClient, ChorusConfig
+from chorus_client import (
+    ChorusClient,
+    ChorusConfig,
+    ChorusProtocolError,
+    ChorusRejectedError,
+    ChorusTransientError,
+)
 
 
 class RecordingSession(requests.Session):
@@ -101,3 +110,54 @@ def test_concurrent_calls_share_a_single_token_fetch():
     token_requests = [s for s in session.sent if s["url"].endswith("/oauth/token")]
     assert len(token_requests) == 1
     assert len(session.sent) == 9
+
+
+class ScriptedSession(RecordingSession):
+    """API calls answer with the given status, body and headers."""
+
+    def __init__(self, status: int, body: dict | None, headers: dict | None = None,
+                 token_body: dict | None = None):
+        super().__init__()
+        self.status, self.body, self.headers = status, body, headers or {}
+        self.token_body = token_body
+
+    def post(self, url, data=None, **kwargs):
+        if self.token_body is not None:
+            return self._answer(200, self.token_body)
+        return super().post(url, data=data, **kwargs)
+
+    def request(self, method, url, data=None, headers=None, **kwargs):
+        response = self._answer(self.status, self.body or {})
+        if self.body is None:
+            response._content = b""
+        response.headers.update(self.headers)
+        return response
+
+
+def test_a_400_with_a_return_code_is_a_rejection():
+    session = ScriptedSession(400, {"codeRetour": 400, "libelle": "Requête mal formatée"})
+    with pytest.raises(ChorusRejectedError) as caught:
+        make(session).transverses.payment_modes()
+    assert (caught.value.code, caught.value.message) == (400, "Requête mal formatée")
+
+
+def test_a_retry_after_given_as_a_date_becomes_seconds():
+    moment = datetime.now(UTC) + timedelta(seconds=90)
+    session = ScriptedSession(429, None, {"Retry-After": format_datetime(moment, usegmt=True)})
+    with pytest.raises(ChorusTransientError) as caught:
+        make(session).transverses.payment_modes()
+    assert caught.value.retry_after is not None
+    assert 80 <= caught.value.retry_after <= 90
+
+
+def test_a_success_without_a_return_code_is_a_protocol_error():
+    session = ScriptedSession(200, {"listeModePaiement": []})
+    with pytest.raises(ChorusProtocolError, match="codeRetour"):
+        make(session).transverses.payment_modes()
+
+
+def test_a_token_answer_without_a_usable_token_is_a_protocol_error():
+    session = ScriptedSession(200, {}, token_body={"access_token": "", "expires_in": 3600,
+                                                    "token_type": "Bearer"})
+    with pytest.raises(ChorusProtocolError, match="token"):
+        make(session).transverses.payment_modes()
