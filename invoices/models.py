@@ -117,6 +117,13 @@ class Invoice(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
     )
     original_number = models.CharField(_("original invoice number"), max_length=20, blank=True)
+    # The invoice a rejected one is corrected by (Chorus Pro cancels a rejected invoice for good).
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    flow = models.ForeignKey(
+        "invoices.Flow", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+    )
     issue_date = models.DateField(_("invoice date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     billing_framework = models.CharField(
@@ -171,6 +178,13 @@ class Invoice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
+    submission_error_code = models.CharField(max_length=20, blank=True)
+    submission_error_message = models.TextField(blank=True)
+    rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Status polling: in-flight invoices often, settled ones rarely (see the sync service).
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -385,3 +399,74 @@ class StatusEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Status events are immutable.")
+
+
+class Flow(models.Model):
+    """A file of invoices (Factur-X, UBL, CII, or a tar.gz of several) sent with deposer/flux."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued for sending")
+        DEPOSITED = "deposited", _("Deposited, being processed")
+        INTEGRATED = "integrated", _("Integrated")
+        PARTIALLY_INTEGRATED = "partial", _("Partly integrated")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Could not be sent")
+
+    supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="flows")
+    file = models.FileField(_("file"), upload_to="flows/%Y/%m/", max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    syntax = models.CharField(_("syntax"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    chorus_flow_number = models.CharField(_("Chorus Pro flow number"), max_length=30, blank=True)
+    chorus_state = models.CharField(_("Chorus Pro flow state"), max_length=60, blank=True)
+    report = models.JSONField(_("processing report"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("flow")
+        verbose_name_plural = _("flows")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chorus_flow_number"],
+                condition=~Q(chorus_flow_number=""),
+                name="one_flow_per_chorus_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(size__lte=30 * 1024 * 1024), name="flow_within_30_mb"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """An in-app notice of something that happened to an invoice (sent by e-mail too)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message[:60]

@@ -148,6 +148,12 @@ class ChorusConnection(models.Model):
     last_success_at = models.DateTimeField(_("last successful call"), null=True, blank=True)
     last_failure_at = models.DateTimeField(_("last failed call"), null=True, blank=True)
     last_failure_message = models.TextField(_("last failure"), blank=True)
+    # The "test the connection" report, written by a worker; the page polls for it.
+    test_requested_at = models.DateTimeField(null=True, blank=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_report = models.JSONField(null=True, blank=True)
+    # Status polling watermark: the next cycle asks Chorus Pro for changes since this instant.
+    statuses_synced_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
