@@ -64,3 +64,28 @@ def make_invoice(db):
         return Invoice.objects.create(supplier=supplier, recipient=recipient, **fields)
 
     return make
+
+
+@pytest.fixture
+def chorus_endpoints(emulator, settings):
+    """Points the portal's 'emulator' environment at the emulator this test session started."""
+    settings.CHORUS_ENDPOINTS = {
+        **settings.CHORUS_ENDPOINTS,
+        "emulator": {
+            "token_url": emulator.token_url,
+            "api_base_url": emulator.api_base_url,
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+        },
+    }
+    return emulator
+
+
+@pytest.fixture
+def demo_world(db, chorus_endpoints):
+    """The demo structures, users and connections, matching the emulator's world; returns the
+    emulator handle (admin helpers: add_fault, advance, set_status, calls...)."""
+    from portal.demo import demo_load
+
+    demo_load()
+    return chorus_endpoints
