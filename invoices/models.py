@@ -182,6 +182,9 @@ class Invoice(models.Model):
     submission_error_code = models.CharField(max_length=20, blank=True)
     submission_error_message = models.TextField(blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
+    # {"field": "raw value", "lines": {"<line id>": {"field": "raw value"}}}.
+    draft_input = models.JSONField(default=dict, blank=True)
     # Status polling: in-flight invoices often, settled ones rarely (see the sync service).
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
