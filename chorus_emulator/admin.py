@@ -87,8 +87,11 @@ def _configure(app, body: dict) -> dict:
         app.config.max_download_bytes = int(body["maxDownloadBytes"])
     if "stepSeconds" in body:
         app.clock.step_seconds = float(body["stepSeconds"])
+    if "bareSingleLists" in body:
+        app.config.bare_single_lists = bool(body["bareSingleLists"])
     return {"tokenTtl": app.config.token_ttl, "maxDownloadBytes": app.config.max_download_bytes,
-            "stepSeconds": app.clock.step_seconds}
+            "stepSeconds": app.clock.step_seconds,
+            "bareSingleLists": app.config.bare_single_lists}
 
 
 def _force_status(app, invoice_id: int, body: dict) -> dict:

@@ -19,6 +19,9 @@ MAX_DOWNLOAD_BYTES = 120 * 1024 * 1024
 class Config:
     token_ttl: int = 3600  # contract §1.2 [C]
     max_download_bytes: int = MAX_DOWNLOAD_BYTES
+    # contract §2/§12: the real API sometimes sends one-element lists as bare objects; off by
+    # default, switched on through /_emulator/config to test a client's tolerance.
+    bare_single_lists: bool = False
 
 
 class Emulator:

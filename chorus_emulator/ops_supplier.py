@@ -313,6 +313,9 @@ def corriger_valideur(ctx, body):
     if not siret and structure_id in ctx.world.structures:
         siret = ctx.world.structures[structure_id]["identifiantStructure"]
     validator = invoices.check_validator(ctx.world, invoice["cadre"], siret)
+    if validator is None:
+        raise BusinessError(rules.VALIDATOR, f"Le cadre de facturation {invoice['cadre']} ne "
+                                             f"prévoit pas de valideur.")
     invoices.set_status(ctx.store, ctx.clock, invoice, "A_VALIDER_1", login=ctx.login,
                         validator_id=validator["idStructureCPP"])
     return ok(OK_FACTURES, idFacture=invoice["id"])

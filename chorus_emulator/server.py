@@ -57,6 +57,19 @@ def _bad_account(header: str = BAD_ACCOUNT_HEADER) -> ApiError:
                     {"WWW-Authenticate": header})
 
 
+def bare_single_lists(payload):
+    """Turn every one-element ``liste*`` array into its only object, as the real API sometimes
+    does (contract §2, §11.10)."""
+    if isinstance(payload, dict):
+        return {key: (bare_single_lists(value[0])
+                      if key.startswith("liste") and isinstance(value, list) and len(value) == 1
+                      else bare_single_lists(value))
+                for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [bare_single_lists(item) for item in payload]
+    return payload
+
+
 def decode_account(value: str | None) -> tuple[str, str] | None:
     if not value:
         return None
@@ -229,7 +242,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._drop()
         if isinstance(result, RawResponse):
             return self._send(result.status, result.body, result.headers)
-        self._send(200, result)
+        self._send(200, bare_single_lists(result) if self.app.config.bare_single_lists
+                   else result)
 
     def _check_bearer(self) -> None:
         header = self.headers.get("Authorization", "")

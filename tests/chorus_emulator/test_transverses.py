@@ -80,3 +80,15 @@ def test_it_refuses_an_attachment_that_is_not_base64(supplier):
         "pieceJointeTypeMime": "application/pdf", "pieceJointeExtension": "PDF"})
 
     assert response.status_code == 400
+
+
+def test_one_element_lists_can_be_sent_as_bare_objects_on_demand(emulator, supplier):
+    emulator.configure(bareSingleLists=True)
+
+    payload = supplier.ok("structures/v1/rechercher", {"structure": {
+        "identifiantStructure": "21750001600019"}})
+
+    assert payload["listeStructures"]["idStructureCPP"] == 25000001
+    emulator.reset()
+    assert isinstance(supplier.ok("structures/v1/rechercher", {"structure": {
+        "identifiantStructure": "21750001600019"}})["listeStructures"], list)
