@@ -6,7 +6,7 @@ import zipfile
 
 from lxml import etree
 
-from tests.chorus_emulator.conftest import invoice_body, submit
+from tests.chorus_emulator.conftest import LYCEE, invoice_body, submit
 
 
 def upload(caller, name: str, content: bytes) -> int:
@@ -140,3 +140,21 @@ def test_telecharger_piece_jointe_returns_the_invoice_document(emulator, supplie
             "listeFacture": [{"idFacture": invoice_id}]}})
 
     assert base64.b64decode(payload["pieceJointe"]).startswith(b"%PDF")
+
+
+def test_the_recipient_sees_the_attachment_name_given_by_the_supplier(emulator, supplier, lycee):
+    attachment = supplier.ok("transverses/v1/ajouter/fichier", {
+        "pieceJointeFichier": base64.b64encode(b"%PDF-1.4").decode(),
+        "pieceJointeNom": "devis-signe.pdf", "pieceJointeTypeMime": "application/pdf",
+        "pieceJointeExtension": "PDF"})["pieceJointeId"]
+    invoice_id = supplier.ok("factures/v1/soumettre", invoice_body(
+        recipient=LYCEE, pieceJointeComplementaire=[
+            {"pieceJointeComplementaireId": attachment,
+             "pieceJointeComplementaireDesignation": "Devis signé"}]))["identifiantFactureCPP"]
+    emulator.advance(10)
+
+    detail = lycee.ok("factures/v1/consulter/recipiendaire",
+                      {"identifiantFactureCPP": invoice_id})["facture"]
+
+    assert [p["pieceJointeDesignation"]
+            for p in detail["listeDesPiecesJointes"]["pieceJointe"]] == ["Devis signé"]

@@ -1,6 +1,5 @@
 """The emulator as a separate process: the documented command, clocks, CLI and concurrency."""
 
-import base64
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import pytest
 import requests
 
 from chorus_emulator.pytest_plugin import EmulatorHandle, start_emulator
-from tests.chorus_emulator.conftest import LYCEE, Caller, fetch_token, invoice_body
+from tests.chorus_emulator.conftest import Caller, fetch_token, invoice_body
 
 
 def handle(chorus_emulator, base_url) -> EmulatorHandle:
@@ -104,21 +103,3 @@ def test_it_serves_twenty_concurrent_submissions(emulator, supplier):
     found = supplier.ok("factures/v1/rechercher/fournisseur", {
         "rechercheFactureParFournisseur": {"nbResultatsParPage": 50}})
     assert found["parametresRetour"]["total"] == 15
-
-
-def test_the_recipient_sees_the_attachment_name_given_by_the_supplier(emulator, supplier, lycee):
-    attachment = supplier.ok("transverses/v1/ajouter/fichier", {
-        "pieceJointeFichier": base64.b64encode(b"%PDF-1.4").decode(),
-        "pieceJointeNom": "devis-signe.pdf", "pieceJointeTypeMime": "application/pdf",
-        "pieceJointeExtension": "PDF"})["pieceJointeId"]
-    invoice_id = supplier.ok("factures/v1/soumettre", invoice_body(
-        recipient=LYCEE, pieceJointeComplementaire=[
-            {"pieceJointeComplementaireId": attachment,
-             "pieceJointeComplementaireDesignation": "Devis signé"}]))["identifiantFactureCPP"]
-    emulator.advance(10)
-
-    detail = lycee.ok("factures/v1/consulter/recipiendaire",
-                      {"identifiantFactureCPP": invoice_id})["facture"]
-
-    assert [p["pieceJointeDesignation"]
-            for p in detail["listeDesPiecesJointes"]["pieceJointe"]] == ["Devis signé"]
