@@ -5,10 +5,12 @@ structure is enough to keep one structure's invoices away from another's users.
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from invoices.models import Attachment, Invoice
+from invoices.models import Attachment, Invoice, InvoiceLine
 from portal.spaces import Space, SpaceKind
+from structures.models import Service
 
 
 def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
@@ -33,3 +35,23 @@ def attachment_for_space(*, space: Space | None, attachment_id: int) -> Attachme
         Attachment.objects.filter(invoice__in=invoice_list_for_space(space=space)),
         pk=attachment_id,
     )
+
+
+def draft_for_space(*, space: Space | None, invoice_id: int) -> Invoice:
+    """A draft the supplier space may edit; anything else, including a sent invoice, is 404."""
+    if space is None or space.kind != SpaceKind.SUPPLIER:
+        raise Http404
+    return get_object_or_404(
+        invoice_list_for_space(space=space).filter(status=Invoice.Status.DRAFT), pk=invoice_id
+    )
+
+
+def draft_line_for_space(*, space: Space | None, invoice_id: int, line_id: int) -> InvoiceLine:
+    invoice = draft_for_space(space=space, invoice_id=invoice_id)
+    return get_object_or_404(invoice.lines.select_related("invoice"), pk=line_id)
+
+
+def recipient_services(*, invoice: Invoice) -> list[Service]:
+    if invoice.recipient_id is None:
+        return []
+    return list(invoice.recipient.services.filter(is_active=True).order_by("code"))

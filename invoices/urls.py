@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices import views
+from invoices import views, views_editor
 
 app_name = "invoices"
 urlpatterns = [
@@ -8,5 +8,17 @@ urlpatterns = [
     path("destinataire/", views.recipient_inbox, name="recipient_inbox"),
     path("valideur/", views.validator_queue, name="validator_queue"),
     path("factures/<int:invoice_id>/", views.invoice_detail, name="detail"),
+    path("fournisseur/factures/nouvelle/", views_editor.draft_new, name="draft_new"),
+    path("factures/<int:invoice_id>/modifier/", views_editor.edit, name="edit"),
+    path("factures/<int:invoice_id>/brouillon/", views_editor.draft_save, name="draft_save"),
+    path("factures/<int:invoice_id>/lignes/", views_editor.line_add, name="line_add"),
+    path(
+        "factures/<int:invoice_id>/lignes/<int:line_id>/", views_editor.line_save, name="line_save"
+    ),
+    path(
+        "factures/<int:invoice_id>/lignes/<int:line_id>/supprimer/",
+        views_editor.line_remove,
+        name="line_remove",
+    ),
     path("pieces-jointes/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

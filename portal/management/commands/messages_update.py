@@ -2,10 +2,12 @@
 
 1. Extract messages (needs GNU gettext's xgettext, a developer tool only).
 2. Complete the English catalogue: the source strings are English, so each msgstr is its msgid.
-3. List French messages still to translate.
+3. Apply French translations handed over in locale/pending/*.json ({"msgid": "msgstr"}, plurals
+   as {"singular|||plural": ["one", "many"]}), then list French messages still to translate.
 4. Compile both catalogues with polib, so that no gettext is needed to install or run the portal.
 """
 
+import json
 from pathlib import Path
 
 import polib
@@ -47,9 +49,28 @@ class Command(BaseCommand):
                 entry.flags.remove("fuzzy")
         english.save()
         french = polib.pofile(str(catalogue_path("fr")))
+        self._apply_pending(french)
         missing = french.untranslated_entries() + french.fuzzy_entries()
         for entry in missing:
             self.stdout.write(f"fr: to translate: {entry.msgid!r}")
         for language, catalogue in (("en", english), ("fr", french)):
             catalogue.save_as_mofile(str(catalogue_path(language).with_suffix(".mo")))
         self.stdout.write(f"{len(missing)} French message(s) to translate; catalogues compiled.")
+
+    def _apply_pending(self, french: polib.POFile) -> None:
+        pending_dir = settings.LOCALE_PATHS[0] / "pending"
+        translations = {}
+        for path in sorted(pending_dir.glob("*.json")):
+            translations.update(json.loads(path.read_text()))
+        for entry in french:
+            key = f"{entry.msgid}|||{entry.msgid_plural}" if entry.msgid_plural else entry.msgid
+            value = translations.get(key)
+            if value is None:
+                continue
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: value[0], 1: value[1]}
+            else:
+                entry.msgstr = value
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+        french.save()

@@ -1,0 +1,1 @@
+"""Invoice workflows, one module per stage: drafts, submission, status sync."""

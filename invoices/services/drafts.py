@@ -1,0 +1,208 @@
+"""Drafting an invoice: every change is saved as it is typed, and totals are recomputed by the
+server. What does not validate yet is kept in `Invoice.draft_input`, so nothing typed is lost."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from invoices.forms import InvoiceDraftForm, InvoiceLineForm
+from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
+from invoices.totals import LineAmounts, totals_compute
+from structures.models import Structure
+
+# Form field → model attribute, for the fields that map one to one.
+DIRECT_FIELDS = [
+    "kind",
+    "number",
+    "original_number",
+    "issue_date",
+    "due_date",
+    "billing_framework",
+    "payment_mode",
+    "bank_account_chorus_id",
+    "vat_regime",
+    "vat_exemption_reason",
+    "commitment_number",
+    "market_number",
+    "comment",
+]
+
+
+@dataclass
+class DraftChange:
+    """The outcome of saving what was typed: the (bound) form with its errors, if any."""
+
+    form: object
+    saved: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.form.errors
+
+
+class DraftLocked(Exception):
+    """The invoice left the draft stage: it can no longer be edited."""
+
+
+def _editable(invoice: Invoice) -> None:
+    if invoice.status != Invoice.Status.DRAFT:
+        raise DraftLocked(invoice.pk)
+
+
+def invoice_draft_create(
+    *, supplier: Structure, user, kind: str = Invoice.Kind.INVOICE, **initial
+) -> Invoice:
+    return Invoice.objects.create(supplier=supplier, created_by=user, kind=kind, **initial)
+
+
+def invoice_draft_form(*, invoice: Invoice) -> InvoiceDraftForm:
+    """The editor's form as the user left it: saved values, overlaid with unsaved typed ones."""
+    initial = {name: getattr(invoice, name) for name in DIRECT_FIELDS}
+    initial["recipient_siret"] = invoice.recipient.siret if invoice.recipient else ""
+    initial["validator_siret"] = invoice.validator.siret if invoice.validator else ""
+    initial["service_code"] = invoice.service.code if invoice.service else ""
+    pending = {k: v for k, v in invoice.draft_input.items() if k != "lines"}
+    if pending:
+        form = InvoiceDraftForm({**initial, **pending}, invoice=invoice)
+        form.is_valid()  # shows why the pending values were not saved
+        return form
+    return InvoiceDraftForm(initial=initial, invoice=invoice)
+
+
+@transaction.atomic
+def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
+    """Save every field that validates; keep the raw text of the others in draft_input."""
+    _editable(invoice)
+    form = InvoiceDraftForm(data, invoice=invoice)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    pending = {"lines": invoice.draft_input.get("lines", {})}
+    for name in form.fields:
+        if name in form.errors:
+            pending[name] = data.get(name, "")
+    for name in DIRECT_FIELDS:
+        if name in cleaned and name not in form.errors:
+            value = cleaned[name]
+            setattr(invoice, name, value if value is not None or name in _NULLABLE else "")
+    if "recipient_siret" in cleaned and "recipient_siret" not in form.errors:
+        invoice.recipient = cleaned["recipient_siret"]
+    if "validator_siret" in cleaned and "validator_siret" not in form.errors:
+        invoice.validator = cleaned["validator_siret"]
+    if "service" in cleaned and "service_code" not in form.errors:
+        invoice.service = cleaned["service"]
+    _keep_consistent(invoice)
+    invoice.draft_input = pending if len(pending) > 1 or pending["lines"] else {}
+    invoice.save()
+    if "billing_framework" in cleaned:
+        invoice_totals_refresh(invoice=invoice)
+    return DraftChange(form=form)
+
+
+_NULLABLE = {"issue_date", "due_date", "bank_account_chorus_id"}
+
+
+def _keep_consistent(invoice: Invoice) -> None:
+    # The database refuses these combinations; the editor drops the value that no longer applies.
+    if invoice.billing_framework not in {"A9", "A12"}:
+        invoice.validator = None
+    if invoice.vat_regime != Invoice.VatRegime.EXEMPT:
+        invoice.vat_exemption_reason = ""
+    if invoice.kind != Invoice.Kind.CREDIT_NOTE:
+        invoice.original_invoice = None
+        invoice.original_number = ""
+    if invoice.service and invoice.service.structure_id != invoice.recipient_id:
+        invoice.service = None
+
+
+@transaction.atomic
+def invoice_line_add(*, invoice: Invoice) -> InvoiceLine:
+    _editable(invoice)
+    last = invoice.lines.order_by("-position").first()
+    exempt = invoice.vat_regime in {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}
+    line = InvoiceLine.objects.create(
+        invoice=invoice,
+        position=(last.position + 1) if last else 1,
+        description="",
+        quantity=1,
+        unit="C62",
+        unit_price=0,
+        vat_rate=None if exempt else (last.vat_rate if last else 20),
+    )
+    invoice_totals_refresh(invoice=invoice)
+    return line
+
+
+def invoice_line_form(*, line: InvoiceLine) -> InvoiceLineForm:
+    pending = line.invoice.draft_input.get("lines", {}).get(str(line.pk))
+    if pending:
+        form = InvoiceLineForm(pending, instance=line, prefix=f"line-{line.pk}")
+        form.is_valid()
+        return form
+    return InvoiceLineForm(instance=line, prefix=f"line-{line.pk}")
+
+
+@transaction.atomic
+def invoice_line_update(*, line: InvoiceLine, data) -> DraftChange:
+    invoice = line.invoice
+    _editable(invoice)
+    form = InvoiceLineForm(data, instance=line, prefix=f"line-{line.pk}")
+    lines_pending = dict(invoice.draft_input.get("lines", {}))
+    if form.is_valid():
+        form.save()
+        lines_pending.pop(str(line.pk), None)
+    else:
+        lines_pending[str(line.pk)] = {
+            key: value for key, value in data.items() if key.startswith(f"line-{line.pk}-")
+        }
+    invoice.draft_input = {**invoice.draft_input, "lines": lines_pending}
+    invoice.save(update_fields=["draft_input", "updated_at"])
+    invoice_totals_refresh(invoice=invoice)
+    return DraftChange(form=form)
+
+
+@transaction.atomic
+def invoice_line_remove(*, line: InvoiceLine) -> None:
+    invoice = line.invoice
+    _editable(invoice)
+    lines_pending = dict(invoice.draft_input.get("lines", {}))
+    lines_pending.pop(str(line.pk), None)
+    invoice.draft_input = {**invoice.draft_input, "lines": lines_pending}
+    invoice.save(update_fields=["draft_input", "updated_at"])
+    line.delete()
+    invoice_totals_refresh(invoice=invoice)
+
+
+def invoice_totals_refresh(*, invoice: Invoice) -> None:
+    """Recompute line totals, the VAT breakdown and the invoice totals from the saved lines."""
+    lines = list(invoice.lines.order_by("position"))
+    totals = totals_compute(
+        [
+            LineAmounts(line.quantity, line.unit_price, line.discount, line.vat_rate)
+            for line in lines
+        ],
+        already_paid=invoice.billing_framework == Invoice.BillingFramework.A2,
+    )
+    for line, amount in zip(lines, totals.line_totals, strict=True):
+        if line.total_excl_tax != amount:
+            line.total_excl_tax = amount
+            line.save(update_fields=["total_excl_tax"])
+    invoice.vat_lines.all().delete()
+    InvoiceVatLine.objects.bulk_create(
+        InvoiceVatLine(
+            invoice=invoice,
+            rate=group.rate,
+            taxable_amount=group.taxable_amount,
+            vat_amount=group.vat_amount,
+        )
+        for group in totals.vat_groups
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(
+        total_excl_tax=totals.total_excl_tax,
+        total_vat=totals.total_vat,
+        total_incl_tax=totals.total_incl_tax,
+        amount_due=totals.amount_due,
+    )
+    invoice.total_excl_tax = totals.total_excl_tax
+    invoice.total_vat = totals.total_vat
+    invoice.total_incl_tax = totals.total_incl_tax
+    invoice.amount_due = totals.amount_due

@@ -1,0 +1,240 @@
+"""The supplier's invoice editor: saved as typed, totals from the server, nothing typed lost."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from invoices.models import Invoice
+from structures.models import Membership, Service, Structure
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def supplier(make_structure):
+    return make_structure(name="Atelier Numérique SAS")
+
+
+@pytest.fixture
+def recipient(make_structure):
+    commune = make_structure(
+        name="Commune de Villeneuve", kind=Structure.Kind.PUBLIC, service_code_required=True
+    )
+    Service.objects.create(structure=commune, code="SERV_TECH", label="Services techniques")
+    Service.objects.create(structure=commune, code="FACTURES_PUBLIQUES", label="Factures")
+    Service.objects.create(structure=commune, code="SERV_ANCIEN", is_active=False)
+    return commune
+
+
+@pytest.fixture
+def agent_client(client, make_user, supplier):
+    client.force_login(make_user((supplier, Membership.Role.SUPPLIER_AGENT)))
+    return client
+
+
+@pytest.fixture
+def draft(agent_client, supplier):
+    response = agent_client.post(reverse("invoices:draft_new"))
+    invoice = Invoice.objects.get(supplier=supplier)
+    assert response.url == reverse("invoices:edit", args=[invoice.pk])
+    return invoice
+
+
+def _header(**values):
+    data = {"kind": "invoice", "billing_framework": "A1", "vat_regime": "on_debits"}
+    data.update(values)
+    return data
+
+
+def test_a_new_draft_opens_in_the_editor(agent_client, draft):
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk]))
+    assert page.status_code == 200
+    assert draft.status == Invoice.Status.DRAFT
+
+
+def test_typed_header_fields_are_saved_at_once(agent_client, draft, recipient):
+    response = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]),
+        _header(
+            number="F-2026-001",
+            recipient_siret=recipient.siret,
+            service_code="SERV_TECH",
+            commitment_number="EJ-1",
+            issue_date="2026-11-20",
+            due_date="2026-12-20",
+        ),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert (draft.number, draft.recipient, draft.service.code) == (
+        "F-2026-001",
+        recipient,
+        "SERV_TECH",
+    )
+    assert str(draft.due_date) == "2026-12-20"
+    # The answer swaps the recipient's rules and services in, not the field being typed in.
+    assert 'id="recipient-info"' in response.text and "SERV_TECH" in response.text
+    assert 'id="id_number"' not in response.text
+
+
+def test_an_invalid_value_is_kept_with_its_error_and_the_valid_ones_are_saved(
+    agent_client, draft, recipient
+):
+    agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]),
+        _header(number="F-7", recipient_siret="12345678900000", due_date="2026-12-20"),
+        **HTMX,
+    )
+    draft.refresh_from_db()
+    assert draft.number == "F-7" and str(draft.due_date) == "2026-12-20"
+    assert draft.draft_input["recipient_siret"] == "12345678900000"
+    # Reloading the editor shows the typed value and why it is not saved.
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert 'value="12345678900000"' in page
+    assert "n’est pas un SIRET valide" in page
+
+
+def test_a_number_already_used_by_the_supplier_is_refused(
+    agent_client, draft, make_invoice, supplier
+):
+    make_invoice(supplier, number="F-1")
+    response = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]), _header(number="F-1"), **HTMX
+    )
+    draft.refresh_from_db()
+    assert draft.number == ""
+    assert draft.draft_input["number"] == "F-1"
+    assert 'id="errors-number"' in response.text and 'role="alert"' in response.text
+
+
+def test_inactive_and_reserved_services_cannot_be_chosen_by_a_private_supplier(
+    agent_client, draft, recipient
+):
+    for code, expected in (("SERV_ANCIEN", "unknown_service"), ("FACTURES_PUBLIQUES", "reserved")):
+        agent_client.post(
+            reverse("invoices:draft_save", args=[draft.pk]),
+            _header(recipient_siret=recipient.siret, service_code=code),
+            **HTMX,
+        )
+        draft.refresh_from_db()
+        assert draft.service is None, expected
+        assert draft.draft_input["service_code"] == code
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert '<option value="FACTURES_PUBLIQUES" disabled>' in page
+
+
+def test_lines_are_added_edited_removed_and_totals_recomputed_by_the_server(agent_client, draft):
+    add = reverse("invoices:line_add", args=[draft.pk])
+    agent_client.post(add, **HTMX)
+    agent_client.post(add, **HTMX)
+    first, second = draft.lines.order_by("position")
+    response = agent_client.post(
+        reverse("invoices:line_save", args=[draft.pk, first.pk]),
+        {
+            f"line-{first.pk}-description": "Développement",
+            f"line-{first.pk}-quantity": "3",
+            f"line-{first.pk}-unit": "DAY",
+            f"line-{first.pk}-unit_price": "450.50",
+            f"line-{first.pk}-discount": "1.50",
+            f"line-{first.pk}-vat_rate": "20",
+        },
+        **HTMX,
+    )
+    assert 'id="totals"' in response.text and "1620,00" in response.text
+    agent_client.post(
+        reverse("invoices:line_save", args=[draft.pk, second.pk]),
+        {
+            f"line-{second.pk}-description": "Livre",
+            f"line-{second.pk}-quantity": "2",
+            f"line-{second.pk}-unit": "C62",
+            f"line-{second.pk}-unit_price": "10",
+            f"line-{second.pk}-discount": "0",
+            f"line-{second.pk}-vat_rate": "5.5",
+        },
+        **HTMX,
+    )
+    draft.refresh_from_db()
+    assert draft.total_excl_tax == Decimal("1370.00")
+    assert draft.total_vat == Decimal("271.10")  # 1350 × 20 % + 20 × 5.5 %
+    assert draft.total_incl_tax == Decimal("1641.10")
+    assert [(v.rate, v.vat_amount) for v in draft.vat_lines.all()] == [
+        (Decimal("5.50"), Decimal("1.10")),
+        (Decimal("20.00"), Decimal("270.00")),
+    ]
+    agent_client.post(reverse("invoices:line_remove", args=[draft.pk, second.pk]), **HTMX)
+    draft.refresh_from_db()
+    assert draft.total_incl_tax == Decimal("1620.00")
+
+
+def test_an_invalid_line_keeps_what_was_typed_and_says_why(agent_client, draft):
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    response = agent_client.post(
+        reverse("invoices:line_save", args=[draft.pk, line.pk]),
+        {
+            f"line-{line.pk}-description": "Audit",
+            f"line-{line.pk}-quantity": "-2",
+            f"line-{line.pk}-unit": "C62",
+            f"line-{line.pk}-unit_price": "abc",
+            f"line-{line.pk}-discount": "0",
+            f"line-{line.pk}-vat_rate": "20",
+        },
+        **HTMX,
+    )
+    assert f'id="line-{line.pk}-errors-quantity"' in response.text
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert 'value="abc"' in page and 'value="-2"' in page and 'value="Audit"' in page
+
+
+def test_the_editor_works_without_javascript(agent_client, draft, recipient):
+    response = agent_client.post(
+        reverse("invoices:edit", args=[draft.pk]), _header(number="F-NOJS")
+    )
+    assert response.status_code == 302
+    response = agent_client.post(reverse("invoices:line_add", args=[draft.pk]))
+    assert response.status_code == 302
+    assert draft.lines.count() == 1
+
+
+def test_an_already_paid_invoice_has_nothing_due(agent_client, draft):
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    agent_client.post(
+        reverse("invoices:line_save", args=[draft.pk, line.pk]),
+        {
+            f"line-{line.pk}-description": "Abonnement",
+            f"line-{line.pk}-quantity": "1",
+            f"line-{line.pk}-unit": "MON",
+            f"line-{line.pk}-unit_price": "100",
+            f"line-{line.pk}-discount": "0",
+            f"line-{line.pk}-vat_rate": "20",
+        },
+        **HTMX,
+    )
+    agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]), _header(billing_framework="A2"), **HTMX
+    )
+    draft.refresh_from_db()
+    assert (draft.total_incl_tax, draft.amount_due) == (Decimal("120.00"), Decimal("0.00"))
+
+
+def test_another_supplier_cannot_open_or_change_the_draft(client, make_user, make_structure, draft):
+    other = make_user((make_structure(), Membership.Role.SUPPLIER_AGENT))
+    client.force_login(other)
+    assert client.get(reverse("invoices:edit", args=[draft.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("invoices:draft_save", args=[draft.pk]), _header(number="X"), **HTMX
+        ).status_code
+        == 404
+    )
+    assert client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX).status_code == 404
+
+
+def test_a_sent_invoice_is_no_longer_editable(agent_client, draft):
+    Invoice.objects.filter(pk=draft.pk).update(
+        status=Invoice.Status.SUBMITTED, chorus_invoice_id=99, number="F-SENT"
+    )
+    assert agent_client.get(reverse("invoices:edit", args=[draft.pk])).status_code == 404
