@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -12,4 +13,16 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
+    # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so
+    # this single daily run is what makes each reminder go out once.
+    "chorus-password-expiry-mail": {
+        "task": "structures.tasks.connection_password_expiry_notify_all",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Once a day: each structure's own Chorus Pro data (id, routing rules, password expiry, bank
+    # accounts for suppliers).
+    "chorus-own-structures-refresh": {
+        "task": "structures.tasks.own_structures_refresh_all",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }

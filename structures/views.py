@@ -1,13 +1,31 @@
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from portal.access import space_required
+from portal.spaces import SpaceKind
+from structures.forms import ConnectionForm, DirectorySearchForm
 from structures.models import Membership
 from structures.selectors import (
+    connection_for_manager,
     connection_for_structure,
+    connection_password_warning,
+    connection_test_state,
+    directory_entries_for_supplier,
+    directory_structure_for_refresh,
     service_list_for_structure,
     structure_for_user,
+)
+from structures.services import (
+    connection_save,
+    connection_test_request,
+    directory_lookup,
+    directory_refresh_request,
 )
 
 
@@ -18,9 +36,7 @@ def structure_detail(request, structure_id: int):
         user=request.user, role=Membership.Role.STRUCTURE_MANAGER
     ).exists()
     connection = connection_for_structure(structure=structure) if is_manager else None
-    days_left = None
-    if connection and connection.password_expires_on:
-        days_left = (connection.password_expires_on - timezone.localdate()).days
+    warning = connection_password_warning(connection=connection)
     return render(
         request,
         "structures/structure_detail.html",
@@ -29,8 +45,95 @@ def structure_detail(request, structure_id: int):
             "services": service_list_for_structure(structure=structure),
             "is_manager": is_manager,
             "connection": connection,
-            "password_days_left": days_left,
-            "password_warning": days_left is not None
-            and days_left <= settings.CHORUS_PASSWORD_WARNING_DAYS,
+            "password_warning": warning,
+            "password_days_left": warning.days_left if warning else None,
         },
+    )
+
+
+def _connection_context(structure, connection, form) -> dict:
+    return {
+        "structure": structure,
+        "connection": connection,
+        "form": form,
+        "password_warning": connection_password_warning(connection=connection),
+        "test_state": connection_test_state(connection=connection),
+        "report": (connection.last_test_report or []) if connection else [],
+    }
+
+
+@login_required
+def connection_edit(request, structure_id: int):
+    """The structure manager's Chorus Pro connection: the form, and the test report (polled)."""
+    structure, connection = connection_for_manager(user=request.user, structure_id=structure_id)
+    if request.method == "POST":
+        form = ConnectionForm(request.POST, connection=connection)
+        if form.is_valid():
+            connection_save(structure=structure, **form.cleaned_data)
+            messages.success(request, _("Chorus Pro connection saved. Test it to check each link."))
+            return redirect("structures:connection", structure_id=structure.pk)
+    else:
+        form = ConnectionForm(connection=connection)
+    template = "structures/connection.html"
+    if request.htmx:
+        # The form posts in place; the report region polls with GET.
+        template += "#connection-form" if request.method == "POST" else "#test-report"
+    return render(request, template, _connection_context(structure, connection, form))
+
+
+@login_required
+@require_POST
+def connection_test(request, structure_id: int):
+    structure, connection = connection_for_manager(user=request.user, structure_id=structure_id)
+    if connection is None:
+        raise Http404
+    connection_test_request(connection=connection)
+    if request.htmx:
+        context = _connection_context(structure, connection, None)
+        return render(request, "structures/connection.html#test-report", context)
+    return redirect("structures:connection", structure_id=structure.pk)
+
+
+@space_required(SpaceKind.SUPPLIER)
+def directory(request):
+    """The recipient directory: live search by SIRET or name, served from the local copy when
+    fresh, otherwise looked up in Chorus Pro by a worker while the page polls."""
+    supplier = request.space.structure
+    form = DirectorySearchForm(request.GET or None)
+    query = form.query()
+    outcome = None
+    if query is not None:
+        connection = connection_for_structure(structure=supplier)
+        outcome = directory_lookup(connection=connection, query=query)
+    return _directory_render(request, form, query, outcome)
+
+
+@space_required(SpaceKind.SUPPLIER)
+@require_POST
+def directory_refresh(request, structure_id: int):
+    supplier = request.space.structure
+    recipient = directory_structure_for_refresh(structure_id=structure_id)
+    connection = connection_for_structure(structure=supplier)
+    if connection is None:
+        raise Http404
+    outcome = directory_refresh_request(connection=connection, structure=recipient)
+    if not request.htmx:
+        return redirect(f"{reverse('structures:directory')}?{urlencode({'q': recipient.siret})}")
+    form = DirectorySearchForm({"q": recipient.siret})
+    return _directory_render(request, form, form.query(), outcome)
+
+
+def _directory_render(request, form, query, outcome):
+    entries = []
+    if outcome is not None and outcome.state == "found":
+        entries = directory_entries_for_supplier(
+            supplier=request.space.structure, structures=outcome.structures
+        )
+    template = "structures/directory.html"
+    if request.htmx:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"form": form, "query": query, "outcome": outcome, "entries": entries},
     )

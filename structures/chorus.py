@@ -1,0 +1,147 @@
+"""The portal's gateway to Chorus Pro: a configured client per connection, every exchange recorded.
+
+Everyone who talks to Chorus Pro (connection test, directory, invoice submission, status sync)
+gets their client from :func:`chorus_client_for`; nothing else in the portal builds a
+``ChorusConfig``. The client does the HTTP; this module adds what the portal needs around it:
+
+1. the PISTE application of the connection's environment (``settings.CHORUS_ENDPOINTS``) and the
+   structure's own technical account, decrypted only here;
+2. a hook that stores each exchange as a :class:`~structures.models.ChorusExchange` row (bodies
+   as the client redacted them) and keeps ``last_success_at`` / ``last_failure_*`` current.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+
+from chorus_client import ChorusAuthenticationError, ChorusClient, ChorusConfig, Exchange
+from structures.models import ChorusConnection, ChorusExchange
+
+if TYPE_CHECKING:
+    from invoices.models import Invoice
+
+logger = logging.getLogger(__name__)
+
+# Names of the settings behind each environment's PISTE application, for error messages.
+_CLIENT_SETTINGS = {
+    "emulator": "CHORUS_EMULATOR_CLIENT_ID / CHORUS_EMULATOR_CLIENT_SECRET",
+    "sandbox": "PISTE_SANDBOX_CLIENT_ID / PISTE_SANDBOX_CLIENT_SECRET",
+    "production": "PISTE_CLIENT_ID / PISTE_CLIENT_SECRET",
+}
+
+
+class ChorusNotConfiguredError(ChorusAuthenticationError):
+    """The portal cannot even build a client: no PISTE application for this environment, or a
+    stored password that the current CREDENTIALS_KEY cannot decrypt.
+
+    A :class:`ChorusAuthenticationError`, so callers treat it like refused credentials: nothing
+    works until someone fixes the configuration, and retrying is pointless.
+    """
+
+
+def environment_is_configured(environment: str) -> bool:
+    """True when the portal has a PISTE application (client id and secret) for ``environment``."""
+    endpoint = settings.CHORUS_ENDPOINTS.get(environment) or {}
+    return all(
+        endpoint.get(key) for key in ("token_url", "api_base_url", "client_id", "client_secret")
+    )
+
+
+def chorus_client_for(
+    connection: ChorusConnection, *, invoice: Invoice | None = None
+) -> ChorusClient:
+    """A Chorus Pro client acting with ``connection``'s technical account.
+
+    Every exchange is stored as a ``ChorusExchange`` of this connection (and of ``invoice`` when
+    given). Close the client when done (``with chorus_client_for(connection) as client:``).
+    Raises :class:`ChorusNotConfiguredError` when the environment has no PISTE application or the
+    stored password cannot be decrypted.
+    """
+    environment = connection.environment
+    if not environment_is_configured(environment):
+        raise ChorusNotConfiguredError(
+            f"the Chorus Pro environment {environment!r} has no PISTE application configured on "
+            f"this portal (set {_CLIENT_SETTINGS.get(environment, 'its client id and secret')})"
+        )
+    endpoint = settings.CHORUS_ENDPOINTS[environment]
+    try:
+        password = connection.password()
+    except ValueError as error:
+        raise ChorusNotConfiguredError(str(error)) from None
+    config = ChorusConfig(
+        token_url=endpoint["token_url"],
+        api_base_url=endpoint["api_base_url"],
+        client_id=endpoint["client_id"],
+        client_secret=endpoint["client_secret"],
+        technical_login=connection.login,
+        technical_password=password,
+        connect_timeout=float(settings.CHORUS_CONNECT_TIMEOUT),
+        read_timeout=float(settings.CHORUS_READ_TIMEOUT),
+    )
+    return ChorusClient(config, hook=ExchangeRecorder(connection.pk, invoice_id=_pk(invoice)))
+
+
+def _pk(invoice: Invoice | None) -> int | None:
+    return invoice.pk if invoice is not None else None
+
+
+def _stored_body(text: str | None) -> Any:
+    """The client's redacted body: decoded when it is JSON, else the text itself."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class ExchangeRecorder:
+    """The client hook: one ``ChorusExchange`` row per exchange, and the connection's health.
+
+    Ids rather than model instances: the hook may run long after the objects were loaded, and
+    must not save stale copies of them. Each write runs in its own savepoint and any failure is
+    logged and swallowed, so that recording can never break the call nor poison the caller's
+    transaction.
+    """
+
+    def __init__(self, connection_id: int, *, invoice_id: int | None = None) -> None:
+        self.connection_id = connection_id
+        self.invoice_id = invoice_id
+
+    def __call__(self, exchange: Exchange) -> None:
+        try:
+            with transaction.atomic():
+                self._record(exchange)
+        except Exception:
+            logger.exception("could not record the Chorus Pro exchange %s", exchange.operation)
+
+    def _record(self, exchange: Exchange) -> None:
+        ChorusExchange.objects.create(
+            connection_id=self.connection_id,
+            invoice_id=self.invoice_id,
+            operation=exchange.operation[:100],
+            started_at=exchange.started_at,
+            duration_ms=max(0, exchange.duration_ms),
+            attempt=exchange.attempt,
+            http_status=exchange.http_status,
+            return_code=exchange.return_code,
+            message=exchange.message or exchange.error or "",
+            error_kind=exchange.error_kind or "",
+            request=_stored_body(exchange.request_body),
+            response=_stored_body(exchange.response_body),
+        )
+        ended_at = exchange.started_at + timedelta(milliseconds=exchange.duration_ms)
+        connections = ChorusConnection.objects.filter(pk=self.connection_id)
+        if exchange.error_kind is None:
+            connections.update(last_success_at=ended_at)
+        else:
+            # exchange.error is the client's one-line description, secrets already scrubbed.
+            connections.update(
+                last_failure_at=ended_at, last_failure_message=exchange.error or exchange.error_kind
+            )
