@@ -1,0 +1,290 @@
+import time
+from datetime import date
+from decimal import Decimal as D
+
+import facturx
+import pytest
+from lxml import etree
+
+from invoices.documents.cii import NSMAP, invoice_cii_xml
+from invoices.documents.facturx import facturx_build, facturx_check, facturx_xml_check
+from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
+from invoices.totals import LineAmounts, totals_compute
+from structures.models import Service
+
+try:
+    import saxonche  # noqa: F401
+
+    HAS_SAXON = True
+except ImportError:
+    HAS_SAXON = False
+needs_saxon = pytest.mark.skipif(not HAS_SAXON, reason="saxonche (schematron engine) missing")
+
+IBAN = "FR7630006000011234567890189"
+
+
+def add_lines(invoice: Invoice, specs) -> Invoice:
+    """Lines as (quantity, unit price, discount, VAT rate or None), totals as totals_compute."""
+    amounts = [LineAmounts(q, p, discount=d, vat_rate=r) for q, p, d, r in specs]
+    totals = totals_compute(
+        amounts, already_paid=invoice.billing_framework == Invoice.BillingFramework.A2
+    )
+    for position, ((q, p, d, r), total) in enumerate(
+        zip(specs, totals.line_totals, strict=True), 1
+    ):
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            description=f"Prestation {position} – études & conseil",
+            quantity=q,
+            unit_price=p,
+            discount=d,
+            vat_rate=r,
+            total_excl_tax=total,
+        )
+    for group in totals.vat_groups:
+        InvoiceVatLine.objects.create(
+            invoice=invoice,
+            rate=group.rate,
+            taxable_amount=group.taxable_amount,
+            vat_amount=group.vat_amount,
+        )
+    Invoice.objects.filter(pk=invoice.pk).update(
+        total_excl_tax=totals.total_excl_tax,
+        total_vat=totals.total_vat,
+        total_incl_tax=totals.total_incl_tax,
+        amount_due=totals.amount_due,
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+MULTI_RATE = [
+    (D("3"), D("170"), D("0"), D("20")),
+    (D("2"), D("216"), D("0"), D("2.1")),
+    (D("4"), D("100"), D("16"), D("5.5")),
+    (D("1"), D("50"), D("0"), None),
+]
+
+
+@pytest.fixture
+def supplier(make_structure):
+    return make_structure(
+        name="Atelier Numérique SAS",
+        vat_number="FR32300000018",
+        address_line="12 rue des Lilas",
+        postal_code="75011",
+        city="Paris",
+    )
+
+
+@pytest.fixture
+def recipient(make_structure):
+    return make_structure(
+        name="Commune de Villeneuve",
+        kind="public",
+        address_line="1 place de la Mairie",
+        postal_code="31000",
+        city="Villeneuve",
+    )
+
+
+@pytest.fixture
+def invoice(supplier, recipient, make_invoice):
+    service = Service.objects.create(structure=recipient, code="SERV-FIN", label="Finances")
+    made = make_invoice(
+        supplier,
+        recipient,
+        service=service,
+        issue_date=date(2026, 3, 2),
+        due_date=date(2026, 4, 1),
+        payment_mode=Invoice.PaymentMode.TRANSFER,
+        vat_regime=Invoice.VatRegime.EXEMPT,
+        vat_exemption_reason="Exonération, article 261-4-4° du CGI",
+        commitment_number="EJ-2026-0042",
+        market_number="MP-2026-07",
+    )
+    return add_lines(made, MULTI_RATE)
+
+
+def xpath(xml: bytes, path: str) -> list:
+    return etree.fromstring(xml).xpath(path, namespaces=NSMAP)
+
+
+def text(xml: bytes, path: str) -> str:
+    (found,) = xpath(xml, path)
+    return found.text
+
+
+SUMMATION = (
+    "//ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
+)
+
+
+def test_the_xml_follows_the_xsd_and_names_the_chorus_identifiers(invoice, supplier, recipient):
+    xml = invoice_cii_xml(invoice, payee_iban=IBAN)
+
+    facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert text(xml, "//rsm:ExchangedDocument/ram:TypeCode") == "380"
+    assert text(xml, "//rsm:ExchangedDocument/ram:ID") == invoice.number
+    assert text(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == (
+        "urn:cen.eu:en16931:2017"
+    )
+    assert text(xml, "//ram:BuyerReference") == "SERV-FIN"
+    assert text(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "EJ-2026-0042"
+    assert text(xml, "//ram:ContractReferencedDocument/ram:IssuerAssignedID") == "MP-2026-07"
+    seller_legal = xpath(xml, "//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID")[0]
+    assert (seller_legal.text, seller_legal.get("schemeID")) == (supplier.siret, "0002")
+    buyer_id = xpath(xml, "//ram:BuyerTradeParty/ram:GlobalID")[0]
+    assert (buyer_id.text, buyer_id.get("schemeID")) == (recipient.siret, "0009")
+    assert text(xml, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == (
+        "FR32300000018"
+    )
+
+
+def test_the_xml_totals_are_the_invoice_saved_totals(invoice):
+    xml = invoice_cii_xml(invoice, payee_iban=IBAN)
+
+    assert D(text(xml, SUMMATION + "ram:LineTotalAmount")) == invoice.total_excl_tax
+    assert D(text(xml, SUMMATION + "ram:TaxBasisTotalAmount")) == invoice.total_excl_tax
+    assert D(text(xml, SUMMATION + "ram:TaxTotalAmount")) == invoice.total_vat
+    assert D(text(xml, SUMMATION + "ram:GrandTotalAmount")) == invoice.total_incl_tax
+    assert D(text(xml, SUMMATION + "ram:DuePayableAmount")) == invoice.amount_due
+    assert invoice.total_incl_tax == D("1508.19")
+    breakdown = {
+        (
+            tax.findtext("ram:CategoryCode", namespaces=NSMAP),
+            D(tax.findtext("ram:RateApplicablePercent", namespaces=NSMAP)),
+        ): (
+            D(tax.findtext("ram:BasisAmount", namespaces=NSMAP)),
+            D(tax.findtext("ram:CalculatedAmount", namespaces=NSMAP)),
+        )
+        for tax in xpath(xml, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax")
+    }
+    assert breakdown == {
+        ("E", D("0")): (D("50.00"), D("0.00")),
+        ("S", D("2.1")): (D("432.00"), D("9.07")),
+        ("S", D("5.5")): (D("384.00"), D("21.12")),
+        ("S", D("20")): (D("510.00"), D("102.00")),
+    }
+    assert text(xml, "//ram:ApplicableTradeTax[ram:CategoryCode='E']/ram:ExemptionReason") == (
+        "Exonération, article 261-4-4° du CGI"
+    )
+    discount = xpath(xml, "//ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge")
+    assert [d.findtext("ram:ActualAmount", namespaces=NSMAP) for d in discount] == ["16.00"]
+
+
+@needs_saxon
+def test_a_multi_rate_invoice_with_a_discount_and_an_exempt_line_passes_the_check(invoice):
+    document = facturx_build(invoice, payee_iban=IBAN, payee_bic="BDFEFRPP")
+
+    assert document.problems == []
+    assert facturx_check(document.pdf) == []
+    filename, embedded = facturx.get_xml_from_pdf(document.pdf, check_xsd=True)
+    assert filename == "factur-x.xml"
+    assert embedded == document.xml
+    assert facturx.get_level(etree.fromstring(embedded)) == "en16931"
+    assert D(text(embedded, SUMMATION + "ram:GrandTotalAmount")) == invoice.total_incl_tax
+
+
+@needs_saxon
+def test_a_credit_note_has_type_381_and_the_original_invoice(supplier, recipient, make_invoice):
+    original = make_invoice(supplier, recipient, issue_date=date(2026, 1, 15), number="F-2026-1")
+    credit = add_lines(
+        make_invoice(
+            supplier,
+            recipient,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            original_invoice=original,
+            issue_date=date(2026, 2, 1),
+            due_date=date(2026, 2, 1),
+        ),
+        [(D("1"), D("100"), D("0"), D("20"))],
+    )
+
+    document = facturx_build(credit)
+
+    assert document.problems == []
+    assert text(document.xml, "//rsm:ExchangedDocument/ram:TypeCode") == "381"
+    assert text(document.xml, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == (
+        "F-2026-1"
+    )
+    assert text(document.xml, "//ram:InvoiceReferencedDocument//qdt:DateTimeString") == ("20260115")
+
+
+@needs_saxon
+def test_tampered_totals_are_reported_by_the_check(invoice):
+    document = facturx_build(invoice, payee_iban=IBAN)
+    tampered_xml = document.xml.replace(
+        b"<ram:GrandTotalAmount>1508.19<", b"<ram:GrandTotalAmount>1500.00<"
+    )
+    assert tampered_xml != document.xml
+    tampered_pdf = facturx.generate_from_binary(
+        document.pdf, tampered_xml, flavor="factur-x", level="en16931", check_xsd=False
+    )
+
+    problems = facturx_check(tampered_pdf)
+
+    assert "BR-CO-15" in {problem.rule for problem in problems}
+    assert {problem.code for problem in problems} == {"schematron"}
+    assert all(str(problem.message) for problem in problems)
+
+
+@needs_saxon
+def test_saved_totals_that_drift_from_the_lines_are_reported(invoice):
+    Invoice.objects.filter(pk=invoice.pk).update(
+        total_excl_tax=D("1376.01"), total_incl_tax=D("1508.20"), amount_due=D("1508.20")
+    )
+    invoice.refresh_from_db()
+
+    problems = facturx_build(invoice, payee_iban=IBAN).problems
+
+    assert "BR-CO-10" in {problem.rule for problem in problems}
+
+
+@needs_saxon
+def test_an_exemption_without_reason_is_reported(supplier, recipient, make_invoice):
+    made = add_lines(
+        make_invoice(
+            supplier,
+            recipient,
+            issue_date=date(2026, 3, 2),
+            due_date=date(2026, 4, 1),
+            payment_mode=Invoice.PaymentMode.TRANSFER,
+        ),
+        [(D("1"), D("50"), D("0"), None)],
+    )
+
+    document = facturx_build(made)
+
+    assert [problem.rule for problem in document.problems] == ["BR-E-10"]
+    assert str(document.problems[0]).endswith("(BR-E-10)")
+    # Without a known IBAN, a transfer carries no payment instructions rather than broken ones.
+    assert xpath(document.xml, "//ram:SpecifiedTradeSettlementPaymentMeans") == []
+
+
+def test_the_check_reports_a_pdf_without_xml_and_an_xml_outside_the_schema():
+    assert [p.code for p in facturx_check(b"%PDF-1.4 not really")] == ["no_xml"]
+    assert [p.code for p in facturx_xml_check(b"<not-closed>")] == ["xml_syntax"]
+    broken = b'<rsm:CrossIndustryInvoice xmlns:rsm="%s"/>' % NSMAP["rsm"].encode()
+    assert [p.code for p in facturx_xml_check(broken)] == ["xsd"]
+
+
+@needs_saxon
+def test_build_and_check_of_a_ten_line_invoice_stay_fast(
+    invoice, supplier, recipient, make_invoice
+):
+    facturx_build(invoice, payee_iban=IBAN)  # compiles the schematron once per process
+    ten = add_lines(
+        make_invoice(supplier, recipient, issue_date=date(2026, 3, 2), due_date=date(2026, 4, 1)),
+        [(D(i), D("12.5"), D("0"), D("20")) for i in range(1, 11)],
+    )
+    started = time.perf_counter()
+    document = facturx_build(ten)
+    built = time.perf_counter()
+    problems = facturx_check(document.pdf)
+    checked = time.perf_counter()
+
+    assert document.problems == problems == []
+    assert built - started < 2
+    assert checked - built < 1
