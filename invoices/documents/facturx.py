@@ -158,17 +158,18 @@ _rule_broken = lazy(_rule_broken_now, str)
 
 
 def _schematron_problems(xml: bytes) -> list[FacturxProblem]:
-    executable = _schematron_executable()
-    if executable is None:
-        return [
-            FacturxProblem(
-                "schematron_unavailable",
-                _("The EN 16931 business rules could not be checked (validator unavailable)."),
-            )
-        ]
-    processor, stylesheet = executable
-    # SaxonC objects are not documented as thread-safe: one transformation at a time.
+    # SaxonC objects are not documented as thread-safe: one compilation, then one
+    # transformation at a time.
     with _saxon_lock:
+        executable = _schematron_executable()
+        if executable is None:
+            return [
+                FacturxProblem(
+                    "schematron_unavailable",
+                    _("The EN 16931 business rules could not be checked (validator unavailable)."),
+                )
+            ]
+        processor, stylesheet = executable
         document = processor.parse_xml(xml_text=xml.decode("utf-8").lstrip("\ufeff"))
         report = stylesheet.transform_to_string(xdm_node=document)
     svrl = etree.fromstring(report.encode("utf-8"))

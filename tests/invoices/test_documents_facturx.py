@@ -6,6 +6,7 @@ import facturx
 import pytest
 from lxml import etree
 
+from invoices.documents import facturx as facturx_module
 from invoices.documents.cii import NSMAP, invoice_cii_xml
 from invoices.documents.facturx import facturx_build, facturx_check, facturx_xml_check
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
@@ -288,3 +289,11 @@ def test_build_and_check_of_a_ten_line_invoice_stay_fast(
     assert document.problems == problems == []
     assert built - started < 2
     assert checked - built < 1
+
+
+def test_the_check_fails_closed_without_a_schematron_engine(invoice, monkeypatch):
+    monkeypatch.setattr(facturx_module, "_schematron_executable", lambda: None)
+
+    problems = facturx_build(invoice, payee_iban=IBAN).problems
+
+    assert [problem.code for problem in problems] == ["schematron_unavailable"]
