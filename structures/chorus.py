@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
-from chorus_client import ChorusAuthenticationError, ChorusClient, ChorusConfig, Exchange
+from chorus_client import (
+    ChorusAuthenticationError,
+    ChorusClient,
+    ChorusConfig,
+    ChorusRejectedError,
+    ChorusTransientError,
+    Exchange,
+)
 from structures.models import ChorusConnection, ChorusExchange
 
 if TYPE_CHECKING:
@@ -145,3 +154,89 @@ class ExchangeRecorder:
             connections.update(
                 last_failure_at=ended_at, last_failure_message=exchange.error or exchange.error_kind
             )
+
+
+# --- what an error means for a human -----------------------------------------------------------
+# English msgids (gettext_noop): the verdict may be stored (a test report) and is translated when
+# shown, in the reader's language.
+
+_TRANSIENT = (
+    gettext_noop("Chorus Pro is not answering right now."),
+    gettext_noop(
+        "This is usually temporary: try again in a few minutes. It does not mean that your "
+        "settings are wrong."
+    ),
+)
+_TOKEN_REFUSED = (
+    gettext_noop("PISTE refused the portal's application."),
+    gettext_noop(
+        "The portal operator must check its PISTE application (client id and secret, "
+        "subscriptions to the Chorus Pro APIs). Nothing to change on your side."
+    ),
+)
+_NOT_CONFIGURED = (
+    gettext_noop("This environment is not set up on the portal."),
+    gettext_noop("The portal operator must configure a PISTE application for this environment."),
+)
+_ACCOUNT_REFUSED = (
+    gettext_noop("Chorus Pro refused the technical account."),
+    gettext_noop(
+        "Technical account login or password incorrect. The password expires every 424 days: "
+        "if it has expired, renew it in Chorus Pro, then enter the new one here. Also check "
+        "that the login has the form TECH_1_<SIRET>@cpro.fr."
+    ),
+)
+_ACCOUNT_EXPIRED = (
+    gettext_noop("The technical account password has expired."),
+    gettext_noop(
+        "Renew it in Chorus Pro (it expires every 424 days), then enter the new one here."
+    ),
+)
+_API_FORBIDDEN = (
+    gettext_noop("The portal's PISTE application may not use this API."),
+    gettext_noop(
+        "The portal operator must subscribe its PISTE application to this API and accept "
+        "its terms of use."
+    ),
+)
+_REJECTED = (
+    gettext_noop("Chorus Pro refused the request."),
+    gettext_noop("See the technical detail; if it persists, contact the portal's support."),
+)
+_UNEXPECTED = (
+    gettext_noop("Chorus Pro gave an unexpected answer."),
+    gettext_noop("Contact the portal's support with the technical detail."),
+)
+
+
+@dataclass(frozen=True)
+class ChorusVerdict:
+    """A client error read for a human: ``state`` is ``transient`` (try again later) or
+    ``failed``; ``message`` says what happened and ``advice`` what to do (both msgids)."""
+
+    state: str
+    message: str
+    advice: str
+
+
+def error_verdict(error: Exception) -> ChorusVerdict:
+    """The plain-language verdict and advice for an error of the Chorus Pro client.
+
+    Transient errors (timeouts, 5xx, 429) never read as wrong credentials; a refused technical
+    account says that its password expires every 424 days; a refused PISTE application or an API
+    the application is not subscribed to points at the portal operator.
+    """
+    if isinstance(error, ChorusNotConfiguredError):
+        return ChorusVerdict("failed", *_NOT_CONFIGURED)
+    if isinstance(error, ChorusTransientError):
+        return ChorusVerdict("transient", *_TRANSIENT)
+    if isinstance(error, ChorusAuthenticationError):
+        if error.technical_account:
+            expired = "expired" in (error.www_authenticate or "").lower()
+            return ChorusVerdict("failed", *(_ACCOUNT_EXPIRED if expired else _ACCOUNT_REFUSED))
+        if error.http_status == 403:
+            return ChorusVerdict("failed", *_API_FORBIDDEN)
+        return ChorusVerdict("failed", *_TOKEN_REFUSED)
+    if isinstance(error, ChorusRejectedError):
+        return ChorusVerdict("failed", *_REJECTED)
+    return ChorusVerdict("failed", *_UNEXPECTED)

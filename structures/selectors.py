@@ -127,8 +127,8 @@ def directory_structure_list(*, structure_ids: list[int]) -> list[Structure]:
 
 
 def directory_structure_for_refresh(*, structure_id: int) -> Structure:
-    """A structure of the directory: any structure the portal knows (directory data is public)."""
-    return get_object_or_404(Structure, pk=structure_id)
+    """A public structure of the directory (directory data is public, whoever read it first)."""
+    return get_object_or_404(Structure, pk=structure_id, kind=Structure.Kind.PUBLIC)
 
 
 # FACTURES_PUBLIQUES is reserved to invoices between public entities: Chorus Pro refuses it from

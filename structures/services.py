@@ -38,7 +38,7 @@ from chorus_client import (
     StructureSummary,
     SupplierInvoiceSearch,
 )
-from structures.chorus import ChorusNotConfiguredError, chorus_client_for
+from structures.chorus import ChorusNotConfiguredError, chorus_client_for, error_verdict
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Membership, Service, Structure
 from structures.selectors import (
@@ -148,53 +148,6 @@ LINK_LABELS = {
     "api_structures": gettext_noop("Structures API"),
     "api_factures": gettext_noop("Factures API"),
 }
-TRANSIENT = (
-    gettext_noop("Chorus Pro is not answering right now."),
-    gettext_noop(
-        "This is usually temporary: try again in a few minutes. It does not mean that your "
-        "settings are wrong."
-    ),
-)
-TOKEN_REFUSED = (
-    gettext_noop("PISTE refused the portal's application."),
-    gettext_noop(
-        "The portal operator must check its PISTE application (client id and secret, "
-        "subscriptions to the Chorus Pro APIs). Nothing to change on your side."
-    ),
-)
-NOT_CONFIGURED = (
-    gettext_noop("This environment is not set up on the portal."),
-    gettext_noop("The portal operator must configure a PISTE application for this environment."),
-)
-ACCOUNT_REFUSED = (
-    gettext_noop("Chorus Pro refused the technical account."),
-    gettext_noop(
-        "Technical account login or password incorrect. The password expires every 424 days: "
-        "if it has expired, renew it in Chorus Pro, then enter the new one here. Also check "
-        "that the login has the form TECH_1_<SIRET>@cpro.fr."
-    ),
-)
-ACCOUNT_EXPIRED = (
-    gettext_noop("The technical account password has expired."),
-    gettext_noop(
-        "Renew it in Chorus Pro (it expires every 424 days), then enter the new one here."
-    ),
-)
-API_FORBIDDEN = (
-    gettext_noop("The portal's PISTE application may not use this API."),
-    gettext_noop(
-        "The portal operator must subscribe its PISTE application to this API and accept "
-        "its terms of use."
-    ),
-)
-REJECTED = (
-    gettext_noop("Chorus Pro refused the request."),
-    gettext_noop("See the technical detail; if it persists, contact the portal's support."),
-)
-UNEXPECTED = (
-    gettext_noop("Chorus Pro gave an unexpected answer."),
-    gettext_noop("Contact the portal's support with the technical detail."),
-)
 STRUCTURE_UNKNOWN = (
     gettext_noop("Chorus Pro does not show this structure's SIRET to this technical account."),
     gettext_noop("Check in Chorus Pro that the technical account is attached to this structure."),
@@ -205,28 +158,12 @@ SKIPPED_NO_ACCOUNT = gettext_noop("Not checked: the technical account must work 
 
 def _fail(check: _Check, error: Exception, secrets: list[str]) -> None:
     """Turn an error into a verdict and advice for the link being checked."""
-    if isinstance(error, ChorusNotConfiguredError):
-        state, (message, advice) = "failed", NOT_CONFIGURED
-    elif isinstance(error, ChorusTransientError):
-        state, (message, advice) = "transient", TRANSIENT
-    elif isinstance(error, ChorusAuthenticationError):
-        state = "failed"
-        www = (error.www_authenticate or "").lower()
-        if error.technical_account:
-            message, advice = ACCOUNT_EXPIRED if "expired" in www else ACCOUNT_REFUSED
-        elif error.http_status == 403:
-            message, advice = API_FORBIDDEN
-        else:
-            message, advice = TOKEN_REFUSED
-    elif isinstance(error, ChorusRejectedError):
-        state, (message, advice) = "failed", REJECTED
-    else:
-        state, (message, advice) = "failed", UNEXPECTED
+    verdict = error_verdict(error)
     detail = str(error)
     for secret in secrets:
         if secret:
             detail = detail.replace(secret, "<redacted>")
-    check.state, check.message, check.advice = state, message, advice
+    check.state, check.message, check.advice = verdict.state, verdict.message, verdict.advice
     check.technical_detail = detail[:500]
 
 
@@ -430,7 +367,10 @@ def _structure_apply(
     """Copy what Chorus Pro says of a structure onto its row (and, for a structure consulted with
     its own account, the technical password expiry onto the connection)."""
     structure.chorus_id = summary.id
-    structure.is_active = summary.active
+    if own_connection is None:
+        # Never for a structure read with its own account: marking it inactive would lock its
+        # users out of the portal as a side effect of a test or a refresh.
+        structure.is_active = summary.active
     if details is None:
         structure.name = structure.name or _text(summary.name, 200) or structure.siret
     else:
@@ -612,6 +552,11 @@ def directory_lookup_run(*, connection: ChorusConnection, query: DirectoryQuery)
             kind = "authentication"
         outcome = {"state": "done", "ok": False, "error": kind, "detail": str(error)[:300]}
         timeout = DIRECTORY_ERROR_SECONDS
+    except Exception:
+        # A bug: end the page's polling at once, then let the worker log it.
+        failed = {"state": "done", "ok": False, "error": "failed", "detail": ""}
+        cache.set(_lookup_key(query), failed, timeout=DIRECTORY_ERROR_SECONDS)
+        raise
     outcome["finished_at"] = timezone.now().isoformat()
     cache.set(_lookup_key(query), outcome, timeout=timeout)
     return outcome

@@ -45,7 +45,8 @@ def test_a_manager_sets_the_connection_and_the_password_is_stored_encrypted(
 ):
     from structures import tasks
 
-    monkeypatch.setattr(tasks.own_structure_refresh, "delay", lambda *args: None)
+    refreshes = []
+    monkeypatch.setattr(tasks.own_structure_refresh, "delay", refreshes.append)
     client.force_login(manager_world["manager"])
     structure = manager_world["structure"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,6 +54,8 @@ def test_a_manager_sets_the_connection_and_the_password_is_stored_encrypted(
     assert response.status_code == 302
     assert response.url == _url(structure)
     stored = ChorusConnection.objects.get(structure=structure)
+    # The supplier's own structure (Chorus Pro id, bank accounts) is read in the background.
+    assert refreshes == [stored.pk]
     assert stored.login == "TECH_1_12345678200010@cpro.fr"
     assert stored.password() == "Demo-Fournisseur-2026"
     assert stored.password_expires_on == date(2027, 1, 31)
