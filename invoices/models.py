@@ -180,6 +180,9 @@ class Invoice(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
     submission_error_code = models.CharField(max_length=20, blank=True)
+    # A worker holds the invoice while sending; an expired lease lets another worker take over.
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_lease_until = models.DateTimeField(null=True, blank=True)
     submission_error_message = models.TextField(blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
     # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
@@ -229,7 +232,7 @@ class Invoice(models.Model):
                 name="validator_only_for_a9_a12",
             ),
             models.CheckConstraint(
-                condition=Q(vat_regime="exempt") | Q(vat_exemption_reason=""),
+                condition=Q(vat_regime__in=["exempt", "no_vat"]) | Q(vat_exemption_reason=""),
                 name="exemption_reason_only_when_exempt",
             ),
             models.CheckConstraint(

@@ -18,6 +18,13 @@ class DemoLogin:
     description: str
 
 
+ADDRESSES = {
+    # siret: (VAT number, street, postal code, city)
+    "12345678200010": ("FR11123456782", "12 rue des Artisans", "69002", "Lyon"),
+    "21750001600019": ("FR72217500016", "1 place de la Mairie", "35000", "Villeneuve"),
+    "13000261100015": ("FR42130002611", "4 avenue de la République", "35000", "Rennes"),
+    "11000201100010": ("FR17110002011", "139 rue de Bercy", "75012", "Paris"),
+}
 STRUCTURES = [
     # siret, name, kind, chorus id, routing (service, commitment, either), city
     ("12345678200010", "Atelier Numérique SAS", "private", 26000001, (False, False, False), "Lyon"),
@@ -108,6 +115,7 @@ def demo_load() -> list[DemoLogin]:
     """Create or refresh the demo structures, users and Chorus Pro connections."""
     structures = {}
     for siret, name, kind, chorus_id, routing, city in STRUCTURES:
+        vat_number, street, postal_code, _city = ADDRESSES[siret]
         structures[siret], _ = Structure.objects.update_or_create(
             siret=siret,
             defaults={
@@ -118,6 +126,9 @@ def demo_load() -> list[DemoLogin]:
                 "commitment_required": routing[1],
                 "service_or_commitment_required": routing[2],
                 "city": city,
+                "vat_number": vat_number,
+                "address_line": street,
+                "postal_code": postal_code,
                 "is_active": True,
             },
         )

@@ -105,7 +105,7 @@ def _keep_consistent(invoice: Invoice) -> None:
     # The database refuses these combinations; the editor drops the value that no longer applies.
     if invoice.billing_framework not in {"A9", "A12"}:
         invoice.validator = None
-    if invoice.vat_regime != Invoice.VatRegime.EXEMPT:
+    if invoice.vat_regime not in {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}:
         invoice.vat_exemption_reason = ""
     if invoice.kind != Invoice.Kind.CREDIT_NOTE:
         invoice.original_invoice = None

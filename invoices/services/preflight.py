@@ -1,0 +1,200 @@
+"""The pre-flight check: every condition Chorus Pro (or the law) puts on an invoice, each with the
+fix. Submitting is possible only when all pass."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from invoices.models import Attachment, Invoice
+from invoices.totals import LineAmounts, totals_compute
+from structures.models import ChorusConnection
+
+MAX_INVOICE_BYTES = 120 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    ok: bool
+    label: str
+    fix: str = ""
+    fix_url: str = ""
+
+
+def _check(code, ok, label, fix="", fix_url="") -> Check:
+    return Check(
+        code=code,
+        ok=bool(ok),
+        label=str(label),
+        fix=str(fix) if not ok else "",
+        fix_url=fix_url if not ok else "",
+    )
+
+
+def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[Check]:
+    """Every check, passed or not, in the order a supplier would fix them."""
+    edit = reverse("invoices:edit", args=[invoice.pk])
+    recipient, service = invoice.recipient, invoice.service
+    lines = list(invoice.lines.order_by("position"))
+    checks = [
+        _check(
+            "connection",
+            ChorusConnection.objects.filter(structure=invoice.supplier).exists(),
+            _("Your structure has a Chorus Pro technical account"),
+            _("Ask your structure manager to set up the Chorus Pro connection."),
+        ),
+        _check(
+            "recipient",
+            recipient is not None and recipient.is_active and recipient.is_public,
+            _("The recipient is an active public entity"),
+            _("Choose the recipient by its SIRET."),
+            edit,
+        ),
+        _check(
+            "number",
+            invoice.number and invoice.issue_date,
+            _("The invoice has a number and a date"),
+            _("Enter the number and the date."),
+            edit,
+        ),
+        _check(
+            "pending_input",
+            not invoice.draft_input,
+            _("Every typed value is valid"),
+            _("Correct the fields marked in red."),
+            edit,
+        ),
+        _check(
+            "lines",
+            lines and all(line.description.strip() for line in lines),
+            _("The invoice has lines, each with a description"),
+            _("Add at least one line and describe each."),
+            edit,
+        ),
+    ]
+    if recipient is not None:
+        needs_service = recipient.service_code_required
+        needs_commitment = recipient.commitment_required or (
+            service and service.commitment_required
+        )
+        either = recipient.service_or_commitment_required
+        checks += [
+            _check(
+                "service",
+                (not needs_service or service) and (service is None or service.is_active),
+                _("The recipient's service is given when it requires one"),
+                _("Choose one of the recipient's active services."),
+                edit,
+            ),
+            _check(
+                "commitment",
+                not needs_commitment or invoice.commitment_number,
+                _("The commitment number is given when it is required"),
+                _("Enter the commitment number (engagement juridique) from the order."),
+                edit,
+            ),
+            _check(
+                "service_or_commitment",
+                not either or service or invoice.commitment_number,
+                _("A service code or a commitment number is given"),
+                _("This recipient needs one of the two: a service or a commitment number."),
+                edit,
+            ),
+        ]
+    checks += [
+        _check(
+            "validator",
+            invoice.billing_framework not in {"A9", "A12"} or invoice.validator,
+            _("A validator is named for frameworks A9 and A12"),
+            _("Enter the SIRET of the validator."),
+            edit,
+        ),
+        _check(
+            "vat",
+            _vat_consistent(invoice, lines),
+            _("VAT rates match the VAT regime"),
+            _("Give each line a VAT rate, or choose an exemption with its reason."),
+            edit,
+        ),
+        _check(
+            "payment_mode",
+            invoice.kind == Invoice.Kind.CREDIT_NOTE or invoice.payment_mode,
+            _("A payment mode is given"),
+            _("Choose the payment mode."),
+            edit,
+        ),
+        _check(
+            "original",
+            invoice.kind != Invoice.Kind.CREDIT_NOTE or invoice.original_number,
+            _("A credit note names the invoice it corrects"),
+            _("Enter the number of the original invoice."),
+            edit,
+        ),
+        _check(
+            "totals",
+            _totals_consistent(invoice, lines),
+            _("Totals are consistent and above zero"),
+            _("Check quantities and prices: the amount to pay must be above zero."),
+            edit,
+        ),
+        _check(
+            "attachments",
+            _attachments_size(invoice) <= MAX_INVOICE_BYTES,
+            _("Attachments stay within 120 MB in all"),
+            _("Remove or compress supporting documents."),
+            edit,
+        ),
+    ]
+    if with_documents and all(check.ok for check in checks):
+        checks.append(_facturx_check(invoice))
+    return checks
+
+
+def invoice_ready(*, invoice: Invoice) -> bool:
+    return all(check.ok for check in invoice_preflight(invoice=invoice))
+
+
+def _vat_consistent(invoice: Invoice, lines) -> bool:
+    exempt = invoice.vat_regime in {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}
+    # EN 16931 (BR-E-10): lines without VAT need the reason, whether exempt or outside VAT.
+    if exempt and not invoice.vat_exemption_reason:
+        return False
+    if exempt:
+        return all(line.vat_rate in (None, 0) for line in lines)
+    return all(line.vat_rate is not None for line in lines)
+
+
+def _totals_consistent(invoice: Invoice, lines) -> bool:
+    totals = totals_compute(
+        [
+            LineAmounts(line.quantity, line.unit_price, line.discount, line.vat_rate)
+            for line in lines
+        ],
+        already_paid=invoice.billing_framework == Invoice.BillingFramework.A2,
+    )
+    return (
+        totals.total_incl_tax > 0
+        and totals.total_excl_tax == invoice.total_excl_tax
+        and totals.total_vat == invoice.total_vat
+        and totals.amount_due == invoice.amount_due
+    )
+
+
+def _attachments_size(invoice: Invoice) -> int:
+    return sum(
+        invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING).values_list("size", flat=True)
+    )
+
+
+def _facturx_check(invoice: Invoice) -> Check:
+    from invoices.documents.facturx import facturx_build
+
+    document = facturx_build(invoice)
+    problems = list(document.problems)
+    return _check(
+        "facturx",
+        not problems,
+        _("The Factur-X document is valid (EN 16931)"),
+        "; ".join(str(problem) for problem in problems[:3]),
+    )

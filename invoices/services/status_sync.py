@@ -1,0 +1,116 @@
+"""Following invoices in Chorus Pro: one batch query per technical account, history only for what
+changed.
+
+1. Ask rechercher/fournisseur for every invoice whose current state changed since the account's
+   watermark (minus an overlap, since Chorus Pro's clock and ours differ), every page.
+2. For each answer whose status differs from ours, read its history (consulter/historique) and
+   record the entries we do not have yet (a history entry is stored once: database constraint).
+3. Notify the supplier's users of each new status, then move the watermark to the start of this
+   cycle. A failure leaves the watermark where it was, so the next cycle asks again.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from chorus_client import SupplierInvoiceSearch
+from invoices.models import FINAL_CHORUS_STATUSES, Invoice, StatusEvent
+from invoices.services.notifications import notify_status_change
+from structures.chorus import chorus_client_for
+from structures.models import ChorusConnection
+
+OVERLAP = timedelta(minutes=5)
+PAGE_SIZE = 500
+# How often an account is polled: often while it has invoices on their way, rarely otherwise.
+ACTIVE_INTERVAL = timedelta(minutes=1)
+SETTLED_INTERVAL = timedelta(minutes=30)
+ACTIVE_STATUSES = {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "COMPLETEE", "A_VALIDER_1"}
+
+
+@dataclass
+class SyncReport:
+    seen: int = 0
+    changed: int = 0
+    histories_read: int = 0
+
+
+def status_sync_for_connection(*, connection: ChorusConnection) -> SyncReport:
+    """One polling cycle for a supplier's technical account."""
+    report = SyncReport()
+    started = timezone.now()
+    local = Invoice.objects.filter(supplier=connection.structure, chorus_invoice_id__isnull=False)
+    since = connection.statuses_synced_until
+    if since is None:
+        oldest = local.order_by("submitted_at").values_list("submitted_at", flat=True).first()
+        since = oldest or started
+    filters = SupplierInvoiceSearch(
+        supplier_id=connection.structure.chorus_id, status_changed_from=since - OVERLAP
+    )
+    with chorus_client_for(connection) as client:
+        for summary in client.supplier.iter_search(filters, page_size=PAGE_SIZE):
+            report.seen += 1
+            invoice = local.filter(chorus_invoice_id=summary.invoice_id).first()
+            if invoice is None or invoice.chorus_status == summary.status.value:
+                continue
+            history = client.supplier.history(summary.invoice_id)
+            report.histories_read += 1
+            if _record_history(invoice, history):
+                report.changed += 1
+    ChorusConnection.objects.filter(pk=connection.pk).update(statuses_synced_until=started)
+    return report
+
+
+@transaction.atomic
+def _record_history(invoice: Invoice, history) -> bool:
+    known = set(
+        invoice.events.exclude(chorus_history_id=None).values_list("chorus_history_id", flat=True)
+    )
+    new_entries = [
+        entry for entry in reversed(history.statuses) if entry.id is None or entry.id not in known
+    ]
+    for entry in new_entries:
+        who = " ".join(filter(None, [entry.user_first_name, entry.user_last_name]))
+        StatusEvent.objects.create(
+            invoice=invoice,
+            chorus_history_id=entry.id,
+            status=entry.status.value,
+            occurred_at=entry.changed_at,
+            source=StatusEvent.Source.CHORUS,
+            comment=entry.comment or "",
+            actor_name=who or (entry.user_email or ""),
+        )
+    current = history.current_status.value
+    if current == invoice.chorus_status:
+        return False
+    newest = history.statuses[0].changed_at if history.statuses else timezone.now()
+    Invoice.objects.filter(pk=invoice.pk).update(
+        chorus_status=current,
+        chorus_status_changed_at=newest,
+        last_polled_at=timezone.now(),
+        made_available_at=newest
+        if current == "MISE_A_DISPOSITION" and not invoice.made_available_at
+        else invoice.made_available_at,
+    )
+    invoice.chorus_status = current
+    transaction.on_commit(lambda: notify_status_change(invoice_id=invoice.pk, status=current))
+    return True
+
+
+def connections_due_for_sync(*, now=None) -> list[ChorusConnection]:
+    """Accounts with invoices on their way are polled every minute, the others every 30."""
+    now = now or timezone.now()
+    due = []
+    for connection in ChorusConnection.objects.select_related("structure"):
+        invoices = Invoice.objects.filter(
+            supplier=connection.structure, chorus_invoice_id__isnull=False
+        ).exclude(chorus_status__in=FINAL_CHORUS_STATUSES)
+        if not invoices.exists():
+            continue
+        active = invoices.filter(chorus_status__in=ACTIVE_STATUSES).exists()
+        interval = ACTIVE_INTERVAL if active else SETTLED_INTERVAL
+        last = connection.statuses_synced_until
+        if last is None or now - last >= interval:
+            due.append(connection)
+    return due

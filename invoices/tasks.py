@@ -1,0 +1,61 @@
+"""Celery tasks: thin adapters that own retry policy only."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from chorus_client import ChorusTransientError
+from invoices.models import Invoice
+from invoices.services.submission import invoice_send
+
+# Redis redelivers a task whose worker died (acks_late): invoice_send is safe to run twice.
+
+
+@shared_task(bind=True, acks_late=True, max_retries=20, ignore_result=True)
+def invoice_send_task(self, invoice_id: int) -> str:
+    try:
+        return invoice_send(invoice_id=invoice_id)
+    except ChorusTransientError as error:
+        # Chorus Pro's Retry-After when it gives one, otherwise exponential up to 10 minutes.
+        countdown = error.retry_after or min(600, 5 * 2**self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from None
+
+
+@shared_task(ignore_result=True)
+def submissions_resume() -> int:
+    """Re-enqueue submissions whose task was lost (broker flushed, worker gone for good)."""
+    now = timezone.now()
+    stalled = list(
+        Invoice.objects.filter(
+            Q(status=Invoice.Status.QUEUED, updated_at__lt=now - timedelta(minutes=10))
+            | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
+        ).values_list("pk", flat=True)
+    )
+    for invoice_id in stalled:
+        invoice_send_task.delay(invoice_id)
+    return len(stalled)
+
+
+@shared_task(ignore_result=True)
+def status_sync_all() -> int:
+    """Beat entry point: one sync task per technical account that is due."""
+    from invoices.services.status_sync import connections_due_for_sync
+
+    due = connections_due_for_sync()
+    for connection in due:
+        status_sync_task.delay(connection.pk)
+    return len(due)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True)
+def status_sync_task(self, connection_id: int) -> None:
+    from invoices.services.status_sync import status_sync_for_connection
+    from structures.models import ChorusConnection
+
+    connection = ChorusConnection.objects.select_related("structure").get(pk=connection_id)
+    try:
+        status_sync_for_connection(connection=connection)
+    except ChorusTransientError as error:
+        raise self.retry(exc=error, countdown=error.retry_after or 30) from None
