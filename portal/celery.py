@@ -13,6 +13,9 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
+    # Each account decides how often it is really polled (invoices/services/status_sync.py).
+    "invoice-status-sync": {"task": "invoices.tasks.status_sync_all", "schedule": 30.0},
+    "invoice-submissions-resume": {"task": "invoices.tasks.submissions_resume", "schedule": 60.0},
     # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so
     # this single daily run is what makes each reminder go out once.
     "chorus-password-expiry-mail": {

@@ -242,7 +242,14 @@ def _submitted(invoice: Invoice, chorus_id: int, deposited_on) -> None:
             send_lease_until=None,
             next_poll_at=now + FIRST_POLL_DELAY,
         )
-        _event(invoice, ChorusStatus.DEPOSITED, source=StatusEvent.Source.CHORUS)
+        # Chorus Pro's own history (DEPOSEE and on) arrives with the status sync, stamped to the
+        # minute: this event is too, so that the timeline keeps the order things happened in.
+        _event(
+            invoice,
+            Invoice.Status.SUBMITTED,
+            comment=f"Chorus Pro: {chorus_id}",
+            at=now.replace(second=0, microsecond=0),
+        )
 
 
 def _refused(invoice: Invoice, error) -> None:
@@ -258,11 +265,11 @@ def _refused(invoice: Invoice, error) -> None:
         _event(invoice, Invoice.Status.SUBMISSION_REFUSED, comment=f"{code} – {raw}")
 
 
-def _event(invoice, status, *, source=StatusEvent.Source.PORTAL, actor=None, comment=""):
+def _event(invoice, status, *, source=StatusEvent.Source.PORTAL, actor=None, comment="", at=None):
     StatusEvent.objects.create(
         invoice=invoice,
         status=status,
-        occurred_at=timezone.now(),
+        occurred_at=at or timezone.now(),
         source=source,
         actor=actor,
         comment=comment,

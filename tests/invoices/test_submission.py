@@ -1,58 +1,20 @@
 """Submitting to Chorus Pro (the emulator, over HTTP): queued by the web, sent by a worker, exactly
 once even when the connection drops after Chorus Pro committed."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from chorus_client import ChorusTransientError
-from invoices.models import Invoice, InvoiceLine
+from invoices.models import Invoice
 from invoices.services.drafts import invoice_totals_refresh
 from invoices.services.preflight import invoice_preflight
 from invoices.services.submission import NotReady, invoice_send, invoice_submit
-from structures.models import ChorusExchange, Structure
+from structures.models import ChorusExchange
 
 SOUMETTRE = "factures/v1/soumettre"
-
-
-@pytest.fixture
-def ready_invoice(demo_world, django_user_model):
-    supplier = Structure.objects.get(siret="12345678200010")
-    commune = Structure.objects.get(siret="21750001600019")
-    invoice = Invoice.objects.create(
-        supplier=supplier,
-        recipient=commune,
-        service=commune.services.get(code="SERV_TECH"),
-        number="F-2026-0042",
-        issue_date=date(2026, 11, 20),
-        due_date=date(2026, 12, 20),
-        payment_mode="transfer",
-        created_by=django_user_model.objects.get(username="fournisseur"),
-    )
-    InvoiceLine.objects.create(
-        invoice=invoice,
-        position=1,
-        description="Maintenance",
-        quantity=Decimal(3),
-        unit="DAY",
-        unit_price=Decimal("450.00"),
-        vat_rate=Decimal(20),
-    )
-    InvoiceLine.objects.create(
-        invoice=invoice,
-        position=2,
-        description="Pièces",
-        quantity=Decimal(2),
-        unit="C62",
-        unit_price=Decimal("12.50"),
-        vat_rate=Decimal("5.5"),
-    )
-    invoice_totals_refresh(invoice=invoice)
-    invoice.refresh_from_db()
-    return invoice
 
 
 def _queue(invoice):
