@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices import views, views_editor
+from invoices import views, views_editor, views_submission
 
 app_name = "invoices"
 urlpatterns = [
@@ -20,5 +20,8 @@ urlpatterns = [
         views_editor.line_remove,
         name="line_remove",
     ),
+    path("factures/<int:invoice_id>/verification/", views_submission.preflight, name="preflight"),
+    path("factures/<int:invoice_id>/envoyer/", views_submission.submit, name="submit"),
+    path("factures/<int:invoice_id>/corriger/", views_submission.reopen, name="reopen"),
     path("pieces-jointes/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

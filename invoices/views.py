@@ -4,6 +4,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_list_for_space
+from invoices.services.submission import submission_error_explained
 from portal.access import space_required
 from portal.spaces import SpaceKind
 
@@ -39,10 +40,16 @@ def validator_queue(request):
 @space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
 def invoice_detail(request, invoice_id: int):
     invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
+    template = "invoices/invoice_detail.html"
+    if request.htmx and request.GET.get("region") == "progress":
+        template += "#progress"
     return render(
         request,
-        "invoices/invoice_detail.html",
+        template,
         {
+            "refusal_advice": submission_error_explained(code=invoice.submission_error_code)
+            if invoice.status == invoice.Status.SUBMISSION_REFUSED
+            else "",
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "vat_lines": invoice.vat_lines.all(),

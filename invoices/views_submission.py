@@ -1,0 +1,50 @@
+"""Pre-flight check, submission and its progress. The request only queues the work."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoices.models import Invoice
+from invoices.selectors import draft_for_space, invoice_list_for_space
+from invoices.services.preflight import invoice_preflight
+from invoices.services.submission import NotReady, invoice_reopen, invoice_submit
+from portal.access import space_required
+from portal.spaces import SpaceKind
+
+
+@space_required(SpaceKind.SUPPLIER)
+def preflight(request, invoice_id: int):
+    invoice = draft_for_space(space=request.space, invoice_id=invoice_id)
+    checks = invoice_preflight(invoice=invoice)
+    return render(
+        request,
+        "invoices/preflight.html",
+        {"invoice": invoice, "checks": checks, "ready": all(c.ok for c in checks)},
+    )
+
+
+@require_POST
+@space_required(SpaceKind.SUPPLIER)
+def submit(request, invoice_id: int):
+    invoice = draft_for_space(space=request.space, invoice_id=invoice_id)
+    try:
+        invoice_submit(invoice=invoice, user=request.user)
+    except NotReady:
+        messages.error(request, _("Some checks do not pass yet: fix them, then send again."))
+        return redirect("invoices:preflight", invoice.pk)
+    messages.success(request, _("The invoice is queued: it is being sent to Chorus Pro."))
+    return redirect("invoices:detail", invoice.pk)
+
+
+@require_POST
+@space_required(SpaceKind.SUPPLIER)
+def reopen(request, invoice_id: int):
+    invoice = get_object_or_404(
+        invoice_list_for_space(space=request.space).filter(
+            status=Invoice.Status.SUBMISSION_REFUSED
+        ),
+        pk=invoice_id,
+    )
+    invoice_reopen(invoice=invoice, user=request.user)
+    return redirect("invoices:edit", invoice.pk)

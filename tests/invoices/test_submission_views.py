@@ -1,0 +1,53 @@
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from invoices.models import Invoice
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def supplier_client(client, django_user_model, ready_invoice):
+    client.force_login(django_user_model.objects.get(username="fournisseur"))
+    return client
+
+
+def test_the_preflight_page_lists_what_to_fix_and_blocks_sending(supplier_client, ready_invoice):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(payment_mode="")
+    page = supplier_client.get(reverse("invoices:preflight", args=[ready_invoice.pk])).text
+    assert "Choisissez le mode de paiement." in page
+    assert 'disabled aria-disabled="true"' in page
+    response = supplier_client.post(reverse("invoices:submit", args=[ready_invoice.pk]))
+    assert response.url == reverse("invoices:preflight", args=[ready_invoice.pk])
+    ready_invoice.refresh_from_db()
+    assert ready_invoice.status == Invoice.Status.DRAFT
+
+
+@pytest.mark.slow
+def test_sending_queues_and_the_detail_page_follows_progress(supplier_client, ready_invoice):
+    with mock.patch("invoices.tasks.invoice_send_task.delay"):
+        response = supplier_client.post(reverse("invoices:submit", args=[ready_invoice.pk]))
+    detail = reverse("invoices:detail", args=[ready_invoice.pk])
+    assert response.url == detail
+    page = supplier_client.get(detail).text
+    assert 'hx-trigger="every 2s"' in page
+    region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
+    assert region.strip().startswith('<div id="progress"')
+    assert "En attente d’envoi" in region
+
+
+def test_a_refused_submission_is_explained_and_can_be_corrected(supplier_client, ready_invoice):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(
+        status=Invoice.Status.SUBMISSION_REFUSED,
+        submission_error_code="20015",
+        submission_error_message="Numéro de facture déjà utilisé",
+    )
+    page = supplier_client.get(reverse("invoices:detail", args=[ready_invoice.pk])).text
+    assert "donnez un nouveau numéro à cette facture" in page
+    assert "20015" in page and "Numéro de facture déjà utilisé" in page
+    response = supplier_client.post(reverse("invoices:reopen", args=[ready_invoice.pk]))
+    assert response.url == reverse("invoices:edit", args=[ready_invoice.pk])
+    ready_invoice.refresh_from_db()
+    assert ready_invoice.status == Invoice.Status.DRAFT
