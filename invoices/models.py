@@ -406,6 +406,14 @@ class StatusEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Status events are immutable.")
 
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language, whichever side recorded it."""
+        for choices in (ChorusStatus, Invoice.Status):
+            if self.status in choices.values:
+                return choices(self.status).label
+        return self.status
+
 
 class Flow(models.Model):
     """A file of invoices (Factur-X, UBL, CII, or a tar.gz of several) sent with deposer/flux."""

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from invoices.models import Attachment, Invoice, InvoiceLine
+from invoices.models import Attachment, Invoice, InvoiceLine, StatusEvent
 from portal.spaces import Space, SpaceKind
 from structures.models import Service
 
@@ -55,3 +55,11 @@ def recipient_services(*, invoice: Invoice) -> list[Service]:
     if invoice.recipient_id is None:
         return []
     return list(invoice.recipient.services.filter(is_active=True).order_by("code"))
+
+
+def invoice_timeline(*, invoice: Invoice) -> list[StatusEvent]:
+    """Newest first. Chorus Pro stamps its history to the minute, so events are ordered by
+    minute, then by the order they were recorded in."""
+    events = list(invoice.events.select_related("actor"))
+    events.sort(key=lambda e: (e.occurred_at.replace(second=0, microsecond=0), e.pk), reverse=True)
+    return events

@@ -3,7 +3,12 @@ from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.shortcuts import render
 
-from invoices.selectors import attachment_for_space, invoice_for_space, invoice_list_for_space
+from invoices.selectors import (
+    attachment_for_space,
+    invoice_for_space,
+    invoice_list_for_space,
+    invoice_timeline,
+)
 from invoices.services.submission import submission_error_explained
 from portal.access import space_required
 from portal.spaces import SpaceKind
@@ -54,7 +59,7 @@ def invoice_detail(request, invoice_id: int):
             "lines": invoice.lines.all(),
             "vat_lines": invoice.vat_lines.all(),
             "attachments": invoice.attachments.all(),
-            "events": invoice.events.select_related("actor"),
+            "events": invoice_timeline(invoice=invoice),
         },
     )
 

@@ -91,11 +91,20 @@ def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
     if "service" in cleaned and "service_code" not in form.errors:
         invoice.service = cleaned["service"]
     _keep_consistent(invoice)
-    invoice.draft_input = pending if len(pending) > 1 or pending["lines"] else {}
+    invoice.draft_input = _pending_input(pending, pending.pop("lines"))
     invoice.save()
     if "billing_framework" in cleaned:
         invoice_totals_refresh(invoice=invoice)
     return DraftChange(form=form)
+
+
+def _pending_input(header: dict, lines: dict) -> dict:
+    """draft_input is empty exactly when nothing typed is waiting: the pre-flight check relies
+    on it."""
+    pending = {key: value for key, value in header.items() if key != "lines"}
+    if lines:
+        pending["lines"] = lines
+    return pending
 
 
 _NULLABLE = {"issue_date", "due_date", "bank_account_chorus_id"}
@@ -154,7 +163,7 @@ def invoice_line_update(*, line: InvoiceLine, data) -> DraftChange:
         lines_pending[str(line.pk)] = {
             key: value for key, value in data.items() if key.startswith(f"line-{line.pk}-")
         }
-    invoice.draft_input = {**invoice.draft_input, "lines": lines_pending}
+    invoice.draft_input = _pending_input(invoice.draft_input, lines_pending)
     invoice.save(update_fields=["draft_input", "updated_at"])
     invoice_totals_refresh(invoice=invoice)
     return DraftChange(form=form)
@@ -166,7 +175,7 @@ def invoice_line_remove(*, line: InvoiceLine) -> None:
     _editable(invoice)
     lines_pending = dict(invoice.draft_input.get("lines", {}))
     lines_pending.pop(str(line.pk), None)
-    invoice.draft_input = {**invoice.draft_input, "lines": lines_pending}
+    invoice.draft_input = _pending_input(invoice.draft_input, lines_pending)
     invoice.save(update_fields=["draft_input", "updated_at"])
     line.delete()
     invoice_totals_refresh(invoice=invoice)

@@ -238,3 +238,23 @@ def test_a_sent_invoice_is_no_longer_editable(agent_client, draft):
         status=Invoice.Status.SUBMITTED, chorus_invoice_id=99, number="F-SENT"
     )
     assert agent_client.get(reverse("invoices:edit", args=[draft.pk])).status_code == 404
+
+
+def test_a_corrected_line_leaves_nothing_pending(agent_client, draft):
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    url = reverse("invoices:line_save", args=[draft.pk, line.pk])
+    values = {
+        f"line-{line.pk}-description": "Audit",
+        f"line-{line.pk}-quantity": "x",
+        f"line-{line.pk}-unit": "C62",
+        f"line-{line.pk}-unit_price": "10",
+        f"line-{line.pk}-discount": "0",
+        f"line-{line.pk}-vat_rate": "20",
+    }
+    agent_client.post(url, values, **HTMX)
+    draft.refresh_from_db()
+    assert draft.draft_input
+    agent_client.post(url, {**values, f"line-{line.pk}-quantity": "2"}, **HTMX)
+    draft.refresh_from_db()
+    assert draft.draft_input == {}
