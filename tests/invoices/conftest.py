@@ -43,3 +43,25 @@ def ready_invoice(demo_world, django_user_model):
     invoice_totals_refresh(invoice=invoice)
     invoice.refresh_from_db()
     return invoice
+
+
+@pytest.fixture
+def add_lines():
+    """Lines as (quantity, unit price, discount, VAT rate or None), totals by the real service."""
+
+    def add(invoice: Invoice, specs) -> Invoice:
+        for position, (quantity, price, discount, rate) in enumerate(specs, 1):
+            InvoiceLine.objects.create(
+                invoice=invoice,
+                position=position,
+                description=f"Maintenance <applicative> n°{position}",
+                quantity=quantity,
+                unit_price=price,
+                discount=discount,
+                vat_rate=rate,
+            )
+        invoice_totals_refresh(invoice=invoice)
+        invoice.refresh_from_db()
+        return invoice
+
+    return add

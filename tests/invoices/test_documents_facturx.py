@@ -9,8 +9,7 @@ from lxml import etree
 from invoices.documents import facturx as facturx_module
 from invoices.documents.cii import NSMAP, invoice_cii_xml
 from invoices.documents.facturx import facturx_build, facturx_check, facturx_xml_check
-from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
-from invoices.totals import LineAmounts, totals_compute
+from invoices.models import Invoice
 from structures.models import Service
 
 try:
@@ -22,42 +21,6 @@ except ImportError:
 needs_saxon = pytest.mark.skipif(not HAS_SAXON, reason="saxonche (schematron engine) missing")
 
 IBAN = "FR7630006000011234567890189"
-
-
-def add_lines(invoice: Invoice, specs) -> Invoice:
-    """Lines as (quantity, unit price, discount, VAT rate or None), totals as totals_compute."""
-    amounts = [LineAmounts(q, p, discount=d, vat_rate=r) for q, p, d, r in specs]
-    totals = totals_compute(
-        amounts, already_paid=invoice.billing_framework == Invoice.BillingFramework.A2
-    )
-    for position, ((q, p, d, r), total) in enumerate(
-        zip(specs, totals.line_totals, strict=True), 1
-    ):
-        InvoiceLine.objects.create(
-            invoice=invoice,
-            position=position,
-            description=f"Prestation {position} – études & conseil",
-            quantity=q,
-            unit_price=p,
-            discount=d,
-            vat_rate=r,
-            total_excl_tax=total,
-        )
-    for group in totals.vat_groups:
-        InvoiceVatLine.objects.create(
-            invoice=invoice,
-            rate=group.rate,
-            taxable_amount=group.taxable_amount,
-            vat_amount=group.vat_amount,
-        )
-    Invoice.objects.filter(pk=invoice.pk).update(
-        total_excl_tax=totals.total_excl_tax,
-        total_vat=totals.total_vat,
-        total_incl_tax=totals.total_incl_tax,
-        amount_due=totals.amount_due,
-    )
-    invoice.refresh_from_db()
-    return invoice
 
 
 MULTI_RATE = [
@@ -91,7 +54,7 @@ def recipient(make_structure):
 
 
 @pytest.fixture
-def invoice(supplier, recipient, make_invoice):
+def invoice(add_lines, supplier, recipient, make_invoice):
     service = Service.objects.create(structure=recipient, code="SERV-FIN", label="Finances")
     made = make_invoice(
         supplier,
@@ -189,7 +152,9 @@ def test_a_multi_rate_invoice_with_a_discount_and_an_exempt_line_passes_the_chec
 
 
 @needs_saxon
-def test_a_credit_note_has_type_381_and_the_original_invoice(supplier, recipient, make_invoice):
+def test_a_credit_note_has_type_381_and_the_original_invoice(
+    add_lines, supplier, recipient, make_invoice
+):
     original = make_invoice(supplier, recipient, issue_date=date(2026, 1, 15), number="F-2026-1")
     credit = add_lines(
         make_invoice(
@@ -244,7 +209,7 @@ def test_saved_totals_that_drift_from_the_lines_are_reported(invoice):
 
 
 @needs_saxon
-def test_an_exemption_without_reason_is_reported(supplier, recipient, make_invoice):
+def test_an_exemption_without_reason_is_reported(add_lines, supplier, recipient, make_invoice):
     made = add_lines(
         make_invoice(
             supplier,
@@ -273,7 +238,7 @@ def test_the_check_reports_a_pdf_without_xml_and_an_xml_outside_the_schema():
 
 @needs_saxon
 def test_build_and_check_of_a_ten_line_invoice_stay_fast(
-    invoice, supplier, recipient, make_invoice
+    add_lines, invoice, supplier, recipient, make_invoice
 ):
     facturx_build(invoice, payee_iban=IBAN)  # compiles the schematron once per process
     ten = add_lines(

@@ -6,41 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from invoices.documents.pdf import amount_format, invoice_pdf_render, number_format
-from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
-from invoices.totals import LineAmounts, totals_compute
-
-
-def add_lines(invoice: Invoice, specs) -> Invoice:
-    """Lines as (quantity, unit price, discount, VAT rate or None), totals as totals_compute."""
-    totals = totals_compute(LineAmounts(q, p, discount=d, vat_rate=r) for q, p, d, r in specs)
-    for position, ((q, p, d, r), total) in enumerate(
-        zip(specs, totals.line_totals, strict=True), 1
-    ):
-        InvoiceLine.objects.create(
-            invoice=invoice,
-            position=position,
-            description=f"Maintenance <applicative> n°{position}",
-            quantity=q,
-            unit_price=p,
-            discount=d,
-            vat_rate=r,
-            total_excl_tax=total,
-        )
-    for group in totals.vat_groups:
-        InvoiceVatLine.objects.create(
-            invoice=invoice,
-            rate=group.rate,
-            taxable_amount=group.taxable_amount,
-            vat_amount=group.vat_amount,
-        )
-    Invoice.objects.filter(pk=invoice.pk).update(
-        total_excl_tax=totals.total_excl_tax,
-        total_vat=totals.total_vat,
-        total_incl_tax=totals.total_incl_tax,
-        amount_due=totals.amount_due,
-    )
-    invoice.refresh_from_db()
-    return invoice
+from invoices.models import Invoice
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -81,7 +47,7 @@ def test_numbers_keep_the_decimals_they_need():
     assert number_format(D("170.000000"), min_decimals=2) == "170,00"
 
 
-def test_the_pdf_shows_number_sirets_lines_and_french_total(parties, make_invoice):
+def test_the_pdf_shows_number_sirets_lines_and_french_total(add_lines, parties, make_invoice):
     supplier, recipient = parties
     invoice = add_lines(
         make_invoice(
@@ -123,7 +89,7 @@ def test_the_pdf_shows_number_sirets_lines_and_french_total(parties, make_invoic
     assert "40 €" in text
 
 
-def test_the_pdf_embeds_all_its_fonts(parties, make_invoice):
+def test_the_pdf_embeds_all_its_fonts(add_lines, parties, make_invoice):
     supplier, recipient = parties
     invoice = add_lines(
         make_invoice(supplier, recipient, issue_date=date(2026, 3, 2)),
@@ -149,7 +115,7 @@ def test_the_pdf_embeds_all_its_fonts(parties, make_invoice):
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
-def test_a_credit_note_is_titled_avoir_with_its_original_invoice(parties, make_invoice):
+def test_a_credit_note_is_titled_avoir_with_its_original_invoice(add_lines, parties, make_invoice):
     supplier, recipient = parties
     credit = add_lines(
         make_invoice(
