@@ -4,6 +4,7 @@ import base64
 import binascii
 import contextlib
 import logging
+import os
 import signal
 import socket
 import sys
@@ -288,6 +289,10 @@ def serve(app: Emulator, host: str = "127.0.0.1", port: int = 8090) -> None:
     def shutdown(signum, frame):
         stop.set()
         threading.Thread(target=server.shutdown, daemon=True).start()
+        # Seen once under CI: the process outlived its stop signals. A stop must stop.
+        watchdog = threading.Timer(10, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
