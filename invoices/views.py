@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.shortcuts import render
 
@@ -21,10 +20,7 @@ def _invoice_list_page(request, template: str):
     page = Paginator(invoices.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = invoices.values("status", "chorus_status").annotate(
-        count=Count("pk"), amount=Sum("total_incl_tax")
-    )
-    return render(request, template, {"page": page, "counts": counts})
+    return render(request, template, {"page": page})
 
 
 @space_required(SpaceKind.SUPPLIER)

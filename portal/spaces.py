@@ -57,10 +57,7 @@ class Space:
         return self.membership.role == Membership.Role.STRUCTURE_MANAGER
 
 
-def _active_space(request) -> Space | None:
-    if not request.user.is_authenticated:
-        return None
-    memberships = list(membership_list_for_user(user=request.user))
+def _active_space(request, memberships: list[Membership]) -> Space | None:
     if not memberships:
         return None
     wanted = request.session.get(SESSION_KEY)
@@ -79,7 +76,12 @@ class ActiveSpaceMiddleware:
 
     def __call__(self, request):
         # One query per request; a lazy proxy would hide None from `request.space is None`.
-        request.space = _active_space(request)
+        request.memberships = (
+            list(membership_list_for_user(user=request.user))
+            if request.user.is_authenticated
+            else []
+        )
+        request.space = _active_space(request, request.memberships)
         return self.get_response(request)
 
 
@@ -89,5 +91,6 @@ def space_context(request) -> dict:
     space = getattr(request, "space", None)
     return {
         "space": space,
-        "memberships": membership_list_for_user(user=request.user) if space else [],
+        # Loaded once by the middleware; the header's space switch lists them.
+        "memberships": getattr(request, "memberships", []) if space else [],
     }

@@ -73,6 +73,7 @@ def invoice_draft_form(*, invoice: Invoice) -> InvoiceDraftForm:
 def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
     """Save every field that validates; keep the raw text of the others in draft_input."""
     _editable(invoice)
+    framework_before = invoice.billing_framework
     form = InvoiceDraftForm(data, invoice=invoice)
     form.is_valid()
     cleaned = form.cleaned_data
@@ -93,7 +94,8 @@ def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
     _keep_consistent(invoice)
     invoice.draft_input = _pending_input(pending, pending.pop("lines"))
     invoice.save()
-    if "billing_framework" in cleaned:
+    if invoice.billing_framework != framework_before:
+        # Only the framework changes an amount (A2: already paid, nothing due).
         invoice_totals_refresh(invoice=invoice)
     return DraftChange(form=form)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from chorus_client import SupplierInvoiceSearch
@@ -101,15 +102,20 @@ def _record_history(invoice: Invoice, history) -> bool:
 def connections_due_for_sync(*, now=None) -> list[ChorusConnection]:
     """Accounts with invoices on their way are polled every minute, the others every 30."""
     now = now or timezone.now()
+    unsettled = Invoice.objects.filter(
+        supplier=OuterRef("structure"), chorus_invoice_id__isnull=False
+    ).exclude(chorus_status__in=FINAL_CHORUS_STATUSES)
+    connections = (
+        ChorusConnection.objects.select_related("structure")
+        .annotate(
+            has_unsettled=Exists(unsettled),
+            has_active=Exists(unsettled.filter(chorus_status__in=ACTIVE_STATUSES)),
+        )
+        .filter(has_unsettled=True)
+    )
     due = []
-    for connection in ChorusConnection.objects.select_related("structure"):
-        invoices = Invoice.objects.filter(
-            supplier=connection.structure, chorus_invoice_id__isnull=False
-        ).exclude(chorus_status__in=FINAL_CHORUS_STATUSES)
-        if not invoices.exists():
-            continue
-        active = invoices.filter(chorus_status__in=ACTIVE_STATUSES).exists()
-        interval = ACTIVE_INTERVAL if active else SETTLED_INTERVAL
+    for connection in connections:
+        interval = ACTIVE_INTERVAL if connection.has_active else SETTLED_INTERVAL
         last = connection.statuses_synced_until
         if last is None or now - last >= interval:
             due.append(connection)

@@ -71,3 +71,22 @@ def test_a_suspension_by_the_recipient_reaches_the_supplier_with_its_motive(
     assert not sent_invoice.is_final
     latest = sent_invoice.events.first()
     assert latest.status == "SUSPENDUE" and "Bon de livraison manquant" in latest.comment
+
+
+def test_accounts_are_due_often_while_invoices_travel_and_never_once_all_are_final(sent_invoice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from invoices.services.status_sync import connections_due_for_sync
+
+    connection = ChorusConnection.objects.get(structure=sent_invoice.supplier)
+    assert connections_due_for_sync() == [connection]
+    ChorusConnection.objects.filter(pk=connection.pk).update(statuses_synced_until=timezone.now())
+    assert connections_due_for_sync() == []
+    assert connections_due_for_sync(now=timezone.now() + timedelta(minutes=2)) == [connection]
+    Invoice.objects.filter(pk=sent_invoice.pk).update(chorus_status="MANDATEE")
+    assert connections_due_for_sync(now=timezone.now() + timedelta(minutes=2)) == []
+    assert connections_due_for_sync(now=timezone.now() + timedelta(minutes=31)) == [connection]
+    Invoice.objects.filter(pk=sent_invoice.pk).update(chorus_status="MISE_EN_PAIEMENT")
+    assert connections_due_for_sync(now=timezone.now() + timedelta(days=1)) == []
