@@ -191,6 +191,13 @@ class Invoice(models.Model):
     # Status polling: in-flight invoices often, settled ones rarely (see the sync service).
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Recipient side: "new" until an agent of the recipient first opens the invoice.
+    recipient_opened_at = models.DateTimeField(null=True, blank=True)
+    # Payment-delay clock (invoices/services/payment_clock.py): days spent SUSPENDUE do not count,
+    # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
+    suspended_since = models.DateTimeField(null=True, blank=True)
+    payment_paused_days = models.PositiveIntegerField(default=0)
+    payment_due_by = models.DateField(_("payment deadline"), null=True, blank=True, db_index=True)
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -202,6 +209,11 @@ class Invoice(models.Model):
             models.Index(fields=["supplier", "-created_at"], name="invoice_supplier_recent"),
             models.Index(fields=["recipient", "-created_at"], name="invoice_recipient_recent"),
             models.Index(fields=["validator", "-created_at"], name="invoice_validator_recent"),
+            # Keyset pagination of the long lists: (owner, created_at, id) in one index walk.
+            models.Index(fields=["supplier", "-created_at", "-id"], name="invoice_supplier_keyset"),
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="invoice_recipient_keyset"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -438,6 +450,13 @@ class Flow(models.Model):
     chorus_flow_number = models.CharField(_("Chorus Pro flow number"), max_length=30, blank=True)
     chorus_state = models.CharField(_("Chorus Pro flow state"), max_length=60, blank=True)
     report = models.JSONField(_("processing report"), null=True, blank=True)
+    # Names of the invoice files inside the deposit (one, or several in a tar.gz), so each
+    # per-invoice error of the detailed report can be shown against its file.
+    file_names = models.JSONField(default=list, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_lease_until = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -484,3 +503,100 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+
+class InvoiceAction(models.Model):
+    """A decision about a sent invoice that a worker carries to Chorus Pro.
+
+    The web request only records it; a worker makes the call (no request waits on Chorus Pro).
+    At most one action per invoice is under way at a time (database constraint), so a double
+    click or two agents acting at once cannot send two decisions.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLETE = "complete", _("Complete the invoice")  # supplier, completer
+        RECYCLE = "recycle", _("Re-route the invoice")  # supplier, recycler
+        ACKNOWLEDGE_REJECTION = "ack_rejection", _("Acknowledge the rejection")  # traiterRejet
+        TREAT = "treat", _("Change the status")  # recipient, traiter/recue
+        VALIDATE = "validate", _("Validate")  # validator, traiter/factureAValider
+        REFUSE = "refuse", _("Refuse")  # validator, traiter/factureAValider
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("action"), max_length=16, choices=Kind.choices)
+    # What was asked, in English keys: target_status, motive, mandate_number, comment,
+    # recipient_siret, service_code, commitment_number, refusal_reason...
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    # Actions taken together on several invoices share a batch id (one progress view).
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action on an invoice")
+        verbose_name_plural = _("actions on invoices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_action_under_way_per_invoice",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["complete", "recycle", "ack_rejection", "treat", "validate", "refuse"]
+                ),
+                name="invoice_action_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.invoice}"
+
+
+class ReasonTemplate(models.Model):
+    """A reusable motive for suspending or rejecting invoices, kept per public entity."""
+
+    class Use(models.TextChoices):
+        SUSPEND = "suspend", _("Suspension")
+        REJECT = "reject", _("Rejection")
+        BOTH = "both", _("Suspension or rejection")
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="reason_templates"
+    )
+    label = models.CharField(_("label"), max_length=80)
+    # Chorus Pro keeps 255 characters of a motive (contract §5.12).
+    text = models.CharField(_("motive"), max_length=255)
+    use = models.CharField(_("used for"), max_length=8, choices=Use.choices, default=Use.BOTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reason template")
+        verbose_name_plural = _("reason templates")
+        ordering = ["structure", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "label"], name="reason_label_per_structure"
+            ),
+            models.CheckConstraint(condition=Q(text__gt=""), name="reason_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

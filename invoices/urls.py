@@ -1,12 +1,21 @@
 from django.urls import path
 
-from invoices import views, views_editor, views_submission
+from invoices import (
+    urls_actions,
+    urls_documents,
+    urls_flows,
+    urls_treatment,
+    views,
+    views_editor,
+    views_lists,
+    views_submission,
+)
 
 app_name = "invoices"
 urlpatterns = [
-    path("fournisseur/", views.supplier_home, name="supplier_home"),
-    path("destinataire/", views.recipient_inbox, name="recipient_inbox"),
-    path("valideur/", views.validator_queue, name="validator_queue"),
+    path("fournisseur/", views_lists.supplier_home, name="supplier_home"),
+    path("destinataire/", views_lists.recipient_inbox, name="recipient_inbox"),
+    path("valideur/", views_lists.validator_queue, name="validator_queue"),
     path("factures/<int:invoice_id>/", views.invoice_detail, name="detail"),
     path("fournisseur/factures/nouvelle/", views_editor.draft_new, name="draft_new"),
     path("factures/<int:invoice_id>/modifier/", views_editor.edit, name="edit"),
@@ -25,3 +34,10 @@ urlpatterns = [
     path("factures/<int:invoice_id>/corriger/", views_submission.reopen, name="reopen"),
     path("pieces-jointes/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]
+# Each part keeps its own URLs (same namespace).
+urlpatterns += (
+    urls_actions.urlpatterns
+    + urls_flows.urlpatterns
+    + urls_treatment.urlpatterns
+    + urls_documents.urlpatterns
+)

@@ -10,12 +10,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules beyond each app's tasks.py, which autodiscovery does not look for.
+app.conf.imports = ("invoices.tasks_actions", "invoices.tasks_flows", "invoices.tasks_inbox")
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
     # Each account decides how often it is really polled (invoices/services/status_sync.py).
     "invoice-status-sync": {"task": "invoices.tasks.status_sync_all", "schedule": 30.0},
     "invoice-submissions-resume": {"task": "invoices.tasks.submissions_resume", "schedule": 60.0},
+    "invoice-actions-resume": {"task": "invoices.tasks_actions.actions_resume", "schedule": 60.0},
+    # Received invoices and invoices to validate, per recipient / validator account.
+    "invoice-inbox-sync": {"task": "invoices.tasks_inbox.inbox_sync_all", "schedule": 30.0},
+    # Flow reports of deposited files (consulterCRDetaille) until each flow is settled.
+    "invoice-flows-poll": {"task": "invoices.tasks_flows.flows_poll", "schedule": 30.0},
     # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so
     # this single daily run is what makes each reminder go out once.
     "chorus-password-expiry-mail": {

@@ -53,6 +53,11 @@ STRUCTURES = [
         "Paris",
     ),
 ]
+PUBLIC_CATEGORIES = {
+    "21750001600019": "local",
+    "13000261100015": "state",
+    "11000201100010": "state",
+}
 SERVICES = {
     "21750001600019": [
         ("FACTURES_PUBLIQUES", "Factures publiques", True, False),
@@ -130,6 +135,7 @@ def demo_load() -> list[DemoLogin]:
                 "address_line": street,
                 "postal_code": postal_code,
                 "is_active": True,
+                "public_category": PUBLIC_CATEGORIES.get(siret, ""),
             },
         )
     for siret, services in SERVICES.items():

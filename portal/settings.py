@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import sys
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -364,6 +365,23 @@ CHORUS_CONNECT_TIMEOUT = env_int("CHORUS_CONNECT_TIMEOUT", 5)
 CHORUS_READ_TIMEOUT = env_int("CHORUS_READ_TIMEOUT", 60)
 # Warn structure managers this many days before their technical password expires.
 CHORUS_PASSWORD_WARNING_DAYS = env_int("CHORUS_PASSWORD_WARNING_DAYS", 30)
+
+# Legal payment deadline in days by kind of public entity (Code de la commande publique,
+# R. 2192-10 and following: 30 days, 50 for public health establishments); an entity whose kind
+# is not set gets PAYMENT_DEADLINE_DEFAULT_DAYS.
+PAYMENT_DEADLINE_DEFAULT_DAYS = env_int("PAYMENT_DEADLINE_DEFAULT_DAYS", 30)
+PAYMENT_DEADLINE_DAYS = {
+    "state": env_int("PAYMENT_DEADLINE_STATE_DAYS", 30),
+    "local": env_int("PAYMENT_DEADLINE_LOCAL_DAYS", 30),
+    "health": env_int("PAYMENT_DEADLINE_HEALTH_DAYS", 50),
+    "other": env_int("PAYMENT_DEADLINE_OTHER_DAYS", 30),
+}
+# Late-payment interest: the ECB main refinancing rate plus 8 points (R. 2192-31); the ECB rate
+# changes every half-year, so it is a setting (a decimal string, percent per year).
+LATE_PAYMENT_ECB_RATE = Decimal(env_str("LATE_PAYMENT_ECB_RATE", "2.15"))
+LATE_PAYMENT_MARGIN_POINTS = Decimal(env_str("LATE_PAYMENT_MARGIN_POINTS", "8"))
+# The fixed recovery indemnity due on any late payment (D. 2192-35).
+LATE_PAYMENT_INDEMNITY = Decimal(env_str("LATE_PAYMENT_INDEMNITY", "40.00"))
 
 LOGGING = {
     "version": 1,

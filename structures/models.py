@@ -25,6 +25,12 @@ class Structure(models.Model):
         PRIVATE = "private", _("Private company")
         PUBLIC = "public", _("Public entity")
 
+    class PublicCategory(models.TextChoices):
+        STATE = "state", _("State and its public bodies")
+        LOCAL = "local", _("Local authority")
+        HEALTH = "health", _("Public health establishment")
+        OTHER = "other", _("Other public entity")
+
     siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
     siren = models.CharField(_("SIREN"), max_length=9, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -43,6 +49,10 @@ class Structure(models.Model):
         _("service code or commitment number required"), default=False
     )
     last_synced_at = models.DateTimeField(_("last synced with Chorus Pro"), null=True, blank=True)
+    # Which legal payment deadline applies (invoices/services/payment_clock.py); public only.
+    public_category = models.CharField(
+        _("kind of public entity"), max_length=12, choices=PublicCategory.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("structure")
@@ -154,6 +164,9 @@ class ChorusConnection(models.Model):
     last_test_report = models.JSONField(null=True, blank=True)
     # Status polling watermark: the next cycle asks Chorus Pro for changes since this instant.
     statuses_synced_until = models.DateTimeField(null=True, blank=True)
+    # Same for the invoices this structure receives, and those it has to validate.
+    received_synced_until = models.DateTimeField(null=True, blank=True)
+    validations_synced_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,1 @@
+"""Recipient treatment and validator decisions (owned by the treatment work)."""

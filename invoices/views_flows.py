@@ -1,0 +1,1 @@
+"""Views for batch deposits of invoice files."""
