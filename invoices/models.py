@@ -142,6 +142,9 @@ class Invoice(models.Model):
     )
     vat_exemption_reason = models.CharField(_("VAT exemption reason"), max_length=100, blank=True)
     commitment_number = models.CharField(_("commitment number"), max_length=50, blank=True)
+    # The last check of the commitment number against Chorus Pro, made by a worker:
+    # {"number", "found": true|false|null (could not tell), "checked_at", "error"}.
+    commitment_check = models.JSONField(null=True, blank=True)
     market_number = models.CharField(_("market number"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
@@ -600,3 +603,52 @@ class ReasonTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+def download_path(instance: "InvoiceDownload", filename: str) -> str:
+    return f"downloads/{instance.pk or 'new'}/{uuid.uuid4().hex}/{filename}"
+
+
+class InvoiceDownload(models.Model):
+    """Documents fetched from Chorus Pro for a user (telecharger/groupe), by a worker.
+
+    One invoice's PDF to show in its page, or a selection as PDF or ZIP with attachments. A
+    selection over Chorus Pro's 120 MB limit is split into parts, each within the limit.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        ZIP = "zip", _("ZIP with attachments")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("In progress")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invoice_downloads"
+    )
+    # The structure whose technical account fetches the documents (the recipient's, usually).
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    invoices = models.ManyToManyField(Invoice, related_name="downloads")
+    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    # [{"name": "...", "file": "<storage path>", "size": 123, "invoice_ids": [..]}], in order.
+    parts = models.JSONField(default=list, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # parts done so far
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document download")
+        verbose_name_plural = _("document downloads")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} – {self.created_at:%Y-%m-%d %H:%M}"

@@ -57,14 +57,17 @@ def status_sync_for_connection(*, connection: ChorusConnection) -> SyncReport:
                 continue
             history = client.supplier.history(summary.invoice_id)
             report.histories_read += 1
-            if _record_history(invoice, history):
+            if history_record(invoice, history):
                 report.changed += 1
     ChorusConnection.objects.filter(pk=connection.pk).update(statuses_synced_until=started)
     return report
 
 
 @transaction.atomic
-def _record_history(invoice: Invoice, history) -> bool:
+def history_record(invoice: Invoice, history) -> bool:
+    """Store the history entries we do not have yet and move the invoice to its current status.
+    Shared by every path that reads a history (supplier and inbox syncs, actions). Returns
+    whether the status changed."""
     known = set(
         invoice.events.exclude(chorus_history_id=None).values_list("chorus_history_id", flat=True)
     )
