@@ -4,6 +4,7 @@ from invoices import (
     urls_actions,
     urls_documents,
     urls_flows,
+    urls_lists,
     urls_treatment,
     views,
     views_editor,
@@ -38,6 +39,7 @@ urlpatterns = [
 urlpatterns += (
     urls_actions.urlpatterns
     + urls_flows.urlpatterns
+    + urls_lists.urlpatterns
     + urls_treatment.urlpatterns
     + urls_documents.urlpatterns
 )

@@ -11,7 +11,12 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Task modules beyond each app's tasks.py, which autodiscovery does not look for.
-app.conf.imports = ("invoices.tasks_actions", "invoices.tasks_flows", "invoices.tasks_inbox")
+app.conf.imports = (
+    "invoices.tasks_actions",
+    "invoices.tasks_documents",
+    "invoices.tasks_flows",
+    "invoices.tasks_inbox",
+)
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},

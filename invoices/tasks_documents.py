@@ -1,0 +1,1 @@
+"""Celery tasks fetching documents from Chorus Pro (documents work)."""
