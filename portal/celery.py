@@ -16,6 +16,8 @@ app.conf.imports = (
     "invoices.tasks_documents",
     "invoices.tasks_flows",
     "invoices.tasks_inbox",
+    "invoices.tasks_support",
+    "invoices.tasks_treatment",
 )
 
 app.conf.beat_schedule = {

@@ -382,6 +382,9 @@ LATE_PAYMENT_ECB_RATE = Decimal(env_str("LATE_PAYMENT_ECB_RATE", "2.15"))
 LATE_PAYMENT_MARGIN_POINTS = Decimal(env_str("LATE_PAYMENT_MARGIN_POINTS", "8"))
 # The fixed recovery indemnity due on any late payment (D. 2192-35).
 LATE_PAYMENT_INDEMNITY = Decimal(env_str("LATE_PAYMENT_INDEMNITY", "40.00"))
+# Chorus Pro refuses a telecharger/groupe answer over a billing file's maximum size (contract
+# §5.12: 120 MB, HTTP 413); selections are split to stay under it.
+CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

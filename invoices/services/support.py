@@ -1,0 +1,59 @@
+"""What support staff may do from the back-office, safely.
+
+Every operation here is safe to repeat: re-enqueueing a submission relies on invoice_send's claim
+and adoption (never two Chorus Pro invoices); a resync only reads Chorus Pro and records history
+entries once (database constraint); a failed action is retried as a new action, so the failed
+one stays in the record with its error.
+"""
+
+from django.db import transaction
+
+from invoices.models import Invoice, InvoiceAction
+from invoices.services.actions import action_queue
+from invoices.services.status_sync import history_record
+from structures.chorus import chorus_client_for
+from structures.models import ChorusConnection
+
+
+class SupportRefusedError(Exception):
+    """The operation does not apply to this object; the message says why, for the admin."""
+
+
+def invoice_send_retry(*, invoice: Invoice) -> None:
+    """Re-enqueue a submission whose task was lost. Refused invoices go back to their author:
+    resending what Chorus Pro refused would only be refused again."""
+    from invoices.tasks import invoice_send_task
+
+    if invoice.status not in (Invoice.Status.QUEUED, Invoice.Status.SENDING):
+        raise SupportRefusedError(f"{invoice}: only queued or sending invoices can be re-sent.")
+    transaction.on_commit(lambda: invoice_send_task.delay(invoice.pk))
+
+
+def invoice_resync_queue(*, invoice: Invoice) -> None:
+    if invoice.chorus_invoice_id is None:
+        raise SupportRefusedError(f"{invoice}: not in Chorus Pro yet.")
+    from invoices.tasks_support import invoice_resync_task
+
+    transaction.on_commit(lambda: invoice_resync_task.delay(invoice.pk))
+
+
+def invoice_resync(*, invoice_id: int) -> bool:
+    """Read the invoice's history from Chorus Pro now, through whichever side's account the
+    portal has (supplier first: it sees every status). Returns whether the status changed."""
+    invoice = Invoice.objects.select_related("supplier", "recipient").get(pk=invoice_id)
+    for side, structure in (("supplier", invoice.supplier), ("recipient", invoice.recipient)):
+        connection = ChorusConnection.objects.filter(structure=structure).first()
+        if structure is None or connection is None:
+            continue
+        with chorus_client_for(connection, invoice=invoice) as client:
+            group = client.supplier if side == "supplier" else client.recipient
+            history = group.history(invoice.chorus_invoice_id)
+        return history_record(invoice, history)
+    raise SupportRefusedError(f"{invoice}: no Chorus Pro connection on either side.")
+
+
+def action_retry(*, action: InvoiceAction, user) -> InvoiceAction:
+    """Queue a failed action again, as a new action with the same request."""
+    if action.status != InvoiceAction.Status.FAILED:
+        raise SupportRefusedError(f"{action}: only failed actions can be retried.")
+    return action_queue(invoice=action.invoice, kind=action.kind, payload=action.payload, user=user)
