@@ -9,6 +9,7 @@ from invoices import (
     views,
     views_editor,
     views_lists,
+    views_notifications,
     views_submission,
 )
 
@@ -34,6 +35,17 @@ urlpatterns = [
     path("factures/<int:invoice_id>/envoyer/", views_submission.submit, name="submit"),
     path("factures/<int:invoice_id>/corriger/", views_submission.reopen, name="reopen"),
     path("pieces-jointes/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/lue/",
+        views_notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/tout-lu/",
+        views_notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
 ]
 # Each part keeps its own URLs (same namespace).
 urlpatterns += (

@@ -184,6 +184,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.spaces.space_context",
+                "invoices.context_processors.notifications",
             ],
         },
     },
