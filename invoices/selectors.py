@@ -63,3 +63,61 @@ def invoice_timeline(*, invoice: Invoice) -> list[StatusEvent]:
     events = list(invoice.events.select_related("actor"))
     events.sort(key=lambda e: (e.occurred_at.replace(second=0, microsecond=0), e.pk), reverse=True)
     return events
+
+
+def notification_list_for_user(*, user) -> QuerySet:
+    from invoices.models import Notification
+
+    return Notification.objects.filter(user=user).select_related("invoice")
+
+
+def notification_for_user(*, user, notification_id: int):
+    return get_object_or_404(notification_list_for_user(user=user), pk=notification_id)
+
+
+def notification_unread_count(*, user) -> int:
+    return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
+
+
+# --- supplier answers (invoices/views_actions.py) -------------------------------------------
+
+
+def sent_invoice_for_supplier_space(*, space: Space | None, invoice_id: int) -> Invoice:
+    """An invoice of the supplier space that Chorus Pro has; anything else is 404, including
+    the same invoice seen from the recipient's or the validator's space."""
+    if space is None or space.kind != SpaceKind.SUPPLIER:
+        raise Http404
+    return get_object_or_404(
+        invoice_list_for_space(space=space).filter(chorus_invoice_id__isnull=False),
+        pk=invoice_id,
+    )
+
+
+def supplier_action_latest(*, invoice: Invoice):
+    """The supplier's latest decision about the invoice (complete, recycle, acknowledge)."""
+    from invoices.models import InvoiceAction
+
+    return (
+        invoice.actions.filter(
+            kind__in=[
+                InvoiceAction.Kind.COMPLETE,
+                InvoiceAction.Kind.RECYCLE,
+                InvoiceAction.Kind.ACKNOWLEDGE_REJECTION,
+            ]
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def invoice_status_motive(*, invoice: Invoice) -> StatusEvent | None:
+    """The event that put the invoice in its current Chorus Pro status, when it carries a
+    motive: why it was suspended, rejected or sent back for re-routing."""
+    if invoice.chorus_status not in {"SUSPENDUE", "REJETEE", "A_RECYCLER"}:
+        return None
+    return (
+        invoice.events.filter(status=invoice.chorus_status)
+        .exclude(comment="")
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
