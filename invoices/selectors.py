@@ -121,3 +121,89 @@ def invoice_status_motive(*, invoice: Invoice) -> StatusEvent | None:
         .order_by("-occurred_at", "-pk")
         .first()
     )
+
+
+def invoice_download_list_for_space(*, space: Space | None, user) -> QuerySet:
+    """The user's own downloads made for the structure of their active space."""
+    from invoices.models import InvoiceDownload  # appended part: the top import is shared
+
+    if space is None:
+        return InvoiceDownload.objects.none()
+    return InvoiceDownload.objects.filter(user=user, structure=space.structure)
+
+
+def invoice_download_for_space(*, space: Space | None, user, download_id: int):
+    return get_object_or_404(
+        invoice_download_list_for_space(space=space, user=user), pk=download_id
+    )
+
+
+def draft_attachment_for_space(
+    *, space: Space | None, invoice_id: int, attachment_id: int
+) -> Attachment:
+    """A supporting document of a draft the supplier space may edit; 404 otherwise."""
+    invoice = draft_for_space(space=space, invoice_id=invoice_id)
+    return get_object_or_404(
+        invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING).select_related("invoice"),
+        pk=attachment_id,
+    )
+
+
+# Treatment and validation -------------------------------------------------------------------
+
+
+def invoices_for_space_by_ids(*, space: Space | None, invoice_ids: list[int]) -> list[Invoice]:
+    """The invoices picked in a list, in the order given; one the space may not see is a 404."""
+    wanted = list(dict.fromkeys(invoice_ids))
+    visible = invoice_list_for_space(space=space).filter(pk__in=wanted)
+    found = {invoice.pk: invoice for invoice in visible}
+    if not wanted or len(found) != len(wanted):
+        raise Http404
+    return [found[pk] for pk in wanted]
+
+
+def treatment_batch_for_space(*, space: Space | None, batch):
+    """The actions of one batch decision, on invoices the space may see (404 if none)."""
+    from invoices.models import InvoiceAction
+
+    actions = list(
+        InvoiceAction.objects.filter(
+            batch=batch, invoice__in=invoice_list_for_space(space=space)
+        ).select_related("invoice", "invoice__supplier")
+    )
+    if not actions:
+        raise Http404
+    return actions
+
+
+def invoice_action_latest(*, invoice: Invoice, kinds: list[str]):
+    """The newest decision of these kinds about the invoice, whatever its state."""
+    return invoice.actions.filter(kind__in=kinds).order_by("-created_at", "-pk").first()
+
+
+def reason_templates_for_space(*, space: Space | None, use: str | None = None):
+    from invoices.models import ReasonTemplate
+
+    if space is None or space.kind != SpaceKind.RECIPIENT:
+        return ReasonTemplate.objects.none()
+    templates = ReasonTemplate.objects.filter(structure=space.structure)
+    if use is not None:
+        templates = templates.filter(use__in=[use, ReasonTemplate.Use.BOTH])
+    return templates
+
+
+def reason_template_for_space(*, space: Space | None, template_id: int):
+    return get_object_or_404(reason_templates_for_space(space=space), pk=template_id)
+
+
+def flow_list_for_space(*, space: Space | None):
+    """The flows (deposited invoice files) of a supplier space, newest first."""
+    from invoices.models import Flow
+
+    if space is None or space.kind != SpaceKind.SUPPLIER:
+        return Flow.objects.none()
+    return Flow.objects.filter(supplier=space.structure).select_related("created_by")
+
+
+def flow_for_space(*, space: Space | None, flow_id: int):
+    return get_object_or_404(flow_list_for_space(space=space), pk=flow_id)
