@@ -1,3 +1,25 @@
 """URLs of the invoices app for this part; concatenated by invoices/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from invoices import views_documents
+
+urlpatterns: list = [
+    path(
+        "factures/<int:invoice_id>/document/",
+        views_documents.invoice_document,
+        name="invoice_document",
+    ),
+    path("factures/<int:invoice_id>/document.pdf", views_documents.invoice_pdf, name="invoice_pdf"),
+    path("telechargements/", views_documents.download_group, name="download_group"),
+    path(
+        "telechargements/<int:download_id>/",
+        views_documents.download_detail,
+        name="download_detail",
+    ),
+    path(
+        "telechargements/<int:download_id>/parties/<int:index>/",
+        views_documents.download_part,
+        name="download_part",
+    ),
+]

@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
     "invoice-status-sync": {"task": "invoices.tasks.status_sync_all", "schedule": 30.0},
     "invoice-submissions-resume": {"task": "invoices.tasks.submissions_resume", "schedule": 60.0},
     "invoice-actions-resume": {"task": "invoices.tasks_actions.actions_resume", "schedule": 60.0},
+    "invoice-downloads-resume": {
+        "task": "invoices.tasks_documents.downloads_resume",
+        "schedule": 60.0,
+    },
     # Received invoices and invoices to validate, per recipient / validator account.
     "invoice-inbox-sync": {"task": "invoices.tasks_inbox.inbox_sync_all", "schedule": 30.0},
     # Flow reports of deposited files (consulterCRDetaille) until each flow is settled.

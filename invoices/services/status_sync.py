@@ -19,6 +19,7 @@ from django.utils import timezone
 from chorus_client import SupplierInvoiceSearch
 from invoices.models import FINAL_CHORUS_STATUSES, Invoice, StatusEvent
 from invoices.services.notifications import notify_status_change
+from invoices.services.payment_clock import payment_clock_refresh
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
 
@@ -85,6 +86,7 @@ def history_record(invoice: Invoice, history) -> bool:
             comment=entry.comment or "",
             actor_name=who or (entry.user_email or ""),
         )
+    payment_clock_refresh(invoice=invoice)
     current = history.current_status.value
     if current == invoice.chorus_status:
         return False
