@@ -1,0 +1,79 @@
+"""What the supplier types to answer Chorus Pro: completing, re-routing, acknowledging. Only the
+shape is checked here; what the invoice's status and the recipient's rules allow is the
+service's job (invoices/services/supplier_actions.py)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret as siret_number
+
+from invoices.services.supplier_actions import COMMENT_MAX_LENGTH
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked against Chorus Pro's rules by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [clean_one(item, initial) for item in items if item]
+
+
+class CompletionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the recipient"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    files = MultipleFileField(
+        label=_("Supporting documents"),
+        required=False,
+        help_text=_(
+            "PDF, images, office documents…: 10 MB at most per file, 50 characters at most per "
+            "name, 120 MB in all for the invoice."
+        ),
+    )
+    shorten_long_names = forms.BooleanField(
+        label=_("Shorten names over 50 characters automatically"),
+        required=False,
+        initial=True,
+    )
+
+
+class RecycleForm(forms.Form):
+    recipient_siret = forms.CharField(label=_("Recipient SIRET"), max_length=17)
+    service_code = forms.CharField(label=_("Service code"), max_length=100, required=False)
+    commitment_number = forms.CharField(label=_("Commitment number"), max_length=50, required=False)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_recipient_siret(self):
+        value = "".join(self.cleaned_data["recipient_siret"].split())
+        if not siret_number.is_valid(value):
+            raise forms.ValidationError(
+                _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
+                params={"value": value},
+                code="invalid_siret",
+            )
+        return value
+
+
+class AcknowledgementForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
