@@ -24,11 +24,13 @@ from invoices.services.supplier_actions import (
     invoice_complete,
     invoice_completion_attachment_remove,
     invoice_completion_pending,
-    invoice_correction_create,
-    invoice_credit_note_create,
     invoice_recycle,
     invoice_rejection_acknowledge,
     supplier_options,
+)
+from invoices.services.supplier_drafts import (
+    invoice_correction_create,
+    invoice_credit_note_create,
 )
 from portal.access import space_required
 from portal.spaces import SpaceKind

@@ -11,10 +11,7 @@ from the second attempt on it reads the real status first and treats "already do
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +29,6 @@ from invoices.models import (
     ChorusStatus,
     Invoice,
     InvoiceAction,
-    InvoiceLine,
 )
 from invoices.services.actions import (
     ActionNotAllowedError,
@@ -41,7 +37,6 @@ from invoices.services.actions import (
     action_queue,
     action_under_way,
 )
-from invoices.services.drafts import invoice_totals_refresh
 from invoices.services.status_sync import history_record
 from structures.models import Service, Structure
 
@@ -92,7 +87,7 @@ def supplier_options(*, invoice: Invoice) -> SupplierOptions:
     )
 
 
-def _require(allowed: bool, message: str) -> None:
+def require_allowed(allowed: bool, message: str) -> None:
     if not allowed:
         raise ActionNotAllowedError(message)
 
@@ -132,7 +127,7 @@ def invoice_complete(
 ) -> CompletionOutcome:
     """Answer a suspension: store the supporting files under Chorus Pro's rules, then queue the
     completion. Nothing is queued while a file is refused; the accepted ones are kept."""
-    _require(
+    require_allowed(
         supplier_options(invoice=invoice).complete,
         _("Only a suspended invoice can be completed."),
     )
@@ -249,7 +244,7 @@ def invoice_recycle(
 ) -> InvoiceAction:
     """Queue the re-routing of an A_RECYCLER invoice, after checking the new routing against the
     recipient's rules as the portal knows them (Chorus Pro checks again)."""
-    _require(
+    require_allowed(
         supplier_options(invoice=invoice).recycle,
         _("Only an invoice sent back for re-routing can be re-routed."),
     )
@@ -354,7 +349,7 @@ def _recycle(client, action: InvoiceAction) -> dict:
 
 def invoice_rejection_acknowledge(*, invoice: Invoice, user, comment: str = "") -> InvoiceAction:
     """Queue the acknowledgement of a rejection (traiterRejet)."""
-    _require(
+    require_allowed(
         supplier_options(invoice=invoice).acknowledge_rejection,
         _("Only a rejected invoice whose rejection is not acknowledged yet can be acknowledged."),
     )
@@ -386,118 +381,6 @@ def _acknowledge_rejection(client, action: InvoiceAction) -> dict:
         rejection_acknowledged_at=timezone.now()
     )
     return {"already_done": already_done}
-
-
-# Copied to a corrected invoice or a credit note: recipient, references and payment data.
-COPIED_FIELDS = [
-    "recipient_id",
-    "service_id",
-    "validator_id",
-    "billing_framework",
-    "currency",
-    "payment_mode",
-    "bank_account_chorus_id",
-    "vat_regime",
-    "vat_exemption_reason",
-    "commitment_number",
-    "market_number",
-]
-
-
-@transaction.atomic
-def invoice_correction_create(*, invoice: Invoice, user, acknowledge: bool = False) -> Invoice:
-    """The draft that corrects a rejected invoice (Chorus Pro cancels a rejected invoice for
-    good: the supplier issues a new one). Pre-filled from it, without a number; an existing
-    correction is returned rather than a second one. With `acknowledge`, the rejection is
-    acknowledged in the same step when that is still to do."""
-    _require(
-        supplier_options(invoice=invoice).correct,
-        _("Only a rejected invoice can be corrected by a new invoice."),
-    )
-    options = supplier_options(invoice=invoice)
-    if acknowledge and options.acknowledge_rejection and action_under_way(invoice=invoice) is None:
-        invoice_rejection_acknowledge(invoice=invoice, user=user)
-    existing = invoice.corrections.order_by("created_at").first()
-    if existing is not None:
-        return existing
-    draft = _draft_from(
-        invoice,
-        user=user,
-        kind=invoice.kind,
-        replaces=invoice,
-        # A rejected credit note is corrected by a credit note of the same original invoice.
-        original_invoice=invoice.original_invoice,
-        original_number=invoice.original_number,
-    )
-    _copy_supporting_documents(invoice, draft)
-    return draft
-
-
-@transaction.atomic
-def invoice_credit_note_create(*, invoice: Invoice, user) -> Invoice:
-    """A credit note draft cancelling `invoice` (its lines copied, to be reduced as needed). A
-    credit note still in draft for this invoice is returned rather than a second one."""
-    _require(
-        supplier_options(invoice=invoice).credit_note,
-        _("A credit note can only be issued from an invoice sent to Chorus Pro."),
-    )
-    existing = (
-        invoice.credit_notes.filter(status=Invoice.Status.DRAFT).order_by("created_at").first()
-    )
-    if existing is not None:
-        return existing
-    return _draft_from(
-        invoice,
-        user=user,
-        kind=Invoice.Kind.CREDIT_NOTE,
-        original_invoice=invoice,
-        original_number=invoice.number,
-    )
-
-
-def _draft_from(source: Invoice, *, user, kind: str, **extra) -> Invoice:
-    today = timezone.localdate()
-    due_date = None
-    if source.issue_date and source.due_date:
-        due_date = today + timedelta(days=(source.due_date - source.issue_date).days)
-    draft = Invoice.objects.create(
-        supplier=source.supplier,
-        created_by=user,
-        kind=kind,
-        issue_date=today,
-        due_date=due_date,
-        source=Invoice.Source.PORTAL,
-        **{name: getattr(source, name) for name in COPIED_FIELDS},
-        **extra,
-    )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=draft,
-            **{
-                f.attname: getattr(line, f.attname)
-                for f in InvoiceLine._meta.concrete_fields
-                if f.attname not in {"id", "invoice_id"}
-            },
-        )
-        for line in source.lines.order_by("position")
-    )
-    invoice_totals_refresh(invoice=draft)
-    return draft
-
-
-def _copy_supporting_documents(source: Invoice, draft: Invoice) -> None:
-    for item in source.attachments.filter(kind=Attachment.Kind.SUPPORTING):
-        with item.file.open("rb") as handle:
-            content = handle.read()
-        copy = Attachment(
-            invoice=draft,
-            kind=item.kind,
-            name=item.name,
-            size=item.size,
-            sha256=item.sha256,
-            content_type=item.content_type,
-        )
-        copy.file.save(item.name, ContentFile(content), save=True)
 
 
 # --- a failed action, explained ------------------------------------------------------------

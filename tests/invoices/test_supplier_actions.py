@@ -15,10 +15,12 @@ from invoices.services.supplier_actions import (
     action_error_explained,
     invoice_complete,
     invoice_completion_pending,
-    invoice_correction_create,
-    invoice_credit_note_create,
     invoice_recycle,
     invoice_rejection_acknowledge,
+)
+from invoices.services.supplier_drafts import (
+    invoice_correction_create,
+    invoice_credit_note_create,
 )
 from structures.models import ChorusConnection, Structure
 
