@@ -1,1 +1,0 @@
-"""Recipient treatment and validator decisions (owned by the treatment work)."""
