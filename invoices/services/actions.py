@@ -25,7 +25,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from chorus_client import ChorusAuthenticationError, ChorusRejectedError, ChorusTransientError
+from chorus_client import (
+    ChorusAuthenticationError,
+    ChorusProtocolError,
+    ChorusRejectedError,
+    ChorusTransientError,
+)
 from invoices.models import Invoice, InvoiceAction
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
@@ -153,6 +158,16 @@ def action_run(*, action_id: int) -> str:
             action,
             status=InvoiceAction.Status.FAILED,
             error_code="AUTHENTICATION",
+            error_message=str(error),
+        )
+        return "failed"
+    except ChorusProtocolError as error:
+        # An answer we cannot read will not read better on a retry: fail, and let support see
+        # the exchange, rather than retry it until the lease runs out, forever.
+        _finish(
+            action,
+            status=InvoiceAction.Status.FAILED,
+            error_code="PROTOCOL",
             error_message=str(error),
         )
         return "failed"
