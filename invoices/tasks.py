@@ -59,3 +59,17 @@ def status_sync_task(self, connection_id: int) -> None:
         status_sync_for_connection(connection=connection)
     except ChorusTransientError as error:
         raise self.retry(exc=error, countdown=error.retry_after or 30) from None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, ignore_result=True, time_limit=120)
+def commitment_check_task(self, invoice_id: int, number: str) -> None:
+    """The supplier is watching the editor: a few quick retries, then "could not tell"."""
+    from invoices.services.commitments import commitment_check_give_up, commitment_check_run
+
+    try:
+        commitment_check_run(invoice_id=invoice_id, number=number)
+    except ChorusTransientError as error:
+        if self.request.retries >= self.max_retries:
+            commitment_check_give_up(invoice_id=invoice_id, number=number)
+            return
+        raise self.retry(exc=error, countdown=min(error.retry_after or 5, 30)) from None

@@ -31,6 +31,36 @@ urlpatterns = [
         views_editor.line_remove,
         name="line_remove",
     ),
+    path(
+        "factures/<int:invoice_id>/destinataire/",
+        views_editor.recipient_search,
+        name="recipient_search",
+    ),
+    path(
+        "factures/<int:invoice_id>/destinataire/choisir/",
+        views_editor.recipient_pick,
+        name="recipient_pick",
+    ),
+    path(
+        "factures/<int:invoice_id>/engagement/",
+        views_editor.commitment_state,
+        name="commitment_state",
+    ),
+    path(
+        "factures/<int:invoice_id>/justificatifs/",
+        views_editor.attachments_add,
+        name="attachments_add",
+    ),
+    path(
+        "factures/<int:invoice_id>/justificatifs/renommer/",
+        views_editor.attachment_rename,
+        name="attachment_rename",
+    ),
+    path(
+        "factures/<int:invoice_id>/justificatifs/<int:attachment_id>/supprimer/",
+        views_editor.attachment_delete,
+        name="attachment_delete",
+    ),
     path("factures/<int:invoice_id>/verification/", views_submission.preflight, name="preflight"),
     path("factures/<int:invoice_id>/envoyer/", views_submission.submit, name="submit"),
     path("factures/<int:invoice_id>/corriger/", views_submission.reopen, name="reopen"),

@@ -1,12 +1,25 @@
 """Drafting an invoice: every change is saved as it is typed, and totals are recomputed by the
 server. What does not validate yet is kept in `Invoice.draft_input`, so nothing typed is lost."""
 
+import re
+import uuid
 from dataclasses import dataclass, field
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
+from invoices.attachments import (
+    AttachmentRejected,
+    attachment_add,
+    attachment_name_shorten,
+    attachment_remove,
+)
 from invoices.forms import InvoiceDraftForm, InvoiceLineForm
-from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
+from invoices.models import ATTACHMENT_MAX_BYTES, Attachment, Invoice, InvoiceLine, InvoiceVatLine
+from invoices.services.commitments import commitment_check_request
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import Structure
 
@@ -30,7 +43,8 @@ DIRECT_FIELDS = [
 
 @dataclass
 class DraftChange:
-    """The outcome of saving what was typed: the (bound) form with its errors, if any."""
+    """The outcome of saving what was typed: the (bound) form with its errors, if any, and the
+    names of the values that changed."""
 
     form: object
     saved: list[str] = field(default_factory=list)
@@ -74,6 +88,7 @@ def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
     """Save every field that validates; keep the raw text of the others in draft_input."""
     _editable(invoice)
     framework_before = invoice.billing_framework
+    before = {name: getattr(invoice, name) for name in (*DIRECT_FIELDS, "recipient_id")}
     form = InvoiceDraftForm(data, invoice=invoice)
     form.is_valid()
     cleaned = form.cleaned_data
@@ -97,7 +112,9 @@ def invoice_draft_update(*, invoice: Invoice, data) -> DraftChange:
     if invoice.billing_framework != framework_before:
         # Only the framework changes an amount (A2: already paid, nothing due).
         invoice_totals_refresh(invoice=invoice)
-    return DraftChange(form=form)
+    commitment_check_request(invoice=invoice)
+    changed = [name for name, value in before.items() if getattr(invoice, name) != value]
+    return DraftChange(form=form, saved=changed)
 
 
 def _pending_input(header: dict, lines: dict) -> dict:
@@ -121,6 +138,10 @@ def _keep_consistent(invoice: Invoice) -> None:
     if invoice.kind != Invoice.Kind.CREDIT_NOTE:
         invoice.original_invoice = None
         invoice.original_number = ""
+    elif invoice.original_invoice and invoice.original_invoice.number != invoice.original_number:
+        # The supplier typed another original number: the credit note no longer corrects the
+        # invoice it was issued from.
+        invoice.original_invoice = None
     if invoice.service and invoice.service.structure_id != invoice.recipient_id:
         invoice.service = None
 
@@ -217,3 +238,123 @@ def invoice_totals_refresh(*, invoice: Invoice) -> None:
     invoice.total_vat = totals.total_vat
     invoice.total_incl_tax = totals.total_incl_tax
     invoice.amount_due = totals.amount_due
+
+
+# --- recipient picked from the directory -----------------------------------------------------
+
+
+class RecipientRefused(Exception):
+    """The structure cannot receive invoices through Chorus Pro (private company)."""
+
+
+@transaction.atomic
+def invoice_recipient_set(*, invoice: Invoice, recipient: Structure) -> None:
+    """Make ``recipient`` (picked in the directory) the invoice's recipient.
+
+    What was typed in the SIRET and service fields and not saved gives way to the choice; a
+    service of the previous recipient is dropped, and the commitment number is checked again.
+    """
+    _editable(invoice)
+    if not recipient.is_public:
+        raise RecipientRefused(recipient.pk)
+    invoice.recipient = recipient
+    _keep_consistent(invoice)
+    header = {
+        key: value
+        for key, value in invoice.draft_input.items()
+        if key not in {"recipient_siret", "service_code", "lines"}
+    }
+    invoice.draft_input = _pending_input(header, invoice.draft_input.get("lines", {}))
+    invoice.save()
+    commitment_check_request(invoice=invoice)
+
+
+# --- supporting documents --------------------------------------------------------------------
+
+HELD_ROOT = "attachments-held"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass
+class UploadOutcome:
+    """One file of an upload: added (``attachment``), refused (``code`` and ``message``), or held
+    aside with a shorter ``suggestion`` to accept (``token``) because its name is too long."""
+
+    name: str
+    attachment: Attachment | None = None
+    code: str = ""
+    message: str = ""
+    token: str = ""
+    suggestion: str = ""
+
+
+def invoice_attachments_add(*, invoice: Invoice, files) -> list[UploadOutcome]:
+    """Add supporting documents, each checked on its own against Chorus Pro's rules: one refused
+    file does not stop the others. A file refused only for its name's length is kept aside and
+    a shorter name is offered (:func:`invoice_attachment_rename_accept`)."""
+    _editable(invoice)
+    outcomes = []
+    for uploaded in files:
+        outcome = UploadOutcome(name=uploaded.name)
+        try:
+            outcome.attachment = attachment_add(invoice=invoice, uploaded_file=uploaded)
+        except AttachmentRejected as error:
+            if error.code == "name_too_long" and uploaded.size <= ATTACHMENT_MAX_BYTES:
+                outcome.token = _hold(invoice, uploaded)
+                outcome.suggestion = error.suggestion or attachment_name_shorten(uploaded.name)
+            outcome.code, outcome.message = error.code, _rejection_text(error)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def invoice_attachment_rename_accept(*, invoice: Invoice, token: str, name: str) -> UploadOutcome:
+    """Add a file held aside for its long name under ``name`` (the offered one, or one the user
+    typed). Still too long: held again with a new offer; refused otherwise: dropped."""
+    _editable(invoice)
+    path = _held_path(invoice, token)
+    outcome = UploadOutcome(name=name)
+    if path is None or not default_storage.exists(path):
+        outcome.code = "held_missing"
+        outcome.message = str(_("This file is no longer waiting: add it again."))
+        return outcome
+    try:
+        with default_storage.open(path, "rb") as handle:
+            outcome.attachment = attachment_add(
+                invoice=invoice, uploaded_file=File(handle, name=name), name=name
+            )
+    except AttachmentRejected as error:
+        outcome.code, outcome.message = error.code, _rejection_text(error)
+        if error.code == "name_too_long":
+            outcome.token, outcome.suggestion = token, error.suggestion or ""
+            return outcome
+    default_storage.delete(path)
+    return outcome
+
+
+def invoice_attachment_remove(*, invoice: Invoice, attachment: Attachment) -> None:
+    """Remove a supporting document of a draft (refused once Chorus Pro has it)."""
+    _editable(invoice)
+    attachment_remove(attachment=attachment)
+
+
+def invoice_attachments_size(*, invoice: Invoice) -> int:
+    return invoice.attachments.aggregate(total=Sum("size"))["total"] or 0
+
+
+def _rejection_text(error: AttachmentRejected) -> str:
+    message = error.messages[0] if error.messages else str(error.code)
+    return str(message)
+
+
+def _hold(invoice: Invoice, uploaded) -> str:
+    token = uuid.uuid4().hex
+    uploaded.seek(0)
+    default_storage.save(f"{HELD_ROOT}/{invoice.pk}/{token}", uploaded)
+    return token
+
+
+def _held_path(invoice: Invoice, token: str) -> str | None:
+    # The token is all the browser sends back: it must never name a path of its own choosing.
+    if not _TOKEN.match(token or ""):
+        return None
+    return f"{HELD_ROOT}/{invoice.pk}/{token}"

@@ -7,6 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import Attachment, Invoice
+from invoices.services.commitments import (
+    commitment_check_current,
+    commitment_check_needed,
+    commitment_check_pending,
+)
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import ChorusConnection
 
@@ -20,15 +25,18 @@ class Check:
     label: str
     fix: str = ""
     fix_url: str = ""
+    # A passed check the supplier should still know about (Chorus Pro could not tell).
+    warning: str = ""
 
 
-def _check(code, ok, label, fix="", fix_url="") -> Check:
+def _check(code, ok, label, fix="", fix_url="", warning="") -> Check:
     return Check(
         code=code,
         ok=bool(ok),
         label=str(label),
         fix=str(fix) if not ok else "",
         fix_url=fix_url if not ok else "",
+        warning=str(warning) if ok else "",
     )
 
 
@@ -87,13 +95,7 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
                 _("Choose one of the recipient's active services."),
                 edit,
             ),
-            _check(
-                "commitment",
-                not needs_commitment or invoice.commitment_number,
-                _("The commitment number is given when it is required"),
-                _("Enter the commitment number (engagement juridique) from the order."),
-                edit,
-            ),
+            _commitment_check(invoice, bool(needs_commitment), edit),
             _check(
                 "service_or_commitment",
                 not either or service or invoice.commitment_number,
@@ -153,6 +155,53 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
 
 def invoice_ready(*, invoice: Invoice) -> bool:
     return all(check.ok for check in invoice_preflight(invoice=invoice))
+
+
+def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
+    """Given when required, and not refused by Chorus Pro's commitment search.
+
+    Only a definite "unknown to Chorus Pro" fails. When Chorus Pro could not tell (no answer, the
+    portal's PISTE application not subscribed to the commitments API: contract §6 [U]) or the
+    check is still running, the check passes with a warning: soumettre checks the number again
+    and a refusal there is explained on the invoice, whereas blocking would leave suppliers of
+    portals without that subscription unable to send at all.
+    """
+    label = _("The commitment number is given when it is required, and known to Chorus Pro")
+    if needed and not invoice.commitment_number:
+        return _check(
+            "commitment",
+            False,
+            label,
+            _("Enter the commitment number (engagement juridique) from the order."),
+            edit,
+        )
+    if not commitment_check_needed(invoice=invoice):
+        return _check("commitment", True, label)
+    outcome = commitment_check_current(invoice=invoice)
+    if outcome is not None and outcome.get("found") is False:
+        return _check(
+            "commitment",
+            False,
+            label,
+            _(
+                "Chorus Pro knows no commitment %(number)s issued by this recipient to your "
+                "structure: check the number on the order, or ask the recipient for it."
+            )
+            % {"number": invoice.commitment_number},
+            edit,
+        )
+    if outcome is None:
+        warning = _("The commitment number has not been checked with Chorus Pro yet.")
+    elif commitment_check_pending(outcome):
+        warning = _("The commitment number is being checked with Chorus Pro.")
+    elif outcome.get("found") is None:
+        warning = _(
+            "Chorus Pro could not confirm the commitment number now; it will check it when "
+            "the invoice is sent."
+        )
+    else:
+        warning = ""
+    return _check("commitment", True, label, warning=warning)
 
 
 def _vat_consistent(invoice: Invoice, lines) -> bool:

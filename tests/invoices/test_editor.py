@@ -258,3 +258,48 @@ def test_a_corrected_line_leaves_nothing_pending(agent_client, draft):
     agent_client.post(url, {**values, f"line-{line.pk}-quantity": "2"}, **HTMX)
     draft.refresh_from_db()
     assert draft.draft_input == {}
+
+
+def test_a_credit_note_shows_the_invoice_it_corrects_and_its_number_can_be_edited(
+    agent_client, supplier, recipient, make_invoice
+):
+    original = make_invoice(supplier, recipient, number="F-2026-010")
+    credit = Invoice.objects.create(
+        supplier=supplier,
+        recipient=recipient,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        original_invoice=original,
+        original_number="F-2026-010",
+    )
+    page = agent_client.get(reverse("invoices:edit", args=[credit.pk])).text
+    assert 'data-original="F-2026-010"' in page
+    assert reverse("invoices:detail", args=[original.pk]) in page
+    assert 'name="original_number"' in page and 'value="F-2026-010"' in page
+
+    agent_client.post(
+        reverse("invoices:draft_save", args=[credit.pk]),
+        _header(kind="credit_note", original_number="F-2026-011"),
+        **HTMX,
+    )
+    credit.refresh_from_db()
+    # Another original number typed: the link to the first invoice no longer holds.
+    assert (credit.original_number, credit.original_invoice) == ("F-2026-011", None)
+
+
+def test_the_original_number_field_appears_when_the_draft_becomes_a_credit_note(
+    agent_client, draft
+):
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert 'name="original_number"' not in page
+    response = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]), _header(kind="credit_note"), **HTMX
+    )
+    assert 'id="credit-note-field"' in response.text
+    assert 'name="original_number"' in response.text
+    # Typing in the field afterwards does not replace it under the cursor.
+    again = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]),
+        _header(kind="credit_note", original_number="F-1"),
+        **HTMX,
+    )
+    assert 'id="credit-note-field"' not in again.text

@@ -1,0 +1,73 @@
+"""The pre-flight screen: every check with its fix; the commitment check's three outcomes."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from invoices.models import Invoice
+from structures.models import Structure
+
+DRFIP = "13000261100015"
+
+
+@pytest.fixture
+def supplier_client(client, demo_world):
+    client.force_login(User.objects.get(username="fournisseur"))
+    return client
+
+
+@pytest.fixture
+def to_drfip(ready_invoice):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(
+        recipient=Structure.objects.get(siret=DRFIP), service=None, commitment_number="EJ-X"
+    )
+    ready_invoice.refresh_from_db()
+    return ready_invoice
+
+
+def _check(invoice, found, error=""):
+    Invoice.objects.filter(pk=invoice.pk).update(
+        commitment_check={
+            "number": invoice.commitment_number,
+            "recipient_siret": DRFIP,
+            "found": found,
+            "checked_at": timezone.now().isoformat(),
+            "error": error,
+        }
+    )
+
+
+def _page(client, invoice):
+    return client.get(reverse("invoices:preflight", args=[invoice.pk])).text
+
+
+def test_a_commitment_unknown_to_chorus_pro_blocks_sending_with_a_fix(supplier_client, to_drfip):
+    _check(to_drfip, False)
+    page = _page(supplier_client, to_drfip)
+    assert "EJ-X" in page and 'class="check check-ko"' in page
+    assert reverse("invoices:edit", args=[to_drfip.pk]) in page
+    assert 'disabled aria-disabled="true"' in page
+
+
+def test_when_chorus_pro_could_not_tell_the_screen_warns_without_blocking(
+    supplier_client, to_drfip
+):
+    _check(to_drfip, None, "unavailable")
+    page = _page(supplier_client, to_drfip)
+    assert 'data-warning="commitment"' in page
+    before = page.split('data-warning="commitment"')[0]
+    assert before[before.rfind('<li class="check') :].startswith('<li class="check check-ok"')
+
+
+def test_a_check_made_for_another_recipient_does_not_count(supplier_client, to_drfip):
+    _check(to_drfip, False)
+    Invoice.objects.filter(pk=to_drfip.pk).update(
+        commitment_check={
+            **Invoice.objects.get(pk=to_drfip.pk).commitment_check,
+            "recipient_siret": "21750001600019",
+        }
+    )
+    page = _page(supplier_client, to_drfip)
+    # Not checked for this recipient yet: a warning, not a failure.
+    assert 'data-warning="commitment"' in page
