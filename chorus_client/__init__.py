@@ -22,7 +22,7 @@ from .exchange import Exchange, ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
 from .structures import Structures
-from .transport import Transport
+from .transport import TokenCache, Transport
 from .transverses import Transverses
 from .types_common import (
     BillingFramework,
@@ -178,6 +178,7 @@ __all__ = [
     "SupplierInvoiceSummary",
     "SupplierInvoices",
     "SupportingAttachment",
+    "TokenCache",
     "Transport",
     "Transverses",
     "TreatmentResult",

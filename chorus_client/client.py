@@ -11,7 +11,7 @@ from .exchange import ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
 from .structures import Structures
-from .transport import Transport
+from .transport import TokenCache, Transport
 from .transverses import Transverses
 
 
@@ -29,9 +29,10 @@ class ChorusClient:
     """
 
     def __init__(self, config: ChorusConfig, *, hook: ExchangeHook | None = None,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None,
+                 token_cache: TokenCache | None = None) -> None:
         self.config = config
-        self.transport = Transport(config, hook=hook, session=session)
+        self.transport = Transport(config, hook=hook, session=session, token_cache=token_cache)
         self.transverses = Transverses(self.transport)
         self.structures = Structures(self.transport)
         self.supplier = SupplierInvoices(self.transport)

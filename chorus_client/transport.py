@@ -61,17 +61,43 @@ class _BearerRefused(Exception):
         self.error = error
 
 
+class TokenCache:
+    """PISTE bearer tokens, shared by every Transport given the same cache.
+
+    A token belongs to the PISTE application (client credentials), not to the technical account
+    (that one travels in the cpro-account header), so the clients of one process acting for
+    different accounts of one environment can share it instead of fetching one each.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._tokens: dict[tuple[str, str], _Token] = {}
+
+    def get(self, key: tuple[str, str]) -> _Token | None:
+        return self._tokens.get(key)
+
+    def put(self, key: tuple[str, str], token: _Token) -> None:
+        self._tokens[key] = token
+
+    def drop(self, key: tuple[str, str], value: str) -> None:
+        current = self._tokens.get(key)
+        if current is not None and current.value == value:
+            del self._tokens[key]
+
+
 class Transport:
     """HTTP access to one Chorus Pro account. Thread-safe; reuses one ``requests.Session``."""
 
     def __init__(self, config: ChorusConfig, *, hook: ExchangeHook | None = None,
                  session: requests.Session | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 token_cache: TokenCache | None = None) -> None:
         self.config = config
         self.hook = hook
         self._clock = clock
-        self._lock = threading.Lock()
-        self._token: _Token | None = None
+        # Without a shared cache each transport keeps its own token, as before.
+        self._tokens = token_cache or TokenCache()
+        self._token_key = (config.token_url, config.client_id)
         self._session = session or self._new_session()
         # Contract §1.3 [C]: base64 of "login:password", UTF-8.
         credentials = f"{config.technical_login}:{config.technical_password}"
@@ -96,7 +122,8 @@ class Transport:
     # --- secrets -----------------------------------------------------------------------------
 
     def _secrets(self, *extra: str) -> list[str]:
-        token = self._token.value if self._token else ""
+        current = self._tokens.get(self._token_key)
+        token = current.value if current else ""
         return [self.config.client_secret, self.config.technical_password, self._account_header,
                 token, *extra]
 
@@ -104,17 +131,18 @@ class Transport:
 
     def token(self, *, attempt: int = 1) -> str:
         """A valid bearer token, fetched once and shared until shortly before it expires."""
-        with self._lock:
+        with self._tokens.lock:
             # Holding the lock while fetching: concurrent callers wait for one fetch, not N.
-            if self._token is None or self._clock() >= self._token.renew_at:
-                self._token = self._fetch_token(attempt)
-            return self._token.value
+            current = self._tokens.get(self._token_key)
+            if current is None or self._clock() >= current.renew_at:
+                current = self._fetch_token(attempt)
+                self._tokens.put(self._token_key, current)
+            return current.value
 
     def invalidate_token(self, token: str) -> None:
         """Forget ``token`` unless another thread already replaced it."""
-        with self._lock:
-            if self._token is not None and self._token.value == token:
-                self._token = None
+        with self._tokens.lock:
+            self._tokens.drop(self._token_key, token)
 
     def _fetch_token(self, attempt: int) -> _Token:
         config = self.config

@@ -29,6 +29,7 @@ from chorus_client import (
     ChorusRejectedError,
     ChorusTransientError,
     Exchange,
+    TokenCache,
 )
 from structures.models import ChorusConnection, ChorusExchange
 
@@ -62,13 +63,19 @@ def environment_is_configured(environment: str) -> bool:
     )
 
 
+# One PISTE token per application and process, shared by the clients of every connection (each
+# worker task builds its own client; without this, each would fetch a token first).
+_PROCESS_TOKENS = TokenCache()
+
+
 def chorus_client_for(
-    connection: ChorusConnection, *, invoice: Invoice | None = None
+    connection: ChorusConnection, *, invoice: Invoice | None = None, fresh_token: bool = False
 ) -> ChorusClient:
     """A Chorus Pro client acting with ``connection``'s technical account.
 
     Every exchange is stored as a ``ChorusExchange`` of this connection (and of ``invoice`` when
     given). Close the client when done (``with chorus_client_for(connection) as client:``).
+    ``fresh_token`` asks PISTE for a token of its own, as the connection test must.
     Raises :class:`ChorusNotConfiguredError` when the environment has no PISTE application or the
     stored password cannot be decrypted.
     """
@@ -93,7 +100,11 @@ def chorus_client_for(
         connect_timeout=float(settings.CHORUS_CONNECT_TIMEOUT),
         read_timeout=float(settings.CHORUS_READ_TIMEOUT),
     )
-    return ChorusClient(config, hook=ExchangeRecorder(connection.pk, invoice_id=_pk(invoice)))
+    return ChorusClient(
+        config,
+        hook=ExchangeRecorder(connection.pk, invoice_id=_pk(invoice)),
+        token_cache=None if fresh_token else _PROCESS_TOKENS,
+    )
 
 
 def _pk(invoice: Invoice | None) -> int | None:

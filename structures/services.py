@@ -208,7 +208,7 @@ def connection_test_run(*, connection: ChorusConnection) -> list[dict[str, Any]]
     endpoint = settings.CHORUS_ENDPOINTS.get(connection.environment) or {}
     secrets = [endpoint.get("client_secret") or ""]
     try:
-        client = chorus_client_for(connection)
+        client = chorus_client_for(connection, fresh_token=True)
     except ChorusNotConfiguredError as error:
         _fail(checks["piste_token"], error, secrets)
     else:

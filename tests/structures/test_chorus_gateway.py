@@ -56,9 +56,20 @@ def test_a_failed_exchange_is_recorded_on_the_connection(demo_world, supplier_co
 
 def test_the_invoice_is_attached_to_its_exchanges(demo_world, supplier_connection, make_invoice):
     invoice = make_invoice(supplier_connection.structure)
-    with chorus_client_for(supplier_connection, invoice=invoice) as client:
+    with chorus_client_for(supplier_connection, invoice=invoice, fresh_token=True) as client:
         client.transverses.health_check()
     assert ChorusExchange.objects.filter(invoice=invoice).count() == 2  # token + health-check
+
+
+def test_clients_of_every_connection_share_one_piste_token(demo_world, supplier_connection):
+    recipient_connection = ChorusConnection.objects.get(structure__siret="21750001600019")
+    demo_world.clear_calls()
+    for connection in (supplier_connection, recipient_connection, supplier_connection):
+        with chorus_client_for(connection) as client:
+            client.transverses.health_check()
+    # At most one token fetch (none if an earlier test of this process left a valid one).
+    assert demo_world.calls()["operations"].get("oauth/token", 0) <= 1
+    assert demo_world.calls()["operations"]["transverses/v1/health-check"] == 3
 
 
 def test_a_failing_hook_never_breaks_the_call(demo_world, supplier_connection, monkeypatch):
