@@ -1,33 +1,87 @@
-"""The invoice lists of each space: supplier home, recipient inbox, validator queue."""
+"""The invoice lists of each space: supplier home, recipient inbox, validator queue, CSV exports.
 
-from django.core.paginator import Paginator
+Each list page is one template whose `list-region` partial is what htmx swaps when the filters
+change or a page link is followed; without JavaScript the same links and form load the whole page.
+"""
+
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
-from invoices.selectors import invoice_list_for_space
+from invoices.forms_lists import InvoiceListFilterForm
+from invoices.selectors_lists import (
+    invoice_page_for_space,
+    invoice_summary_for_space,
+    last_inbox_sync,
+)
+from invoices.services.exports import invoice_csv_lines
 from portal.access import space_required
 from portal.spaces import SpaceKind
 
-PAGE_SIZE = 25
 
-
-def _invoice_list_page(request, template: str):
-    invoices = invoice_list_for_space(space=request.space)
-    page = Paginator(invoices.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+def _list_page(request, template: str, **extra):
+    form = InvoiceListFilterForm(request.GET, space=request.space)
+    page = invoice_page_for_space(
+        space=request.space,
+        filters=form.filters(),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
-    return render(request, template, {"page": page})
+    context = {"form": form, "page": page}
+    # A history restore asks for the whole page even though it comes from htmx.
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, f"{template}#list-region", context)
+    else:
+        context.update({name: compute() for name, compute in extra.items()})
+        response = render(request, template, context)
+    # The same address answers a fragment or a page: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @space_required(SpaceKind.SUPPLIER)
 def supplier_home(request):
-    return _invoice_list_page(request, "invoices/supplier_home.html")
+    return _list_page(
+        request,
+        "invoices/supplier_home.html",
+        summary=lambda: invoice_summary_for_space(space=request.space),
+    )
 
 
 @space_required(SpaceKind.RECIPIENT)
 def recipient_inbox(request):
-    return _invoice_list_page(request, "invoices/recipient_inbox.html")
+    return _list_page(
+        request,
+        "invoices/recipient_inbox.html",
+        synced_until=lambda: last_inbox_sync(space=request.space),
+    )
 
 
 @space_required(SpaceKind.VALIDATOR)
 def validator_queue(request):
-    return _invoice_list_page(request, "invoices/validator_queue.html")
+    return _list_page(request, "invoices/validator_queue.html")
+
+
+def _export(request):
+    form = InvoiceListFilterForm(request.GET, space=request.space)
+    lines = invoice_csv_lines(space=request.space, filters=form.filters())
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"factures-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@space_required(SpaceKind.SUPPLIER)
+def supplier_export(request):
+    return _export(request)
+
+
+@space_required(SpaceKind.RECIPIENT)
+def recipient_export(request):
+    return _export(request)
+
+
+@space_required(SpaceKind.VALIDATOR)
+def validator_export(request):
+    return _export(request)

@@ -1,0 +1,192 @@
+"""The list pages of the three spaces, as a user sees them: with and without htmx."""
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from invoices.models import ChorusStatus, Invoice
+from invoices.selectors_lists import PAGE_SIZE
+from structures.models import ChorusConnection, Membership, Structure
+
+ROLE = Membership.Role
+_chorus_ids = itertools.count(70_000)
+
+
+@pytest.fixture
+def world(make_structure, make_user):
+    supplier = make_structure(name="Atelier Numérique")
+    recipient = make_structure(name="Commune de Villeneuve", kind=Structure.Kind.PUBLIC)
+    validator = make_structure(name="Mission de validation", kind=Structure.Kind.PUBLIC)
+    return {
+        "supplier": supplier,
+        "recipient": recipient,
+        "validator": validator,
+        "supplier_user": make_user((supplier, ROLE.SUPPLIER_AGENT)),
+        "recipient_user": make_user((recipient, ROLE.RECIPIENT_AGENT)),
+        "validator_user": make_user((validator, ROLE.VALIDATOR)),
+    }
+
+
+@pytest.fixture
+def english(client):
+    """Texts new to this part are checked in English, whatever the state of the French catalogue;
+    French is the default for everything else."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def sent(make_invoice):
+    def make(supplier, recipient, chorus_status=ChorusStatus.AVAILABLE, **fields):
+        return make_invoice(
+            supplier,
+            recipient,
+            status=Invoice.Status.SUBMITTED,
+            chorus_invoice_id=next(_chorus_ids),
+            chorus_status=chorus_status,
+            **fields,
+        )
+
+    return make
+
+
+def test_the_supplier_home_shows_the_summary_and_days_since_deposit(english, world, sent):
+    client = english
+    today = timezone.localdate()
+    sent(
+        world["supplier"],
+        world["recipient"],
+        number="F-LATE",
+        deposited_on=today - timedelta(days=9),
+        payment_due_by=today - timedelta(days=1),
+    )
+    client.force_login(world["supplier_user"])
+    page = client.get(reverse("invoices:supplier_home")).text
+    assert "awaiting payment (1 invoice sent, not yet paid)" in page
+    assert "1</span>\n      invoice past its payment deadline" in page
+    assert "9 days ago" in page
+    assert "Overdue" in page
+    assert "?status=MISE_A_DISPOSITION" in page
+
+
+def test_filtering_through_htmx_answers_only_the_list_region(client, world, sent):
+    sent(world["supplier"], world["recipient"], number="F-KEEP")
+    sent(world["supplier"], world["recipient"], ChorusStatus.SUSPENDED, number="F-SUSP")
+    client.force_login(world["supplier_user"])
+    response = client.get(
+        reverse("invoices:supplier_home"), {"status": "SUSPENDUE"}, headers={"HX-Request": "true"}
+    )
+    assert response.text.lstrip().startswith('<section id="list-region"')
+    assert "F-SUSP" in response.text and "F-KEEP" not in response.text
+    assert 'id="summary-title"' not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_same_filter_without_javascript_loads_the_whole_page(client, world, sent):
+    sent(world["supplier"], world["recipient"], ChorusStatus.SUSPENDED, number="F-SUSP")
+    sent(world["supplier"], world["recipient"], number="F-KEEP")
+    client.force_login(world["supplier_user"])
+    page = client.get(reverse("invoices:supplier_home"), {"status": "SUSPENDUE"}).text
+    assert "<html" in page and "F-SUSP" in page and "F-KEEP" not in page
+
+
+def test_invalid_filters_are_explained_and_keep_what_was_typed(english, world, sent):
+    client = english
+    sent(world["supplier"], world["recipient"], number="F-ONE", issue_date=date(2026, 6, 1))
+    client.force_login(world["supplier_user"])
+    response = client.get(
+        reverse("invoices:supplier_home"),
+        {"amount_min": "douze", "issued_from": "2026-05-01", "issued_to": "2026-04-01", "q": "F-"},
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert "Enter an amount, for example 1250,50." in page
+    assert "The end date is before the start date." in page
+    assert 'value="douze"' in page
+    assert 'value="2026-04-01"' in page
+    # The valid filters still apply.
+    assert "F-ONE" in page
+
+
+def test_next_and_previous_links_carry_a_cursor_and_keep_the_filters(client, world, sent):
+    for i in range(PAGE_SIZE + 1):
+        sent(world["supplier"], world["recipient"], number=f"F-{i:03d}")
+    client.force_login(world["supplier_user"])
+    url = reverse("invoices:supplier_home")
+    first = client.get(url, {"q": "F-"})
+    next_url = first.context["page"].next_cursor
+    assert f"?q=F-&amp;after={next_url}" in first.text
+    second = client.get(url, {"q": "F-", "after": next_url})
+    assert "F-000" in second.text and "F-001" not in second.text
+    assert "before=" in second.text
+
+
+def test_the_inbox_marks_new_and_not_downloaded_invoices_and_the_last_sync(english, world, sent):
+    client = english
+    sent(world["supplier"], world["recipient"], number="F-NEW")
+    sent(
+        world["supplier"],
+        world["recipient"],
+        number="F-SEEN",
+        recipient_opened_at=timezone.now(),
+        downloaded_by_recipient=True,
+    )
+    connection = ChorusConnection(
+        structure=world["recipient"],
+        environment="emulator",
+        login="TECH_1_x@cpro.fr",
+        received_synced_until=timezone.now() - timedelta(minutes=5),
+    )
+    connection.set_password("secret")
+    connection.save()
+    client.force_login(world["recipient_user"])
+    page = client.get(reverse("invoices:recipient_inbox")).text
+    assert "Updated 5\xa0minutes ago" in page
+    rows = {row.split("</tr>")[0] for row in page.split("<tr")[2:]}
+    new_row = next(r for r in rows if "F-NEW" in r)
+    seen_row = next(r for r in rows if "F-SEEN" in r)
+    assert "badge-new" in new_row and "badge-not-downloaded" in new_row
+    assert "badge-new" not in seen_row and "badge-not-downloaded" not in seen_row
+
+
+def test_the_inbox_selection_treats_by_get_and_downloads_by_post(client, world, sent):
+    invoice = sent(world["supplier"], world["recipient"])
+    client.force_login(world["recipient_user"])
+    page = client.get(reverse("invoices:recipient_inbox")).text
+    assert f'name="invoice" value="{invoice.pk}" form="selection"' in page
+    treat = reverse("invoices:treat_batch")
+    download = reverse("invoices:download_group")
+    assert f'formmethod="get" formaction="{treat}"' in page
+    assert f'formmethod="post" formaction="{download}"' in page
+
+
+def test_the_inbox_says_when_it_was_never_synchronised(english, world):
+    english.force_login(world["recipient_user"])
+    page = english.get(reverse("invoices:recipient_inbox")).text
+    assert "Not yet synchronised with Chorus Pro." in page
+
+
+def test_an_inbox_filter_on_download_state_only_lists_those(client, world, sent):
+    sent(world["supplier"], world["recipient"], number="F-DL", downloaded_by_recipient=True)
+    sent(world["supplier"], world["recipient"], number="F-NODL")
+    client.force_login(world["recipient_user"])
+    page = client.get(reverse("invoices:recipient_inbox"), {"downloaded": "no"}).text
+    assert "F-NODL" in page and "F-DL<" not in page
+
+
+def test_the_validator_queue_lists_invoices_to_validate_first(client, world, sent):
+    a9 = {"validator": world["validator"], "billing_framework": Invoice.BillingFramework.A9}
+    sent(world["supplier"], world["recipient"], ChorusStatus.TO_VALIDATE_1, number="F-WAIT", **a9)
+    sent(world["supplier"], world["recipient"], ChorusStatus.VALIDATED_1, number="F-DONE", **a9)
+    client.force_login(world["validator_user"])
+    page = client.get(reverse("invoices:validator_queue")).text
+    assert page.index("F-WAIT") < page.index("F-DONE")
+
+
+def test_a_recipient_cannot_open_the_supplier_home(client, world):
+    client.force_login(world["recipient_user"])
+    assert client.get(reverse("invoices:supplier_home")).status_code == 302
+    assert client.get(reverse("invoices:supplier_export")).status_code == 302
