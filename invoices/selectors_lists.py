@@ -149,11 +149,17 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         invoices = invoices.filter(overdue_q(today=timezone.localdate()))
     text = filters.text.strip()
     if text:
-        matches = Q(number__icontains=text) | Q(**{f"{side}__name__icontains": text})
+        # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
+        # the invoice side is two index scans (trigram on the number, btree on the counterpart)
+        # joined by a bitmap OR instead of a scan of every invoice (migration 0009).
+        counterparts = Q(name__icontains=text)
         digits = text.replace(" ", "")
         if digits.isdigit():
-            matches |= Q(**{f"{side}__siret__startswith": digits})
-        invoices = invoices.filter(matches)
+            counterparts |= Q(siret__startswith=digits)
+        invoices = invoices.filter(
+            Q(number__icontains=text)
+            | Q(**{f"{side}__in": Structure.objects.filter(counterparts).values("pk")})
+        )
     return invoices
 
 
