@@ -10,12 +10,6 @@
    its own SQLite file, a free port, the manual clock), and settings.CHORUS_ENDPOINTS["emulator"]
    pointed at it; both stop on exit (the PostgreSQL database is dropped unless keep=True).
 
-BENCH_EMULATOR_NODELAY=1 starts the emulator with Nagle's algorithm off on its sockets. As
-shipped, its HTTP/1.1 server writes the headers and the body of each answer separately, and
-Nagle's algorithm on that second small write meets the client's delayed ACK: every answer waits
-about 40 ms, which dominates per-invoice calls (histories, consultations). The switch shows what
-the portal itself costs; the emulator is not changed.
-
 Figures are printed, never asserted.
 """
 
@@ -68,19 +62,7 @@ class BenchWorld:
             os.environ["DATABASE_URL"] = f"sqlite:///{self.folder / 'bench.sqlite3'}"
         from chorus_emulator.pytest_plugin import Admin, fixture_credentials, start_emulator
 
-        python_path = os.environ.get("PYTHONPATH")
-        if os.environ.get("BENCH_EMULATOR_NODELAY") == "1":
-            # Picked up by the emulator process (and only it) through its PYTHONPATH.
-            (self.folder / "sitecustomize.py").write_text(
-                "from chorus_emulator.server import Handler\n"
-                "Handler.disable_nagle_algorithm = True\n"
-            )
-            os.environ["PYTHONPATH"] = os.pathsep.join([str(self.folder), str(ROOT)])
         self.process, base_url = start_emulator(self.folder)
-        if python_path is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = python_path
         self.admin = Admin(base_url)
         self.accounts = fixture_credentials()[2]
 

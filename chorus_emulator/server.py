@@ -84,6 +84,9 @@ def decode_account(value: str | None) -> tuple[str, str] | None:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second one waits for the
+    # client's delayed ACK, about 40 ms per answer on a kept-alive connection.
+    disable_nagle_algorithm = True
     server_version = "ChorusProEmulator/1.0"
 
     @property

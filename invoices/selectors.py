@@ -12,6 +12,8 @@ from invoices.models import Attachment, Invoice, InvoiceLine, StatusEvent
 from portal.spaces import Space, SpaceKind
 from structures.models import Service
 
+NOT_YET_RECEIVED = ["", "DEPOSEE", "EN_COURS_ACHEMINEMENT"]
+
 
 def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
     if space is None:
@@ -22,7 +24,9 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
     # Recipients and validators never see a supplier's drafts or unsent invoices.
     sent = invoices.filter(chorus_invoice_id__isnull=False)
     if space.kind == SpaceKind.RECIPIENT:
-        return sent.filter(recipient=space.structure)
+        # Nor, when a portal supplier sent it, an invoice Chorus Pro has not made available to
+        # them yet: in Chorus Pro the recipient does not see it either.
+        return sent.filter(recipient=space.structure).exclude(chorus_status__in=NOT_YET_RECEIVED)
     return sent.filter(validator=space.structure)
 
 

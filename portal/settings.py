@@ -383,6 +383,9 @@ LATE_PAYMENT_ECB_RATE = Decimal(env_str("LATE_PAYMENT_ECB_RATE", "2.15"))
 LATE_PAYMENT_MARGIN_POINTS = Decimal(env_str("LATE_PAYMENT_MARGIN_POINTS", "8"))
 # The fixed recovery indemnity due on any late payment (D. 2192-35).
 LATE_PAYMENT_INDEMNITY = Decimal(env_str("LATE_PAYMENT_INDEMNITY", "40.00"))
+# A recipient or validator account's first inbox sync looks this far back (later cycles ask
+# only for what changed since the previous one).
+INBOX_FIRST_SYNC_LOOKBACK_DAYS = env_int("INBOX_FIRST_SYNC_LOOKBACK_DAYS", 90)
 # Chorus Pro refuses a telecharger/groupe answer over a billing file's maximum size (contract
 # §5.12: 120 MB, HTTP 413); selections are split to stay under it.
 CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 1024)

@@ -32,6 +32,8 @@ def sent_invoice(ready_invoice, demo_world, media):
     Invoice.objects.filter(pk=ready_invoice.pk).update(status=Invoice.Status.QUEUED)
     assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
     demo_world.advance(10)
+    # What the status sync would record: the recipient sees it once it is made available.
+    Invoice.objects.filter(pk=ready_invoice.pk).update(chorus_status="MISE_A_DISPOSITION")
     ready_invoice.refresh_from_db()
     return ready_invoice
 

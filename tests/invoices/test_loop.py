@@ -72,8 +72,8 @@ def test_decisions_and_completions_travel_both_ways_on_one_shared_row(
     assert invoice.chorus_status == "COMPLETEE"
     told = Notification.objects.filter(user__username="commune", invoice=invoice)
     assert [n.message for n in told.order_by("pk")] == [
-        "New invoice F-2026-0042 from Atelier Numérique SAS.",
-        "Invoice F-2026-0042 from Atelier Numérique SAS was completed by the supplier.",
+        "Nouvelle facture F-2026-0042 de Atelier Numérique SAS.",
+        "La facture F-2026-0042 de Atelier Numérique SAS a été complétée par le fournisseur.",
     ]
     assert any("commune@demo.portail.test" in m.to for m in mail.outbox)
 

@@ -276,7 +276,7 @@ def test_a_refusal_by_chorus_pro_is_kept_raw_and_explained(in_chorus, demo_world
     assert action_run(action_id=action.pk) == "failed"
     action.refresh_from_db()
     assert action.error_code == "20002" and action.error_message
-    assert "status" in action_error_explained(code=action.error_code)
+    assert "statut" in action_error_explained(code=action.error_code)
     # The document was not linked: it is still ready to be sent.
     assert [a.name for a in invoice_completion_pending(invoice=invoice)] == ["bon-de-livraison.pdf"]
 

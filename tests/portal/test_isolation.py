@@ -20,6 +20,7 @@ def _sent_invoice(make_invoice, supplier, recipient, validator, chorus_id):
         billing_framework=Invoice.BillingFramework.A9,
         status=Invoice.Status.SUBMITTED,
         chorus_invoice_id=chorus_id,
+        chorus_status="MISE_A_DISPOSITION",
     )
     content = b"%PDF-1.4 test"
     attachment = Attachment(

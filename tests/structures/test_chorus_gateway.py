@@ -20,7 +20,7 @@ def supplier_connection(demo_world):
 def test_every_exchange_is_stored_without_the_password_or_the_client_secret(
     demo_world, supplier_connection
 ):
-    with chorus_client_for(supplier_connection) as client:
+    with chorus_client_for(supplier_connection, fresh_token=True) as client:
         summary = client.structures.find_structure_by_siret(SUPPLIER_SIRET)
         client.structures.get_structure(summary.id)
     rows = list(ChorusExchange.objects.filter(connection=supplier_connection))
