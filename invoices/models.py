@@ -196,6 +196,9 @@ class Invoice(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # Recipient side: "new" until an agent of the recipient first opens the invoice.
     recipient_opened_at = models.DateTimeField(null=True, blank=True)
+    # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost
+    # details task is found and queued again (invoices/services/inbox_sync/details.py).
+    details_fetched_at = models.DateTimeField(null=True, blank=True)
     # Payment-delay clock (invoices/services/payment_clock.py): days spent SUSPENDUE do not count,
     # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
     suspended_since = models.DateTimeField(null=True, blank=True)

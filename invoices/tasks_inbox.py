@@ -56,3 +56,12 @@ def inbox_details_task(self, connection_id: int, side: str, invoice_ids: list[in
         # Storing is idempotent (lines replaced, history entries once): the retry redoes the batch.
         countdown = error.retry_after or min(600, 10 * 2**self.request.retries)
         raise self.retry(exc=error, countdown=countdown) from None
+
+
+
+@shared_task(ignore_result=True)
+def inbox_details_resume() -> int:
+    """Beat entry: queue again the details of received invoices whose task was lost."""
+    from invoices.services.inbox_sync import inbox_details_resume as resume
+
+    return resume()

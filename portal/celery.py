@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
     },
     # Received invoices and invoices to validate, per recipient / validator account.
     "invoice-inbox-sync": {"task": "invoices.tasks_inbox.inbox_sync_all", "schedule": 30.0},
+    "invoice-inbox-details-resume": {
+        "task": "invoices.tasks_inbox.inbox_details_resume",
+        "schedule": 300.0,
+    },
     # Flow reports of deposited files (consulterCRDetaille) until each flow is settled.
     "invoice-flows-poll": {"task": "invoices.tasks_flows.flows_poll", "schedule": 30.0},
     # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so

@@ -314,3 +314,30 @@ def test_the_beat_task_queues_one_sync_per_due_account(commune_connection, monke
     assert (commune_connection.pk, RECIPIENT) in queued
     # Queued again only after a while, however often the beat runs.
     assert tasks_inbox.inbox_sync_all() == 0
+
+
+
+def test_details_whose_task_was_lost_are_queued_again(
+    commune_connection, demo_world, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from invoices.services.inbox_sync import inbox_details_resume, inbox_details_stalled
+
+    chorus_id = _bureau_submits(demo_world)
+    demo_world.advance(10)
+    inbox_sync_for_connection(connection=commune_connection)
+    invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)
+    # Just synced: its details task may still be on its way.
+    assert inbox_details_stalled() == {}
+
+    later = timezone.now() + timedelta(minutes=20)
+    with (
+        mock.patch("invoices.tasks_inbox.inbox_details_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert inbox_details_resume(now=later) == 1
+    delay.assert_called_once_with(commune_connection.pk, RECIPIENT, [invoice.pk])
+
+    inbox_details_fetch(connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT)
+    assert inbox_details_stalled(now=later) == {}

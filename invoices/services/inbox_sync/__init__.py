@@ -7,7 +7,11 @@
 - `parties`: supplier and recipient structures and services, found or created.
 """
 
-from invoices.services.inbox_sync.details import inbox_details_fetch
+from invoices.services.inbox_sync.details import (
+    inbox_details_fetch,
+    inbox_details_resume,
+    inbox_details_stalled,
+)
 from invoices.services.inbox_sync.received import inbox_sync_for_connection
 from invoices.services.inbox_sync.report import InboxSyncReport
 from invoices.services.inbox_sync.scheduling import (
@@ -25,6 +29,8 @@ __all__ = [
     "InboxSyncReport",
     "connections_due_for_inbox_sync",
     "inbox_details_fetch",
+    "inbox_details_resume",
+    "inbox_details_stalled",
     "inbox_sync_for_connection",
     "validations_sync_for_connection",
 ]

@@ -7,9 +7,11 @@ consulter/valideur) and its status history, and stores them.
 """
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from chorus_client import ChorusRejectedError, InvoiceDetails, InvoiceType
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
@@ -49,11 +51,47 @@ def inbox_details_fetch(*, connection: ChorusConnection, invoice_ids: list[int],
                 if error.code != UNKNOWN_INVOICE:
                     raise
                 logger.info("invoice %s no longer visible to %s", invoice.pk, connection.login)
+                # Nothing more to read from this account: not a lost task to resume.
+                Invoice.objects.filter(pk=invoice.pk).update(details_fetched_at=timezone.now())
                 continue
             details_store(invoice=invoice, details=details)
             history_record(invoice, client.recipient.history(invoice.chorus_invoice_id))
             stored += 1
     return stored
+
+
+DETAILS_STALLED_AFTER = timedelta(minutes=15)
+
+
+def inbox_details_stalled(*, now=None) -> dict[int, list[int]]:
+    """Received invoices whose details task was lost (broker flushed, worker gone for good):
+    synced from Chorus Pro a while ago and still without details, by recipient connection."""
+    now = now or timezone.now()
+    rows = (
+        Invoice.objects.filter(
+            source=Invoice.Source.CHORUS,
+            details_fetched_at__isnull=True,
+            created_at__lt=now - DETAILS_STALLED_AFTER,
+            recipient__chorus_connection__isnull=False,
+        )
+        .values_list("recipient__chorus_connection", "pk")
+        .order_by("pk")
+    )
+    stalled: dict[int, list[int]] = {}
+    for connection_id, invoice_id in rows:
+        stalled.setdefault(connection_id, []).append(invoice_id)
+    return stalled
+
+
+def inbox_details_resume(*, now=None) -> int:
+    """Queue again the details of received invoices whose task was lost; returns how many."""
+    from invoices.services.inbox_sync.report import details_enqueue
+    from invoices.services.inbox_sync.scheduling import RECIPIENT
+
+    stalled = inbox_details_stalled(now=now)
+    for connection in ChorusConnection.objects.filter(pk__in=stalled):
+        details_enqueue(connection=connection, side=RECIPIENT, invoice_ids=stalled[connection.pk])
+    return sum(len(ids) for ids in stalled.values())
 
 
 def invoice_fields_from_details(details: InvoiceDetails) -> dict:
@@ -98,6 +136,7 @@ def details_store(*, invoice: Invoice, details: InvoiceDetails) -> None:
     """Store what consulter returned: invoice fields, then the lines and VAT breakdown (replaced,
     so that reading an invoice twice leaves one copy)."""
     fields = invoice_fields_from_details(details)
+    fields["details_fetched_at"] = timezone.now()
     if invoice.validator_id and fields["billing_framework"] not in ("A9", "A12"):
         fields.pop("billing_framework")  # keep the row valid: only A9/A12 have a validator
     Invoice.objects.filter(pk=invoice.pk).update(**fields)
