@@ -2,6 +2,7 @@
 flow deposited once by a worker, its report followed until settled, its invoices linked."""
 
 from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -98,6 +99,15 @@ def test_a_factur_x_and_a_ubl_file_are_integrated_and_linked(
     assert [(r.name, r.state, r.invoice) for r in results] == [
         ("ubl.xml", "integrated", ubl_invoice)
     ]
+    # Each keeps the file it came from as its document, and the lines Chorus Pro read from it.
+    for invoice, content_type in (
+        (facturx_invoice, "application/pdf"),
+        (ubl_invoice, "application/xml"),
+    ):
+        main = invoice.attachments.get(kind="main")
+        assert main.content_type == content_type and main.size > 0
+        assert invoice.lines.exists() and invoice.vat_lines.exists()
+    assert sum(line.total_excl_tax for line in facturx_invoice.lines.all()) == Decimal("1375.00")
 
 
 def test_a_bundle_with_one_bad_invoice_is_partly_integrated_and_the_error_is_on_its_file(

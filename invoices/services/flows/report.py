@@ -119,6 +119,7 @@ def flow_report_poll(*, flow_id: int) -> str:
         return "in-progress"
     with transaction.atomic():
         entries = _link(flow, summaries)
+        created = [e["invoice_id"] for e in entries if e.pop("details_pending", False)]
         linked = sum(1 for entry in entries if entry.get("invoice_id"))
         if flow.send_attempts > 1 and linked:
             # Invoices created by a lost deposit count as integrated: the files got through.
@@ -136,6 +137,10 @@ def flow_report_poll(*, flow_id: int) -> str:
             next_poll_at=None,
             updated_at=now,
         )
+    if created:
+        from invoices.services.flows.linked import flow_invoices_details_fetch
+
+        flow_invoices_details_fetch(connection=connection, invoice_ids=created)
     return settled.value
 
 
@@ -181,13 +186,23 @@ def _raw(report) -> dict:
 def _link(flow: Flow, summaries) -> list[dict]:
     """Create (or find) the portal invoice of each file Chorus Pro integrated. Returns the
     flow's file entries with `invoice_id`, `chorus_invoice_id` and `link` set."""
+    from invoices.services.flows.linked import flow_source_attach
+
     by_number = {item.invoice_number: item for item in summaries}
     entries = []
+    deposit = None
     for entry in flow.file_names:
         entry = dict(entry)
         summary = by_number.get(entry.get("number"))
         if summary is not None:
             entry.update(_link_one(flow, entry, summary))
+        if entry.pop("created", False):
+            if deposit is None:
+                with flow.file.open("rb") as handle:
+                    deposit = handle.read()
+            invoice = Invoice.objects.get(pk=entry["invoice_id"])
+            flow_source_attach(flow=flow, entry=entry, invoice=invoice, deposit=deposit)
+            entry["details_pending"] = True
         entries.append(entry)
     return entries
 
@@ -216,7 +231,7 @@ def _link_one(flow: Flow, entry: dict, summary) -> dict:
         if Invoice.objects.filter(chorus_invoice_id=summary.invoice_id).exists():
             return _link_one(flow, entry, summary)
         return {**result, "link": "number_taken"}
-    return {**result, "invoice_id": invoice.pk, "link": "linked"}
+    return {**result, "invoice_id": invoice.pk, "link": "linked", "created": True}
 
 
 def _decimal(value) -> Decimal | None:
