@@ -61,15 +61,18 @@ class FacturxDocument:
 
 
 def facturx_build(
-    invoice: Invoice, *, payee_iban: str = "", payee_bic: str = ""
+    invoice: Invoice, *, payee_iban: str = "", payee_bic: str = "", check: bool = True
 ) -> FacturxDocument:
     """The Factur-X PDF/A-3 of ``invoice`` and what the pre-flight check finds in its XML.
 
     ``payee_iban``/``payee_bic``: the supplier's bank account for a transfer, which the EN 16931
     rules require with payment means 30 (the portal stores only Chorus Pro's id of the account).
+    ``check=False`` skips the XSD and schematron check (``problems`` is then empty): for a
+    caller that already checked the same invoice, since the compiled schematron costs a process
+    about 150 MB and a second on first use.
     """
     xml = invoice_cii_xml(invoice, payee_iban=payee_iban, payee_bic=payee_bic)
-    problems = facturx_xml_check(xml)
+    problems = facturx_xml_check(xml) if check else []
     pdf = facturx.generate_from_binary(
         invoice_pdf_render(invoice),
         xml,

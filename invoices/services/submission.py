@@ -157,7 +157,9 @@ def _main_document(invoice: Invoice) -> Attachment:
     existing = invoice.attachments.filter(kind=Attachment.Kind.MAIN).first()
     if existing is not None and existing.chorus_attachment_id:
         return existing  # already in Chorus Pro: the same bytes must be submitted
-    document = facturx_build(invoice)
+    # The pre-flight check built and checked this same document before the invoice could be
+    # queued, and a queued invoice can no longer change: the worker does not check it again.
+    document = facturx_build(invoice, check=False)
     content = document.pdf
     if existing is not None:
         existing.file.delete(save=False)
