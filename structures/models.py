@@ -31,7 +31,17 @@ class Structure(models.Model):
         HEALTH = "health", _("Public health establishment")
         OTHER = "other", _("Other public entity")
 
-    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    class IdentifierType(models.TextChoices):
+        SIRET = "siret", _("SIRET")
+        # Chorus Pro also knows suppliers by an EU VAT number, a foreign or an overseas
+        # identifier, or as private persons; their invoices still reach a recipient's inbox.
+        OTHER = "other", _("Other identifier (foreign supplier, private person…)")
+
+    identifier_type = models.CharField(
+        _("identifier type"), max_length=8, choices=IdentifierType.choices, default="siret"
+    )
+    # The SIRET, or the supplier's identifier in Chorus Pro when it has none.
+    siret = models.CharField(_("SIRET"), max_length=32, unique=True)
     siren = models.CharField(_("SIREN"), max_length=9, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -60,9 +70,17 @@ class Structure(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(siret__regex=r"^[0-9]{14}$"), name="siret_14_digits"
+                condition=Q(identifier_type="other") | Q(siret__regex=r"^[0-9]{14}$"),
+                name="siret_14_digits",
             ),
-            models.CheckConstraint(condition=Q(siren=Substr("siret", 1, 9)), name="siren_of_siret"),
+            models.CheckConstraint(
+                condition=Q(identifier_type="other", siren="")
+                | Q(identifier_type="siret", siren=Substr("siret", 1, 9)),
+                name="siren_of_siret",
+            ),
+            models.CheckConstraint(
+                condition=Q(identifier_type__in=["siret", "other"]), name="identifier_type_known"
+            ),
             models.CheckConstraint(condition=Q(kind__in=["private", "public"]), name="kind_known"),
             models.CheckConstraint(
                 condition=Q(country_code__regex=r"^[A-Z]{2}$"), name="iso_country"
@@ -73,8 +91,16 @@ class Structure(models.Model):
         return f"{self.name} ({self.siret})"
 
     def save(self, *args, **kwargs):
-        self.siren = self.siret[:9]
+        self.siren = self.siret[:9] if self.identifier_type == self.IdentifierType.SIRET else ""
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.identifier_type == self.IdentifierType.SIRET:
+            try:
+                validate_siret(self.siret)
+            except ValidationError as error:
+                raise ValidationError({"siret": error.messages}) from None
 
     @property
     def is_public(self) -> bool:

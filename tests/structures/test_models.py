@@ -61,3 +61,14 @@ def test_an_old_key_still_decrypts_after_rotation(make_structure, settings):
     chorus.set_password("secret")
     settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode(), *settings.CREDENTIALS_KEYS]
     assert chorus.password() == "secret"
+
+
+def test_a_supplier_without_a_siret_is_kept_under_its_chorus_pro_identifier(db):
+    from django.db import IntegrityError, transaction
+
+    foreign = Structure.objects.create(
+        siret="DE123456789", identifier_type="other", name="Werkstatt GmbH", kind="private"
+    )
+    assert foreign.siren == ""
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Structure.objects.create(siret="DE987654321", name="Not a SIRET", kind="private")
