@@ -237,6 +237,7 @@ def line_add(request, invoice_id: int):
 def line_save(request, invoice_id: int, line_id: int):
     line = draft_line_for_space(space=request.space, invoice_id=invoice_id, line_id=line_id)
     change = invoice_line_update(line=line, data=request.POST)
+    line.refresh_from_db()  # the totals service recomputed its total
     invoice = line.invoice
     if not request.htmx:
         return redirect("invoices:edit", invoice.pk)

@@ -30,3 +30,17 @@ def test_the_english_switch_translates_the_interface_and_stays(client):
     page = client.get(reverse("login")).text
     assert '<html lang="en">' in page
     assert "Log in" in page and "Se connecter" not in page
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 1_000_000])
+def test_french_counts_are_french_whatever_the_number(count):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("fr"):
+        text = ngettext(
+            "%(days)s day left to pay without late-payment interest.",
+            "%(days)s days left to pay without late-payment interest.",
+            count,
+        ) % {"days": count}
+    assert "left to pay" not in text and str(count) in text

@@ -30,6 +30,8 @@ def catalogue_path(language: str) -> Path:
     return settings.LOCALE_PATHS[0] / language / "LC_MESSAGES" / "django.po"
 
 
+FRENCH_PLURALS = "nplurals=2; plural=(n > 1);"
+
 class Command(BaseCommand):
     help = "Extract, complete and compile the French and English message catalogues."
 
@@ -49,6 +51,12 @@ class Command(BaseCommand):
                 entry.flags.remove("fuzzy")
         english.save()
         french = polib.pofile(str(catalogue_path("fr")))
+        # makemessages writes the CLDR rule with three forms (a third one for millions), which
+        # our two-form entries do not fill: any count of 2 or more then fell back to English.
+        french.metadata["Plural-Forms"] = FRENCH_PLURALS
+        for entry in french:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in (0, 1)}
         self._apply_pending(french)
         missing = french.untranslated_entries() + french.fuzzy_entries()
         for entry in missing:
