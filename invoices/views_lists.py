@@ -4,6 +4,8 @@ Each list page is one template whose `list-region` partial is what htmx swaps wh
 change or a page link is followed; without JavaScript the same links and form load the whole page.
 """
 
+from datetime import timedelta
+
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -55,6 +57,11 @@ def recipient_inbox(request):
         request,
         "invoices/recipient_inbox.html",
         synced_until=lambda: last_inbox_sync(space=request.space),
+        # "0 minutes ago" reads oddly: under a minute the page says "just now".
+        synced_just_now=lambda: (
+            (synced := last_inbox_sync(space=request.space)) is not None
+            and timezone.now() - synced < timedelta(minutes=1)
+        ),
     )
 
 

@@ -190,3 +190,18 @@ def test_a_recipient_cannot_open_the_supplier_home(client, world):
     client.force_login(world["recipient_user"])
     assert client.get(reverse("invoices:supplier_home")).status_code == 302
     assert client.get(reverse("invoices:supplier_export")).status_code == 302
+
+
+def test_an_inbox_synced_seconds_ago_says_just_now(english, world):
+    client = english
+    connection = ChorusConnection(
+        structure=world["recipient"],
+        environment="emulator",
+        login="TECH_1_x@cpro.fr",
+        received_synced_until=timezone.now() - timedelta(seconds=20),
+    )
+    connection.set_password("secret")
+    connection.save()
+    client.force_login(world["recipient_user"])
+    page = client.get(reverse("invoices:recipient_inbox")).text
+    assert "Updated just now" in page and "ago" not in page
