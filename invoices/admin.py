@@ -38,6 +38,22 @@ def _each(modeladmin, request, queryset, operation, done_message) -> None:
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
+class ReadOnlyAdminMixin:
+    """Rows the portal writes itself: the admin shows them, never adds or edits one. With
+    ``deletable = False`` (history, decisions sent to Chorus Pro) none is deleted either."""
+
+    deletable = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -211,22 +227,14 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceAction)
-class InvoiceActionAdmin(admin.ModelAdmin):
+class InvoiceActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = False
     list_display = ["created_at", "invoice", "kind", "status", "attempts", "error_code"]
     list_filter = ["status", "kind"]
     search_fields = ["invoice__number", "invoice__chorus_invoice_id", "error_message"]
     list_select_related = ["invoice"]
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Retry the failed actions"))
     def retry_failed(self, request, queryset):
@@ -243,32 +251,20 @@ class InvoiceActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flow)
-class FlowAdmin(admin.ModelAdmin):
+class FlowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "name", "supplier", "syntax", "status", "chorus_flow_number"]
     list_filter = ["status", "syntax"]
     search_fields = ["name", "chorus_flow_number", "supplier__name", "supplier__siret"]
     list_select_related = ["supplier"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(InvoiceDownload)
-class InvoiceDownloadAdmin(admin.ModelAdmin):
+class InvoiceDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "structure", "format", "status", "progress"]
     list_filter = ["status", "format"]
     search_fields = ["user__username", "structure__name"]
     list_select_related = ["user", "structure"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReasonTemplate)
@@ -280,30 +276,16 @@ class ReasonTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "invoice", "message", "read_at"]
     search_fields = ["user__username", "invoice__number", "message"]
     list_select_related = ["user", "invoice"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(admin.ModelAdmin):
+class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = False
     list_display = ["occurred_at", "invoice", "status", "source", "actor_name"]
     list_filter = ["source", "status"]
     search_fields = ["invoice__number", "comment"]
     list_select_related = ["invoice"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

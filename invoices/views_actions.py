@@ -103,6 +103,31 @@ def _page(request, invoice, template: str, **forms):
     )
 
 
+def _form_page(request, invoice, template: str, *, offered: bool, not_offered: str):
+    """The action's own page (GET), or back to the invoice when its status does not allow it."""
+    if not offered:
+        messages.error(request, not_offered)
+        return redirect("invoices:detail", invoice.pk)
+    return _page(request, invoice, template)
+
+
+def _refused(
+    request, invoice, error: ActionUnderWayError | ActionNotAllowedError, template: str, **form
+):
+    """The answer when the service does not queue the action: ``form`` (the one bound form, by
+    its name in the panel) again, with what was typed, when one of its fields is at fault;
+    otherwise the invoice page and the reason."""
+    if isinstance(error, ActionUnderWayError):
+        messages.error(request, _under_way_message())
+    elif error.field:
+        [bound] = form.values()
+        bound.add_error(error.field, error.message)
+        return _page(request, invoice, template, **form)
+    else:
+        messages.error(request, error.message)
+    return redirect("invoices:detail", invoice.pk)
+
+
 @space_required(*ALL_SPACES)
 def action_status(request, invoice_id: int):
     """The panel, polled while an action is under way. Once it is over the whole page is
@@ -124,10 +149,13 @@ def complete(request, invoice_id: int):
     invoice = sent_invoice_for_supplier_space(space=request.space, invoice_id=invoice_id)
     template = "invoices/actions/complete.html"
     if request.method != "POST":
-        if not supplier_options(invoice=invoice).complete:
-            messages.error(request, _("Only a suspended invoice can be completed."))
-            return redirect("invoices:detail", invoice.pk)
-        return _page(request, invoice, template)
+        return _form_page(
+            request,
+            invoice,
+            template,
+            offered=supplier_options(invoice=invoice).complete,
+            not_offered=_("Only a suspended invoice can be completed."),
+        )
     form = CompletionForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, invoice, template, completion_form=form)
@@ -139,15 +167,8 @@ def complete(request, invoice_id: int):
             files=form.cleaned_data["files"],
             shorten_long_names=form.cleaned_data["shorten_long_names"],
         )
-    except ActionUnderWayError:
-        messages.error(request, _under_way_message())
-        return redirect("invoices:detail", invoice.pk)
-    except ActionNotAllowedError as error:
-        if error.field:
-            form.add_error(error.field, error.message)
-            return _page(request, invoice, template, completion_form=form)
-        messages.error(request, error.message)
-        return redirect("invoices:detail", invoice.pk)
+    except (ActionUnderWayError, ActionNotAllowedError) as error:
+        return _refused(request, invoice, error, template, completion_form=form)
     for typed, stored in outcome.renamed:
         messages.info(
             request,
@@ -190,24 +211,20 @@ def recycle(request, invoice_id: int):
     invoice = sent_invoice_for_supplier_space(space=request.space, invoice_id=invoice_id)
     template = "invoices/actions/recycle.html"
     if request.method != "POST":
-        if not supplier_options(invoice=invoice).recycle:
-            messages.error(request, _("Only an invoice sent back for re-routing can be re-routed."))
-            return redirect("invoices:detail", invoice.pk)
-        return _page(request, invoice, template)
+        return _form_page(
+            request,
+            invoice,
+            template,
+            offered=supplier_options(invoice=invoice).recycle,
+            not_offered=_("Only an invoice sent back for re-routing can be re-routed."),
+        )
     form = RecycleForm(request.POST)
     if not form.is_valid():
         return _page(request, invoice, template, recycle_form=form)
     try:
         invoice_recycle(invoice=invoice, user=request.user, **form.cleaned_data)
-    except ActionUnderWayError:
-        messages.error(request, _under_way_message())
-        return redirect("invoices:detail", invoice.pk)
-    except ActionNotAllowedError as error:
-        if error.field:
-            form.add_error(error.field, error.message)
-            return _page(request, invoice, template, recycle_form=form)
-        messages.error(request, error.message)
-        return redirect("invoices:detail", invoice.pk)
+    except (ActionUnderWayError, ActionNotAllowedError) as error:
+        return _refused(request, invoice, error, template, recycle_form=form)
     messages.success(request, _("The re-routing is queued: it is being sent to Chorus Pro."))
     return redirect("invoices:detail", invoice.pk)
 

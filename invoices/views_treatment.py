@@ -129,6 +129,20 @@ def _form_error(form, error: ActionNotAllowedError) -> None:
 def treat(request, invoice_id: int):
     """The decision form as a page (GET), and the decision itself (POST)."""
     invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
+    return _treat_step(request, invoice, first_step=True)
+
+
+@require_POST
+@space_required(SpaceKind.RECIPIENT)
+def treat_confirm(request, invoice_id: int):
+    """Second step of a rejection: the explicit confirmation."""
+    invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
+    return _treat_step(request, invoice, first_step=False)
+
+
+def _treat_step(request, invoice, *, first_step: bool):
+    """Queues the decision posted, or shows the form again with what was typed. A rejection is
+    never sent from the first step: it asks for the confirmation the second step carries."""
     options = treatment_options(invoice=invoice)
     templates = reason_templates_for_space(space=request.space)
     form = TreatForm(
@@ -145,10 +159,10 @@ def treat(request, invoice_id: int):
                 target_status=data["target_status"],
                 motive=data["motive"],
                 mandate_number=data["mandate_number"],
-                confirmed=False,
+                confirmed=not first_step and request.POST.get("confirmed") == "1",
             )
         except ActionNotAllowedError as error:
-            if error.field == "confirmed":
+            if first_step and error.field == "confirmed":
                 return _reject_confirmation(request, invoice, data, options)
             _form_error(form, error)
         except ActionUnderWayError:
@@ -174,42 +188,6 @@ def _reject_confirmation(request, invoice, data, options):
         request,
         "invoices/treatment/confirm_reject.html",
         {"invoice": invoice, "motive": data["motive"], "alternatives": alternatives},
-    )
-
-
-@require_POST
-@space_required(SpaceKind.RECIPIENT)
-def treat_confirm(request, invoice_id: int):
-    """Second step of a rejection: the explicit confirmation."""
-    invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
-    options = treatment_options(invoice=invoice)
-    form = TreatForm(
-        request.POST,
-        targets=options.values or [],
-        templates=reason_templates_for_space(space=request.space),
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            invoice_treat(
-                invoice=invoice,
-                user=request.user,
-                target_status=data["target_status"],
-                motive=data["motive"],
-                mandate_number=data["mandate_number"],
-                confirmed=request.POST.get("confirmed") == "1",
-            )
-        except ActionNotAllowedError as error:
-            _form_error(form, error)
-        except ActionUnderWayError:
-            form.add_error(None, UNDER_WAY)
-        else:
-            messages.success(request, _("Your decision is on its way to Chorus Pro."))
-            return redirect("invoices:detail", invoice.pk)
-    return render(
-        request,
-        "invoices/treatment/treat.html",
-        {"invoice": invoice, "form": form, "options": options},
     )
 
 

@@ -89,3 +89,22 @@ def demo_world(db, chorus_endpoints):
 
     demo_load()
     return chorus_endpoints
+
+
+@pytest.fixture
+def supplier_client(client, demo_world, django_user_model):
+    """The test client, logged in as the demo supplier's user (Atelier Numérique)."""
+    client.force_login(django_user_model.objects.get(username="fournisseur"))
+    return client
+
+
+@pytest.fixture
+def directory_lookups(monkeypatch):
+    """The directory lookups the views enqueue, as (task name, args); nothing runs."""
+    from structures import tasks
+
+    calls = []
+    for name in ("directory_refresh_structure_task", "directory_search_task"):
+        task = getattr(tasks, name)
+        monkeypatch.setattr(task, "delay", lambda *args, _name=name: calls.append((_name, args)))
+    return calls

@@ -1,19 +1,12 @@
 """A suspended invoice completed from the browser, against the emulator: the supplier reads the
 recipient's motive, sends a document and a comment, and watches the invoice become completed."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from invoices.models import Invoice, InvoiceAction, InvoiceLine
-from invoices.services.actions import action_run
-from invoices.services.drafts import invoice_totals_refresh
 from invoices.services.status_sync import status_sync_for_connection
-from invoices.services.submission import invoice_send
-from structures.models import ChorusConnection, Structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,49 +14,24 @@ MOTIVE = "Le procès-verbal de réception manque"
 
 
 @pytest.fixture
-def suspended(transactional_db, demo_world):
+def suspended(demo_world, send_invoice, chorus_connection):
     """An invoice made available to the Commune, then suspended by it."""
-    supplier = Structure.objects.get(siret="12345678200010")
-    commune = Structure.objects.get(siret="21750001600019")
-    invoice = Invoice.objects.create(
-        supplier=supplier,
-        recipient=commune,
-        service=commune.services.get(code="SERV_TECH"),
-        number="F-WEB-0100",
-        issue_date=date(2026, 11, 20),
-        payment_mode="transfer",
-        status=Invoice.Status.QUEUED,
-        created_by=User.objects.get(username="fournisseur"),
-    )
-    InvoiceLine.objects.create(
-        invoice=invoice,
-        position=1,
-        description="Maintenance",
-        quantity=Decimal(2),
-        unit_price=Decimal("300.00"),
-        vat_rate=Decimal(20),
-    )
-    invoice_totals_refresh(invoice=invoice)
-    assert invoice_send(invoice_id=invoice.pk) == "submitted"
-    invoice.refresh_from_db()
+    invoice = send_invoice("F-WEB-0100", unit_price=Decimal("300.00"))
     demo_world.advance(10)  # made available to the Commune
     demo_world.set_status(invoice.chorus_invoice_id, "SUSPENDUE", motif=MOTIVE)
-    status_sync_for_connection(connection=ChorusConnection.objects.get(structure=supplier))
+    status_sync_for_connection(connection=chorus_connection("12345678200010"))
     invoice.refresh_from_db()
     assert invoice.chorus_status == "SUSPENDUE"
     return invoice
 
 
 def test_a_supplier_reads_the_motive_completes_and_sees_the_invoice_completed(
-    suspended, live_server, page, tmp_path
+    suspended, log_in, run_queued_action, live_server, page, tmp_path
 ):
     document = tmp_path / "proces-verbal-reception.pdf"
     document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Identifiant").fill("fournisseur")
-    page.get_by_label("Mot de passe").fill("demo-portail-2026")
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, "fournisseur")
     page.goto(f"{live_server.url}/factures/{suspended.pk}/")
 
     panel = page.locator("#supplier-actions")
@@ -76,9 +44,8 @@ def test_a_supplier_reads_the_motive_completes_and_sees_the_invoice_completed(
 
     # Queued: the panel polls while the worker carries the completion to Chorus Pro.
     expect(panel.locator(".steps")).to_be_visible()
-    action = InvoiceAction.objects.get(invoice=suspended)
+    action = run_queued_action(suspended)
     assert action.payload["comment"] == "Voici le procès-verbal signé."
-    assert action_run(action_id=action.pk) == "done"
 
     # The next poll sees it done and reloads the page: status and timeline show the completion.
     expect(page.locator(".timeline li").first).to_contain_text("Complétée", timeout=10_000)

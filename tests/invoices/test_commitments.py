@@ -4,7 +4,6 @@ worker, shown next to the field while the editor polls, and used by the pre-flig
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,12 +26,6 @@ def queued(monkeypatch):
     calls = []
     monkeypatch.setattr(tasks.commitment_check_task, "delay", lambda *args: calls.append(args))
     return calls
-
-
-@pytest.fixture
-def supplier_client(client, demo_world):
-    client.force_login(User.objects.get(username="fournisseur"))
-    return client
 
 
 @pytest.fixture

@@ -12,11 +12,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def supplier(make_structure):
-    return make_structure(name="Atelier Numérique SAS")
-
-
-@pytest.fixture
 def recipient(make_structure):
     commune = make_structure(
         name="Commune de Villeneuve", kind=Structure.Kind.PUBLIC, service_code_required=True
@@ -25,20 +20,6 @@ def recipient(make_structure):
     Service.objects.create(structure=commune, code="FACTURES_PUBLIQUES", label="Factures")
     Service.objects.create(structure=commune, code="SERV_ANCIEN", is_active=False)
     return commune
-
-
-@pytest.fixture
-def agent_client(client, make_user, supplier):
-    client.force_login(make_user((supplier, Membership.Role.SUPPLIER_AGENT)))
-    return client
-
-
-@pytest.fixture
-def draft(agent_client, supplier):
-    response = agent_client.post(reverse("invoices:draft_new"))
-    invoice = Invoice.objects.get(supplier=supplier)
-    assert response.url == reverse("invoices:edit", args=[invoice.pk])
-    return invoice
 
 
 def _header(**values):
@@ -143,6 +124,10 @@ def test_lines_are_added_edited_removed_and_totals_recomputed_by_the_server(agen
         **HTMX,
     )
     assert 'id="totals"' in response.text and "1620,00" in response.text
+    # The line's own total is swapped in too, recomputed: 3 x 450.50 - 1.50.
+    assert f'id="line-{first.pk}-total" class="line-cell num" hx-swap-oob="true">1350,00<' in (
+        response.text
+    )
     agent_client.post(
         reverse("invoices:line_save", args=[draft.pk, second.pk]),
         {

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invoices.models import Attachment, Invoice
+from invoices.models import Attachment
 from structures.models import Membership
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -16,23 +16,6 @@ LONG_NAME = "Proces-verbal de reception des travaux du batiment A, lot 3.pdf"
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def supplier(make_structure):
-    return make_structure(name="Atelier Numérique SAS")
-
-
-@pytest.fixture
-def agent_client(client, make_user, supplier):
-    client.force_login(make_user((supplier, Membership.Role.SUPPLIER_AGENT)))
-    return client
-
-
-@pytest.fixture
-def draft(agent_client, supplier):
-    agent_client.post(reverse("invoices:draft_new"))
-    return Invoice.objects.get(supplier=supplier)
 
 
 def _files(*specs):

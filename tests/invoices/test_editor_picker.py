@@ -2,7 +2,6 @@
 (a worker asks, the page polls), rules shown, a pick sets the recipient and its services."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from invoices.models import Invoice
@@ -14,22 +13,6 @@ COMMUNE = "21750001600019"
 DRFIP = "13000261100015"
 SUPPLIER = "12345678200010"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    """The directory lookups the editor enqueues, as (task name, args); nothing runs."""
-    calls = []
-    for name in ("directory_refresh_structure_task", "directory_search_task"):
-        task = getattr(tasks, name)
-        monkeypatch.setattr(task, "delay", lambda *args, _name=name: calls.append((_name, args)))
-    return calls
-
-
-@pytest.fixture
-def supplier_client(client, demo_world):
-    client.force_login(User.objects.get(username="fournisseur"))
-    return client
 
 
 @pytest.fixture
@@ -49,26 +32,30 @@ def search(supplier_client, draft, django_capture_on_commit_callbacks):
     return get
 
 
-def _run(queued):
-    name, args = queued[-1]
+def _run(lookups):
+    name, args = lookups[-1]
     getattr(tasks, name)(*args)
 
 
-def test_an_invalid_siret_is_refused_before_any_call_to_chorus_pro(search, demo_world, queued):
+def test_an_invalid_siret_is_refused_before_any_call_to_chorus_pro(
+    search, demo_world, directory_lookups
+):
     before = demo_world.calls()["total"]
     response = search("19350936100014")
     assert 'data-outcome="invalid"' in response.text
     assert "Ce SIRET n&#x27;est pas valide" in response.text
-    assert queued == [] and demo_world.calls()["total"] == before
+    assert directory_lookups == [] and demo_world.calls()["total"] == before
 
 
-def test_a_siret_search_polls_then_shows_the_rules_and_a_choose_button(search, queued, draft):
+def test_a_siret_search_polls_then_shows_the_rules_and_a_choose_button(
+    search, directory_lookups, draft
+):
     pending = search(LYCEE)
     assert pending.text.lstrip().startswith('<div id="recipient-results"')
     assert 'hx-trigger="every 1s"' in pending.text
-    assert [name for name, _ in queued] == ["directory_refresh_structure_task"]
+    assert [name for name, _ in directory_lookups] == ["directory_refresh_structure_task"]
 
-    _run(queued)
+    _run(directory_lookups)
     done = search(LYCEE)
     assert "every 1s" not in done.text
     assert f'data-siret="{LYCEE}"' in done.text
@@ -78,9 +65,9 @@ def test_a_siret_search_polls_then_shows_the_rules_and_a_choose_button(search, q
     assert f'action="{pick}"' in done.text
 
 
-def test_a_name_search_lists_structures_whose_rules_are_read_on_demand(search, queued):
+def test_a_name_search_lists_structures_whose_rules_are_read_on_demand(search, directory_lookups):
     search("Université")
-    _run(queued)
+    _run(directory_lookups)
     done = search("Université")
     assert "Université de Sainte-Marie" in done.text
     # Rules are only known once the structure is read in full: the result offers that first.
@@ -140,7 +127,7 @@ def test_a_private_company_cannot_be_picked(supplier_client, draft):
 
 
 def test_the_picker_works_without_javascript(
-    supplier_client, draft, queued, django_capture_on_commit_callbacks
+    supplier_client, draft, directory_lookups, django_capture_on_commit_callbacks
 ):
     edit = reverse("invoices:edit", args=[draft.pk])
     page = supplier_client.get(edit)
@@ -148,7 +135,7 @@ def test_the_picker_works_without_javascript(
     with django_capture_on_commit_callbacks(execute=True):
         pending = supplier_client.get(edit, {"q": COMMUNE})
     assert "Actualiser la page" in pending.text
-    _run(queued)
+    _run(directory_lookups)
     page = supplier_client.get(edit, {"q": COMMUNE})
     assert f'data-siret="{COMMUNE}"' in page.text
     commune = Structure.objects.get(siret=COMMUNE)

@@ -8,13 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from chorus_client import (
-    ChorusClient,
-    ChorusConfig,
     ChorusTransientError,
-    DepositMode,
     InvoiceLine,
-    InvoiceSubmission,
-    InvoiceTotals,
     VatLine,
 )
 from invoices.models import Invoice, Notification
@@ -46,68 +41,31 @@ def commune_connection(demo_world):
     return ChorusConnection.objects.select_related("structure").get(structure__siret=COMMUNE)
 
 
-def _bureau_client(emulator) -> ChorusClient:
-    login, password = emulator.accounts[BUREAU]
-    return ChorusClient(
-        ChorusConfig(
-            token_url=emulator.token_url,
-            api_base_url=emulator.api_base_url,
-            client_id=emulator.client_id,
-            client_secret=emulator.client_secret,
-            technical_login=login,
-            technical_password=password,
-        )
-    )
-
-
-def _bureau_submits(emulator, number="BF-2026-001") -> int:
-    """Bureau Fournitures, outside the portal, sends a structured invoice to the commune."""
-    with _bureau_client(emulator) as client:
-        return client.supplier.submit(
-            InvoiceSubmission(
-                deposit_mode=DepositMode.SAISIE_API,
-                recipient_siret=COMMUNE,
-                recipient_service_code="SERV_TECH",
-                supplier_id=26000002,
-                invoice_number=number,
-                totals=InvoiceTotals(
-                    total_excl_tax=Decimal("150.00"),
-                    total_vat=Decimal("25.50"),
-                    total_incl_tax=Decimal("175.50"),
-                    amount_due=Decimal("175.50"),
-                ),
-                lines=(
-                    InvoiceLine(
-                        number=1,
-                        description="Ramettes A4",
-                        quantity=Decimal(20),
-                        unit="C62",
-                        unit_price_excl_tax=Decimal("5.00"),
-                        vat_rate=Decimal(20),
-                    ),
-                    InvoiceLine(
-                        number=2,
-                        description="Classeurs",
-                        quantity=Decimal(10),
-                        unit="C62",
-                        unit_price_excl_tax=Decimal("5.00"),
-                        vat_rate=Decimal("5.5"),
-                    ),
-                ),
-                vat_lines=(
-                    VatLine(
-                        taxable_amount=Decimal("100.00"),
-                        vat_amount=Decimal("20.00"),
-                        rate=Decimal(20),
-                    ),
-                    VatLine(
-                        taxable_amount=Decimal("50.00"),
-                        vat_amount=Decimal("5.50"),
-                        rate=Decimal("5.5"),
-                    ),
-                ),
-            )
-        ).invoice_id
+# Bureau Fournitures' office supplies, as ``bureau_submits`` deposits them.
+OFFICE_SUPPLIES = {
+    "lines": (
+        InvoiceLine(
+            number=1,
+            description="Ramettes A4",
+            quantity=Decimal(20),
+            unit="C62",
+            unit_price_excl_tax=Decimal("5.00"),
+            vat_rate=Decimal(20),
+        ),
+        InvoiceLine(
+            number=2,
+            description="Classeurs",
+            quantity=Decimal(10),
+            unit="C62",
+            unit_price_excl_tax=Decimal("5.00"),
+            vat_rate=Decimal("5.5"),
+        ),
+    ),
+    "vat_lines": (
+        VatLine(taxable_amount=Decimal("100.00"), vat_amount=Decimal("20.00"), rate=Decimal(20)),
+        VatLine(taxable_amount=Decimal("50.00"), vat_amount=Decimal("5.50"), rate=Decimal("5.5")),
+    ),
+}
 
 
 def test_invoices_from_a_supplier_outside_the_portal_arrive_with_their_supplier(
@@ -177,8 +135,10 @@ def test_a_failed_cycle_keeps_the_watermark_so_the_next_one_asks_again(
     assert report.created == 2
 
 
-def test_the_details_step_stores_lines_vat_breakdown_and_history(commune_connection, demo_world):
-    chorus_id = _bureau_submits(demo_world)
+def test_the_details_step_stores_lines_vat_breakdown_and_history(
+    commune_connection, demo_world, bureau_submits
+):
+    chorus_id = bureau_submits("BF-2026-001", **OFFICE_SUPPLIES)
     demo_world.advance(10)
     report = inbox_sync_for_connection(connection=commune_connection)
     invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)
@@ -316,15 +276,14 @@ def test_the_beat_task_queues_one_sync_per_due_account(commune_connection, monke
     assert tasks_inbox.inbox_sync_all() == 0
 
 
-
 def test_details_whose_task_was_lost_are_queued_again(
-    commune_connection, demo_world, django_capture_on_commit_callbacks
+    commune_connection, demo_world, bureau_submits, django_capture_on_commit_callbacks
 ):
     from unittest import mock
 
     from invoices.services.inbox_sync import inbox_details_resume, inbox_details_stalled
 
-    chorus_id = _bureau_submits(demo_world)
+    chorus_id = bureau_submits("BF-2026-001", **OFFICE_SUPPLIES)
     demo_world.advance(10)
     inbox_sync_for_connection(connection=commune_connection)
     invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)

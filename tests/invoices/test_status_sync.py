@@ -5,21 +5,12 @@ from django.core import mail
 
 from invoices.models import Invoice, Notification
 from invoices.services.status_sync import status_sync_for_connection
-from invoices.services.submission import invoice_send
 from structures.models import ChorusConnection
 
 pytestmark = pytest.mark.slow
 
 HISTORY = "factures/v1/consulter/historique"
 SEARCH = "factures/v1/rechercher/fournisseur"
-
-
-@pytest.fixture
-def sent_invoice(ready_invoice):
-    Invoice.objects.filter(pk=ready_invoice.pk).update(status=Invoice.Status.QUEUED)
-    assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
-    ready_invoice.refresh_from_db()
-    return ready_invoice
 
 
 def _calls(emulator, operation):

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from invoices.models import Invoice, InvoiceAction
-from invoices.services.submission import invoice_send
 from invoices.services.support import (
     SupportRefusedError,
     action_retry,
@@ -17,14 +16,6 @@ from invoices.services.support import (
 )
 
 HISTORY = "factures/v1/consulter/historique"
-
-
-@pytest.fixture
-def sent_invoice(ready_invoice):
-    Invoice.objects.filter(pk=ready_invoice.pk).update(status=Invoice.Status.QUEUED)
-    assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
-    ready_invoice.refresh_from_db()
-    return ready_invoice
 
 
 @pytest.fixture

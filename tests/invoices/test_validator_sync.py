@@ -7,12 +7,7 @@ from django.core import mail
 
 from chorus_client import (
     BillingFramework,
-    ChorusClient,
-    ChorusConfig,
-    DepositMode,
     InvoiceLine,
-    InvoiceSubmission,
-    InvoiceTotals,
     ValidatorAction,
     VatLine,
 )
@@ -38,58 +33,30 @@ def _calls(emulator, operation):
     return emulator.calls()["operations"].get(operation, 0)
 
 
-def _bureau_submits_a9(emulator, number: str) -> int:
-    """Bureau Fournitures, a subcontractor outside the portal, invoices the commune (A9)."""
-    login, password = emulator.accounts[BUREAU]
-    config = ChorusConfig(
-        token_url=emulator.token_url,
-        api_base_url=emulator.api_base_url,
-        client_id=emulator.client_id,
-        client_secret=emulator.client_secret,
-        technical_login=login,
-        technical_password=password,
-    )
-    with ChorusClient(config) as client:
-        return client.supplier.submit(
-            InvoiceSubmission(
-                deposit_mode=DepositMode.SAISIE_API,
-                framework=BillingFramework.A9_FACTURE_SOUSTRAITANT,
-                validator_structure_code=MINISTRY,
-                recipient_siret=COMMUNE,
-                recipient_service_code="SERV_TECH",
-                supplier_id=26000002,
-                invoice_number=number,
-                totals=InvoiceTotals(
-                    total_excl_tax=Decimal("400.00"),
-                    total_vat=Decimal("80.00"),
-                    total_incl_tax=Decimal("480.00"),
-                    amount_due=Decimal("480.00"),
-                ),
-                lines=(
-                    InvoiceLine(
-                        number=1,
-                        description="Câblage",
-                        quantity=Decimal(4),
-                        unit="HUR",
-                        unit_price_excl_tax=Decimal("100.00"),
-                        vat_rate=Decimal(20),
-                    ),
-                ),
-                vat_lines=(
-                    VatLine(
-                        taxable_amount=Decimal("400.00"),
-                        vat_amount=Decimal("80.00"),
-                        rate=Decimal(20),
-                    ),
-                ),
-            )
-        ).invoice_id
+# Bureau Fournitures, a subcontractor outside the portal, invoices the commune (A9).
+CABLING_A9 = {
+    "framework": BillingFramework.A9_FACTURE_SOUSTRAITANT,
+    "validator_structure_code": MINISTRY,
+    "lines": (
+        InvoiceLine(
+            number=1,
+            description="Câblage",
+            quantity=Decimal(4),
+            unit="HUR",
+            unit_price_excl_tax=Decimal("100.00"),
+            vat_rate=Decimal(20),
+        ),
+    ),
+    "vat_lines": (
+        VatLine(taxable_amount=Decimal("400.00"), vat_amount=Decimal("80.00"), rate=Decimal(20)),
+    ),
+}
 
 
 def test_an_invoice_to_validate_arrives_in_the_queue_with_its_content(
-    validator_connection, demo_world
+    validator_connection, demo_world, bureau_submits
 ):
-    chorus_id = _bureau_submits_a9(demo_world, "BF-A9-001")
+    chorus_id = bureau_submits("BF-A9-001", **CABLING_A9)
     demo_world.advance(10)  # routed, then A_VALIDER_1
 
     report = validations_sync_for_connection(connection=validator_connection)
@@ -109,9 +76,9 @@ def test_an_invoice_to_validate_arrives_in_the_queue_with_its_content(
 
 
 def test_once_validated_the_invoice_reaches_the_recipient_inbox_as_the_same_row(
-    validator_connection, demo_world
+    validator_connection, demo_world, bureau_submits
 ):
-    chorus_id = _bureau_submits_a9(demo_world, "BF-A9-002")
+    chorus_id = bureau_submits("BF-A9-002", **CABLING_A9)
     demo_world.advance(10)
     validations_sync_for_connection(connection=validator_connection)
     with chorus_client_for(validator_connection) as client:
@@ -150,15 +117,15 @@ def test_a_portal_suppliers_invoice_to_validate_stays_one_row(
 
 
 def test_validators_are_told_of_new_invoices_to_validate_after_the_import(
-    validator_connection, demo_world, django_capture_on_commit_callbacks
+    validator_connection, demo_world, bureau_submits, django_capture_on_commit_callbacks
 ):
-    _bureau_submits_a9(demo_world, "BF-A9-003")
+    bureau_submits("BF-A9-003", **CABLING_A9)
     demo_world.advance(10)
     with django_capture_on_commit_callbacks(execute=True):
         validations_sync_for_connection(connection=validator_connection)
     assert not Notification.objects.exists()
 
-    _bureau_submits_a9(demo_world, "BF-A9-004")
+    bureau_submits("BF-A9-004", **CABLING_A9)
     demo_world.advance(10)
     validator_connection.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,6 +11,7 @@
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -248,29 +249,50 @@ def history_record_real_status(client, action: InvoiceAction) -> None:
     )
 
 
-@action_handler(InvoiceAction.Kind.TREAT, side="recipient")
-def treat_run(client, action: InvoiceAction) -> dict:
-    """Worker side of `invoice_treat`; safe to run again after a call that may have landed."""
+def decision_run(client, action: InvoiceAction, *, done: Collection[str], call) -> dict:
+    """Worker side of a decision on a received invoice (treatment or validator's decision), safe
+    to run again after a call that may have landed:
+
+    1. On a retry, read the history first: an invoice already in one of the ``done`` statuses
+       means the earlier call landed; record it and stop there.
+    2. Make the call (``call()``, answering a ``TreatmentResult``). When Chorus Pro refuses the
+       transition, store the invoice's real status before the error fails the action.
+    3. Re-read the history so the invoice page shows the decision at once.
+    """
     invoice = action.invoice
-    target = action.payload["target_status"]
     if action.attempts > 1:
         history = client.recipient.history(invoice.chorus_invoice_id)
         history_record(invoice, history)
-        if history.current_status.value == target:
-            return {"status": target, "already_there": True}
+        if history.current_status.value in done:
+            return {"status": history.current_status.value, "already_there": True}
     try:
-        answer = client.recipient.treat(
-            invoice.chorus_invoice_id,
-            InvoiceStatus(target),
-            motive=action.payload.get("motive") or None,
-            mandate_number=action.payload.get("mandate_number") or None,
-        )
+        answer = call()
     except ChorusRejectedError as error:
         if error.code == FORBIDDEN_TRANSITION:
             history_record_real_status(client, action)
         raise
+    # consulter/historique answers every side, the validator's account included.
     history_record(invoice, client.recipient.history(invoice.chorus_invoice_id))
     return {
-        "status": target,
+        "status": answer.status.value if answer.status else None,
         "treated_on": answer.treated_on.isoformat() if answer.treated_on else None,
     }
+
+
+@action_handler(InvoiceAction.Kind.TREAT, side="recipient")
+def treat_run(client, action: InvoiceAction) -> dict:
+    """Worker side of `invoice_treat`."""
+    target = action.payload["target_status"]
+    outcome = decision_run(
+        client,
+        action,
+        done={target},
+        call=lambda: client.recipient.treat(
+            action.invoice.chorus_invoice_id,
+            InvoiceStatus(target),
+            motive=action.payload.get("motive") or None,
+            mandate_number=action.payload.get("mandate_number") or None,
+        ),
+    )
+    # The action keeps the status it asked for, whatever Chorus Pro's answer says.
+    return {**outcome, "status": target}

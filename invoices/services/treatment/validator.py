@@ -7,14 +7,12 @@ invoice's framework, plus a comment (→ REFUSEE_1, back to the supplier).
 
 from django.utils.translation import gettext as _
 
-from chorus_client import ChorusRejectedError, ValidatorAction
+from chorus_client import ValidatorAction
 from invoices.models import ChorusStatus, Invoice, InvoiceAction
 from invoices.services.actions import ActionNotAllowedError, action_handler, action_queue
-from invoices.services.status_sync import history_record
 from invoices.services.treatment.recipient import (
-    FORBIDDEN_TRANSITION,
     MAX_MOTIVE,
-    history_record_real_status,
+    decision_run,
 )
 from invoices.services.treatment.reference import Reference, connection_for, refusal_reasons
 
@@ -85,30 +83,9 @@ def _check_comment(comment: str) -> None:
         )
 
 
-def _decide(client, action: InvoiceAction, *, done: frozenset, call) -> dict:
-    invoice = action.invoice
-    if action.attempts > 1:
-        history = client.recipient.history(invoice.chorus_invoice_id)
-        history_record(invoice, history)
-        if history.current_status.value in done:
-            return {"status": history.current_status.value, "already_there": True}
-    try:
-        answer = call()
-    except ChorusRejectedError as error:
-        if error.code == FORBIDDEN_TRANSITION:
-            history_record_real_status(client, action)
-        raise
-    # consulter/historique answers every side, the validator's account included.
-    history_record(invoice, client.recipient.history(invoice.chorus_invoice_id))
-    return {
-        "status": answer.status.value if answer.status else None,
-        "treated_on": answer.treated_on.isoformat() if answer.treated_on else None,
-    }
-
-
 @action_handler(InvoiceAction.Kind.VALIDATE, side="validator")
 def validate_run(client, action: InvoiceAction) -> dict:
-    return _decide(
+    return decision_run(
         client,
         action,
         done=AFTER_VALIDATION,
@@ -122,7 +99,7 @@ def validate_run(client, action: InvoiceAction) -> dict:
 
 @action_handler(InvoiceAction.Kind.REFUSE, side="validator")
 def refuse_run(client, action: InvoiceAction) -> dict:
-    return _decide(
+    return decision_run(
         client,
         action,
         done=frozenset({ChorusStatus.REFUSED_1}),
