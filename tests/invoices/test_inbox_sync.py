@@ -95,6 +95,19 @@ def test_invoices_from_a_supplier_outside_the_portal_arrive_with_their_supplier(
     assert commune_connection.received_synced_until is not None
 
 
+
+def test_an_invoice_from_a_supplier_without_a_siret_still_reaches_the_inbox(
+    commune_connection, demo_world
+):
+    demo_world.seed_invoices("DE811569869", COMMUNE, 1, montantTtc="120.00")
+    report = inbox_sync_for_connection(connection=commune_connection)
+
+    assert (report.created, report.skipped) == (1, 0)
+    invoice = Invoice.objects.get(recipient=commune_connection.structure)
+    assert invoice.supplier.siret == "DE811569869"
+    assert invoice.supplier.identifier_type == Structure.IdentifierType.OTHER
+    assert invoice.supplier.name == "Werkstatt Berlin GmbH"
+
 def test_an_empty_inbox_is_not_an_error(commune_connection, demo_world):
     report = inbox_sync_for_connection(connection=commune_connection)
     assert (report.seen, report.created) == (0, 0)

@@ -1,9 +1,8 @@
 """Who an invoice synced from Chorus Pro is from and to: structures and services found or created.
 
-A synced invoice needs a supplier Structure, and ``Structure.siret`` must be a valid SIRET. Chorus
-Pro also knows suppliers by other identifiers (EU VAT number, foreign, RIDET, TAHITI, private
-persons): the portal has no way to hold those as structures, so such invoices are skipped and
-counted (the sync report says how many); see the module docstrings of the syncs.
+A synced invoice needs a supplier Structure. Chorus Pro also knows suppliers by other identifiers
+than a SIRET (EU VAT number, foreign, RIDET, TAHITI, private persons): those are kept under their
+Chorus Pro identifier (Structure.IdentifierType.OTHER), so that no invoice is left out of an inbox.
 """
 
 import logging
@@ -27,6 +26,14 @@ def siret_or_none(identifier: str | None) -> str | None:
     return compact if siret_number.is_valid(compact) else None
 
 
+def supplier_key(identifier: str | None) -> str | None:
+    """What a supplier is stored under: its SIRET, or else its Chorus Pro identifier."""
+    siret = siret_or_none(identifier)
+    if siret:
+        return siret
+    return (identifier or "").strip()[:32] or None
+
+
 def structures_by_siret(
     wanted: dict[str, str], *, kind: str = Structure.Kind.PRIVATE
 ) -> dict[str, Structure]:
@@ -43,7 +50,12 @@ def structures_by_siret(
         try:
             with transaction.atomic():
                 found[siret] = Structure.objects.create(
-                    siret=siret, name=(name or siret)[:200], kind=kind
+                    siret=siret,
+                    identifier_type=Structure.IdentifierType.SIRET
+                    if siret_or_none(siret)
+                    else Structure.IdentifierType.OTHER,
+                    name=(name or siret)[:200],
+                    kind=kind,
                 )
         except IntegrityError:
             found[siret] = Structure.objects.get(siret=siret)

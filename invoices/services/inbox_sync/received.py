@@ -29,8 +29,8 @@ from invoices.models import ChorusStatus, Invoice, Notification, StatusEvent
 from invoices.services.inbox_sync.parties import (
     ServiceDirectory,
     amounts,
-    siret_or_none,
     structures_by_siret,
+    supplier_key,
 )
 from invoices.services.inbox_sync.report import InboxSyncReport, details_enqueue
 from invoices.services.inbox_sync.scheduling import RECIPIENT, first_cycle_lookback, sync_lock
@@ -134,7 +134,7 @@ def _page(client, structure: Structure, items, services, report, *, previous) ->
 def _create_unknown(items, structure: Structure, services, report) -> list[Invoice]:
     wanted = {}
     for item in items:
-        siret = siret_or_none(item.supplier_identifier)
+        siret = supplier_key(item.supplier_identifier)
         if siret:
             wanted.setdefault(siret, item.supplier_name)
     suppliers = structures_by_siret(wanted)
@@ -149,14 +149,9 @@ def _create_unknown(items, structure: Structure, services, report) -> list[Invoi
     )
     rows = []
     for item in items:
-        supplier = suppliers.get(siret_or_none(item.supplier_identifier) or "")
+        supplier = suppliers.get(supplier_key(item.supplier_identifier) or "")
         if supplier is None:
-            # Not a SIRET (foreign or EU supplier, private person...): Structure cannot hold it.
-            logger.warning(
-                "received invoice %s skipped: supplier identifier %r is not a SIRET",
-                item.invoice_id,
-                item.supplier_identifier,
-            )
+            logger.warning("received invoice %s skipped: no supplier identifier", item.invoice_id)
             report.skipped += 1
             continue
         if (supplier.pk, item.invoice_number) in unsent or len(item.invoice_number) > 20:

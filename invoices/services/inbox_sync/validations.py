@@ -22,6 +22,7 @@ from invoices.services.inbox_sync.parties import (
     ServiceDirectory,
     siret_or_none,
     structures_by_siret,
+    supplier_key,
 )
 from invoices.services.inbox_sync.report import InboxSyncReport
 from invoices.services.inbox_sync.scheduling import VALIDATOR, first_cycle_lookback, sync_lock
@@ -100,7 +101,7 @@ def _page(client, structure: Structure, items, report: InboxSyncReport) -> None:
 def _create(client, structure: Structure, item, report) -> Invoice | None:
     invoice_id = item.invoice_id
     details = client.validator.get(invoice_id)
-    supplier_siret = siret_or_none(details.supplier.identifier)
+    supplier_siret = supplier_key(details.supplier.identifier)
     recipient_siret = siret_or_none(details.recipient.siret)
     fields = invoice_fields_from_details(details)
     if not supplier_siret or not recipient_siret or len(details.invoice_number) > 20:
