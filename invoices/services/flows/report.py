@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chorus_client import (
     ChorusAuthenticationError,
@@ -223,7 +224,9 @@ def _link_one(flow: Flow, entry: dict, summary) -> dict:
                 occurred_at=timezone.now().replace(second=0, microsecond=0),
                 source=StatusEvent.Source.PORTAL,
                 actor=flow.created_by,
-                comment=f"Chorus Pro: {summary.invoice_id} ({flow.chorus_flow_number})",
+                # Written in the portal's language (French unless configured otherwise).
+                comment=_("From the file %(name)s, flow %(flow)s.")
+                % {"name": entry.get("name", ""), "flow": flow.chorus_flow_number},
             )
     except IntegrityError:
         # A number or a Chorus Pro id that another row got meanwhile, or amounts that break
