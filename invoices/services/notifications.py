@@ -1,5 +1,6 @@
 """Telling the supplier's users that an invoice moved: in the portal and by e-mail."""
 
+import functools
 import logging
 from collections.abc import Sequence
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
 from invoices.models import ChorusStatus, Invoice, Notification
 from structures.models import Membership
@@ -16,6 +17,19 @@ logger = logging.getLogger(__name__)
 SUPPLIER_ROLES = [Membership.Role.SUPPLIER_AGENT, Membership.Role.STRUCTURE_MANAGER]
 
 
+def _in_portal_language(function):
+    """Notices are stored and mailed in the portal's language, whatever language the request
+    or task that recorded the status happened to run in."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_portal_language
 def notify_status_change(*, invoice_id: int, status: str) -> int:
     invoice = Invoice.objects.select_related("supplier", "recipient").get(pk=invoice_id)
     label = ChorusStatus(status).label if status in ChorusStatus.values else status
@@ -56,6 +70,7 @@ INBOX_PAGES = {"recipient": "invoices:recipient_inbox", "validator": "invoices:v
 MAIL_LISTED = 20  # invoices named in one e-mail; the rest are counted
 
 
+@_in_portal_language
 def notify_inbox_arrivals(
     *, structure_id: int, side: str, new_ids: Sequence[int], completed_ids: Sequence[int] = ()
 ) -> int:

@@ -41,7 +41,7 @@ def test_a_supplier_drafts_checks_sends_and_sees_the_invoice_made_available(jour
     row.get_by_label(re.compile("quantité", re.I)).fill("3")
     row.get_by_label(re.compile("prix unitaire", re.I)).fill("450")
     row.get_by_label(re.compile("prix unitaire", re.I)).press("Tab")
-    expect(page.locator("#totals [data-total=incl]")).to_contain_text("1620,00")
+    expect(page.locator("#totals [data-total=incl]")).to_contain_text("1\xa0620,00")
 
     page.get_by_role("link", name="Vérifier et envoyer").click()
     expect(page.locator(".check-ko")).to_have_count(0)
