@@ -22,13 +22,14 @@ MOTIVE = "Merci de joindre le bon de commande signé"
 
 def _open(page, url: str) -> None:
     """Go to ``url``. The page may be polling and reload itself when a status lands; that
-    navigation can abort ours, which is then simply made again."""
+    navigation can abort or interrupt ours, which is then simply made again."""
     for attempt in range(3):
         try:
             page.goto(url)
             return
         except PlaywrightError as error:
-            if "ERR_ABORTED" not in str(error) or attempt == 2:
+            interrupted = "ERR_ABORTED" in str(error) or "interrupted by another" in str(error)
+            if not interrupted or attempt == 2:
                 raise
 
 
