@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .types_common import (
     BillingFramework,
     DepositMode,
@@ -174,27 +176,35 @@ def invoice_history(answer: Reader) -> InvoiceHistory:
     )
 
 
+def _search_item(item: Reader) -> dict[str, Any]:
+    """The fields every rechercher/fournisseur|recipiendaire|valideur item carries under the same
+    names; each operation's parser adds its own id key and extra fields."""
+    return {
+        "invoice_number": item.text("numeroFacture"),
+        "status": item.enum("statut", InvoiceStatus),
+        "deposited_on": item.opt_day("dateDepot"),
+        "invoice_date": item.opt_day("dateFacture"),
+        "status_changed_at": item.opt_moment("dateHeureEtatCourant"),
+        "supplier_identifier": item.opt_text("codeFournisseur"),
+        "supplier_name": item.opt_text("designationFournisseur"),
+        "recipient_siret": item.opt_text("codeDestinataire"),
+        "recipient_name": item.opt_text("designationDestinataire"),
+        "total_incl_tax": item.opt_amount("montantTTC"),
+        "amount_due": item.opt_amount("montantAPayer"),
+        "currency": item.opt_text("devise"),
+    }
+
+
 def supplier_summary(item: Reader) -> SupplierInvoiceSummary:
     """An item of rechercher/fournisseur (contract §5.5)."""
     return SupplierInvoiceSummary(
         invoice_id=item.integer("identifiantFactureCPP"),
-        invoice_number=item.text("numeroFacture"),
-        status=item.enum("statut", InvoiceStatus),
+        **_search_item(item),
         flow_number=item.opt_text("numeroFluxDepot"),
         deposit_mode=item.opt_enum("modeDepot", DepositMode),
-        deposited_on=item.opt_day("dateDepot"),
-        invoice_date=item.opt_day("dateFacture"),
-        status_changed_at=item.opt_moment("dateHeureEtatCourant"),
         total_excl_tax=item.opt_amount("montantHT"),
-        total_incl_tax=item.opt_amount("montantTTC"),
-        amount_due=item.opt_amount("montantAPayer"),
-        currency=item.opt_text("devise"),
         invoice_type=item.opt_enum("typeFacture", InvoiceType),
-        supplier_identifier=item.opt_text("codeFournisseur"),
-        supplier_name=item.opt_text("designationFournisseur"),
         recipient_id=item.opt_integer("idDestinataire"),
-        recipient_siret=item.opt_text("codeDestinataire"),
-        recipient_name=item.opt_text("designationDestinataire"),
         recipient_service_code=item.opt_text("codeServiceExecutant"),
         purchase_order_number=item.opt_text("numeroBonCommande"),
         original_invoice_number=item.opt_text("numeroFactureOrigine"),
@@ -207,22 +217,11 @@ def received_summary(item: Reader) -> ReceivedInvoiceSummary:
     """An item of rechercher/recipiendaire (contract §5.12)."""
     return ReceivedInvoiceSummary(
         invoice_id=item.integer("idFacture"),
-        invoice_number=item.text("numeroFacture"),
-        status=item.enum("statut", InvoiceStatus),
-        deposited_on=item.opt_day("dateDepot"),
-        invoice_date=item.opt_day("dateFacture"),
-        status_changed_at=item.opt_moment("dateHeureEtatCourant"),
+        **_search_item(item),
         recipient_id=item.opt_integer("idDestinataire"),
-        recipient_siret=item.opt_text("codeDestinataire"),
-        recipient_name=item.opt_text("designationDestinataire"),
         recipient_service_id=item.opt_integer("idServiceExecutant"),
         recipient_service_code=item.opt_text("codeServiceExecutant"),
-        supplier_identifier=item.opt_text("codeFournisseur"),
-        supplier_name=item.opt_text("designationFournisseur"),
-        currency=item.opt_text("devise"),
         total_excl_tax=item.opt_amount("montantHT"),
-        total_incl_tax=item.opt_amount("montantTTC"),
-        amount_due=item.opt_amount("montantAPayer"),
         purchase_order_number=item.opt_text("numeroBonCommande"),
         contract_number=item.opt_text("numeroMarche"),
         invoice_type=item.opt_enum("typeFacture", InvoiceType),
@@ -234,19 +233,8 @@ def validator_summary(item: Reader) -> ValidatorInvoiceSummary:
     """An item of rechercher/valideur (contract §5.13 [S: GO])."""
     return ValidatorInvoiceSummary(
         invoice_id=item.integer("idFacture"),
-        invoice_number=item.text("numeroFacture"),
-        status=item.enum("statut", InvoiceStatus),
+        **_search_item(item),
         supplier_id=item.opt_integer("idFournisseur"),
-        supplier_identifier=item.opt_text("codeFournisseur"),
-        supplier_name=item.opt_text("designationFournisseur"),
-        recipient_siret=item.opt_text("codeDestinataire"),
-        recipient_name=item.opt_text("designationDestinataire"),
         validator_id=item.opt_integer("idValideur"),
         validator_name=item.opt_text("designationValideur"),
-        deposited_on=item.opt_day("dateDepot"),
-        invoice_date=item.opt_day("dateFacture"),
-        status_changed_at=item.opt_moment("dateHeureEtatCourant"),
-        total_incl_tax=item.opt_amount("montantTTC"),
-        amount_due=item.opt_amount("montantAPayer"),
-        currency=item.opt_text("devise"),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from .invoice_parsing import invoice_details, received_summary, validator_summary
@@ -60,8 +61,8 @@ def received_search_body(filters: ReceivedInvoiceSearch, page: PageRequest) -> d
     })
 
 
-class RecipientInvoices:
-    """What a public recipient does with the invoices it receives."""
+class _ReceivingSide:
+    """What the recipient and validator groups share: the call and the "no result" search."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
@@ -72,24 +73,31 @@ class RecipientInvoices:
         return Reader(self._transport.call(operation, body, accepted_codes=accepted_codes),
                       operation=operation)
 
+    def _search[T](self, path: str, body: dict[str, Any], parse: Callable[[Reader], T],
+                   page: PageRequest, *, top_level: bool = False) -> Page[T]:
+        """One page of a search where "no result" (code 20000) is an empty page."""
+        answer = self._call(path, body, accepted_codes=(NO_RESULT,))
+        if answer.integer("codeRetour") == NO_RESULT:
+            return Page(page=page.page, pages=0, page_size=page.page_size, total=0, items=[])
+        return read_page(answer, "listeFactures", parse, top_level=top_level, request=page)
+
+
+class RecipientInvoices(_ReceivingSide):
+    """What a public recipient does with the invoices it receives."""
+
     def search(self, filters: ReceivedInvoiceSearch,
                page: PageRequest | None = None) -> Page[ReceivedInvoiceSummary]:
         """``POST /cpro/factures/v1/rechercher/recipiendaire`` (rechercherFactureParRecipiendaire):
         one page of received invoices. "No result" (code 20000) is an empty page."""
         page = page or PageRequest()
-        answer = self._call("rechercher/recipiendaire", received_search_body(filters, page),
-                            accepted_codes=(NO_RESULT,))
-        if answer.integer("codeRetour") == NO_RESULT:
-            return Page(page=page.page, pages=0, page_size=page.page_size, total=0, items=[])
         # Contract §2 [C]: this operation reports its pagination at the top level.
-        return read_page(answer, "listeFactures", received_summary, top_level=True,
-                         request=page)
+        return self._search("rechercher/recipiendaire", received_search_body(filters, page),
+                            received_summary, page, top_level=True)
 
     def iter_search(self, filters: ReceivedInvoiceSearch, *, page_size: int = 100
                     ) -> Iterator[ReceivedInvoiceSummary]:
         """Every received invoice matching ``filters``, across all pages."""
-        return iterate_pages(lambda number: self.search(
-            filters, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search, filters), page_size)
 
     def get(self, invoice_id: int, *, language: str = "fr") -> InvoiceDetails:
         """``POST /cpro/factures/v1/consulter/recipiendaire``: a received invoice in full."""
@@ -138,23 +146,15 @@ class RecipientInvoices:
         return decode_file(answer, "fichierResultat")
 
 
-class ValidatorInvoices:
+class ValidatorInvoices(_ReceivingSide):
     """What a validator structure does with invoices to validate (frameworks A9, A12...)."""
-
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
-
-    def _call(self, path: str, body: dict[str, Any], *, accepted_codes: tuple[int, ...] = ()
-              ) -> Reader:
-        operation = f"factures/v1/{path}"
-        return Reader(self._transport.call(operation, body, accepted_codes=accepted_codes),
-                      operation=operation)
 
     def search(self, filters: ValidatorInvoiceSearch,
                page: PageRequest | None = None) -> Page[ValidatorInvoiceSummary]:
         """``POST /cpro/factures/v1/rechercher/valideur``: one page of invoices to validate."""
         page = page or PageRequest()
-        answer = self._call("rechercher/valideur", compact({
+        # [U] §5.13: whether "no result" is 20000 here too; accepted as an empty page.
+        return self._search("rechercher/valideur", compact({
             "numeroFacture": filters.invoice_number,
             "idFournisseur": filters.supplier_id,
             "idDestinataire": filters.recipient_id,
@@ -166,17 +166,12 @@ class ValidatorInvoices:
             "periodeDateDepotAu": format_date(filters.deposited_until),
             # [U] contract §5.13: GO names this pagination object "pagination".
             "pagination": page_params(page),
-        }), accepted_codes=(NO_RESULT,))
-        # [U] §5.13: whether "no result" is 20000 here too; accepted as an empty page.
-        if answer.integer("codeRetour") == NO_RESULT:
-            return Page(page=page.page, pages=0, page_size=page.page_size, total=0, items=[])
-        return read_page(answer, "listeFactures", validator_summary, request=page)
+        }), validator_summary, page)
 
     def iter_search(self, filters: ValidatorInvoiceSearch, *, page_size: int = 100
                     ) -> Iterator[ValidatorInvoiceSummary]:
         """Every invoice to validate matching ``filters``, across all pages."""
-        return iterate_pages(lambda number: self.search(
-            filters, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search, filters), page_size)
 
     def get(self, invoice_id: int, *, language: str = "fr") -> InvoiceDetails:
         """``POST /cpro/factures/v1/consulter/valideur``: an invoice to validate in full."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from .errors import ChorusProtocolError
@@ -234,8 +235,7 @@ class SupplierInvoices:
                     ) -> Iterator[SupplierInvoiceSummary]:
         """Every invoice matching ``filters``, across all pages (contract §11.2: never stop at
         the first page)."""
-        return iterate_pages(lambda number: self.search(
-            filters, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search, filters), page_size)
 
     def history(self, invoice_id: int, *, max_results: int = 100) -> InvoiceHistory:
         """``POST /cpro/factures/v1/consulter/historique`` (consulterHistoriqueFacture): the

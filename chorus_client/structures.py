@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from .paging import page_params, read_page
@@ -105,8 +106,7 @@ class Structures:
     def iter_structures(self, filters: StructureSearch, *, page_size: int = 100
                         ) -> Iterator[StructureSummary]:
         """Every structure matching ``filters``, across all pages."""
-        return iterate_pages(lambda number: self.search_structures(
-            filters, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search_structures, filters), page_size)
 
     def find_structure_by_siret(self, siret: str) -> StructureSummary | None:
         """The structure with this SIRET (the usual first step, contract §4.1), or None.
@@ -168,8 +168,7 @@ class Structures:
     def iter_services(self, structure_id: int, *, page_size: int = 100
                       ) -> Iterator[ServiceSummary]:
         """Every service of a structure, across all pages."""
-        return iterate_pages(lambda number: self.search_services(
-            structure_id, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search_services, structure_id), page_size)
 
     def get_service(self, structure_id: int, service_id: int, *,
                     language: str = "fr") -> ServiceDetails:
@@ -215,5 +214,4 @@ class Structures:
     def iter_commitments(self, filters: CommitmentSearch, *, page_size: int = 100
                          ) -> Iterator[Commitment]:
         """Every commitment matching ``filters``, across all pages."""
-        return iterate_pages(lambda number: self.search_commitments(
-            filters, PageRequest(page=number, page_size=page_size)))
+        return iterate_pages(partial(self.search_commitments, filters), page_size)

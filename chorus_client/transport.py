@@ -148,8 +148,7 @@ class Transport:
         config = self.config
         form = {"grant_type": "client_credentials", "client_id": config.client_id,
                 "client_secret": config.client_secret, "scope": "openid"}
-        started_at, start = datetime.now(UTC), time.perf_counter()
-        record = _Recorder(self, TOKEN_OPERATION, "POST", form, started_at, start, attempt)
+        record = _Recorder(self, TOKEN_OPERATION, "POST", form, attempt)
         try:
             response = self._session.post(
                 config.token_url, data=form, headers={"Accept": "application/json"},
@@ -234,9 +233,8 @@ class Transport:
             # Contract §2 [C]: an empty body is sent as {}, never as nothing.
             payload = dumps(body if body is not None else {}).encode("utf-8")
             headers["Content-Type"] = JSON_CONTENT_TYPE
-        started_at, start = datetime.now(UTC), time.perf_counter()
-        record = _Recorder(self, operation, method, body if method == "POST" else None,
-                           started_at, start, attempt, token)
+        record = _Recorder(self, operation, method, body if method == "POST" else None, attempt,
+                           token)
         try:
             response = self._session.request(
                 method, url, data=payload, headers=headers,
@@ -278,14 +276,11 @@ class Transport:
                     f"{'no body' if not response.content else 'a non-object body'}",
                     operation=operation, http_status=status))
             code = _return_code(parsed, operation, status)
-            if code != 0 and code not in accepted_codes:
+            # An accepted code inside a 400 still is not a success.
+            if (code != 0 and code not in accepted_codes) or status == 400:
                 libelle = str(parsed.get("libelle") or "")
                 raise record.failure(ChorusRejectedError(
                     scrub(libelle, secrets) or "", code=code, operation=operation,
-                    http_status=status))
-            if status == 400:  # an accepted code inside a 400 still is not a success
-                raise record.failure(ChorusRejectedError(
-                    str(parsed.get("libelle") or ""), code=code, operation=operation,
                     http_status=status))
             record.success()
             return parsed
@@ -296,13 +291,14 @@ class _Recorder:
     """Collects what is known about one exchange and reports it exactly once."""
 
     def __init__(self, transport: Transport, operation: str, method: str, request: Any,
-                 started_at: datetime, start: float, attempt: int, token: str = "") -> None:
+                 attempt: int, token: str = "") -> None:
         self.transport = transport
         self.operation = operation
         self.method = method
         self.request = request
-        self.started_at = started_at
-        self.start = start
+        # Created just before the request is sent: the exchange starts now.
+        self.started_at = datetime.now(UTC)
+        self.start = time.perf_counter()
         self.attempt = attempt
         self.token = token
         self.status: int | None = None

@@ -304,15 +304,15 @@ class PageRequest:
             raise ValueError("page and page_size start at 1")
 
 
-def iterate_pages[T](fetch: Callable[[int], Page[T]]) -> Iterator[T]:
-    """Yield every item of every page, asking for page 1, 2, ... until the last one.
+def iterate_pages[T](search: Callable[[PageRequest], Page[T]], page_size: int) -> Iterator[T]:
+    """Yield every item of every page, asking ``search`` for page 1, 2, ... until the last one.
 
     Stops at ``pages`` as reported by the first answers (OCA's loop, contract §5.5), and also on an
     empty page so that a server that miscounts cannot make us loop forever.
     """
     number = 1
     while True:
-        page = fetch(number)
+        page = search(PageRequest(page=number, page_size=page_size))
         yield from page.items
         if not page.items or number >= page.pages:
             return
