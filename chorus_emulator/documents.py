@@ -64,7 +64,7 @@ def flow_report_pdf(flow) -> bytes:
     return _pdf(draw)
 
 
-def pivot_xml(world, store, invoice, attachments) -> bytes:
+def pivot_xml(world, invoice, attachments) -> bytes:
     """contract §5.12 [S/U]: a simplified CPPFacturePivot document; attachments go under PJ
     with TypePJ 01 (the invoice) or 02 (complementary)."""
     summary = presenters.supplier_summary(world, invoice)
@@ -139,8 +139,7 @@ def download(ctx, request: dict, *, flip_download: bool):
         number = invoice["numero"].replace("/", "_")
         main = next((a for a in attachments if a["role"] == "01"), None)
         if fmt == "PIVOT":
-            files.append((f"{number}.xml", pivot_xml(ctx.world, ctx.store, invoice,
-                                                     attachments)))
+            files.append((f"{number}.xml", pivot_xml(ctx.world, invoice, attachments)))
             continue
         if main is not None and main["extension"] == "PDF":
             files.append((f"{number}.pdf", main["content"]))
@@ -158,11 +157,11 @@ def download(ctx, request: dict, *, flip_download: bool):
             for name, data in files:
                 archive.writestr(name, data)
         content = buffer.getvalue()
-    for invoice in found:
-        is_recipient = (invoice["visible_to_recipient"]
-                        and ctx.account.has_role(invoice["recipient_id"], "DESTINATAIRE"))
-        if flip_download and is_recipient:
-            ctx.store.update_invoice(invoice["id"], downloaded=1)
-            invoices.add_action(ctx.store, ctx.clock, invoice["id"], "TELECHARGEMENT_FACTURE",
-                                ctx.login)
+    if flip_download:
+        # Only the recipient's download marks an invoice downloaded, not its supplier's.
+        for invoice in found:
+            if invoices.recipient_sees(ctx.account, invoice):
+                ctx.store.update_invoice(invoice["id"], downloaded=1)
+                invoices.add_action(ctx.store, ctx.clock, invoice["id"],
+                                    "TELECHARGEMENT_FACTURE", ctx.login)
     return {"fichierResultat": base64.b64encode(content).decode()}

@@ -2,7 +2,6 @@
 integrated into the shared world by the clock (contract §5.2, §3.12, §9.11)."""
 
 import base64
-import binascii
 import json
 
 from chorus_emulator import invoice_files, invoices, rules
@@ -10,12 +9,12 @@ from chorus_emulator.clock import day, iso_ms
 from chorus_emulator.protocol import (
     OK_FACTURES,
     OK_TRANSVERSES,
-    BadRequest,
     BusinessError,
+    decode_base64,
     get_str,
     ok,
 )
-from chorus_emulator.rules import DUPLICATE_NUMBER, FLOW_SYNTAX, FLOW_UNKNOWN, TTC_TOTAL
+from chorus_emulator.rules import FLOW_SYNTAX, FLOW_UNKNOWN, TTC_TOTAL
 
 # contract §9.6 [S]: values accepted by deposerFlux.
 SYNTAXES = ("IN_DP_E1_UBL_INVOICE", "IN_DP_E1_CII", "IN_DP_E1_PES_FACTURE", "IN_DP_E1_XCBL",
@@ -31,15 +30,8 @@ MAX_FLOW_BYTES = 30 * 1024 * 1024  # annexe §1.5: 30 MB per flow deposited thro
 INTERFACE_CODE = "FSO1110A"
 
 
-def _decode(value: str, field: str) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise BadRequest(f"Requête mal formatée : {field} n'est pas du base64 valide.") from error
-
-
 def deposit(ctx, body: dict) -> dict:
-    content = _decode(get_str(body, "fichierFlux", required=True), "fichierFlux")
+    content = decode_base64(get_str(body, "fichierFlux", required=True), "fichierFlux")
     name = get_str(body, "nomFichier", required=True)
     syntax = get_str(body, "syntaxeFlux", required=True)
     if syntax not in SYNTAXES:
@@ -60,7 +52,7 @@ def deposit(ctx, body: dict) -> dict:
 def deposit_pdf(ctx, body: dict) -> dict:
     """deposerPDFFacture (contract §5.4): store the PDF as an attachment and, as a stand-in for
     Chorus's OCR, prefill the fields from an embedded Factur-X XML when there is one."""
-    content = _decode(get_str(body, "fichierFacture", required=True), "fichierFacture")
+    content = decode_base64(get_str(body, "fichierFacture", required=True), "fichierFacture")
     name = get_str(body, "nomFichier", required=True)
     fmt = get_str(body, "formatDepot") or "PDF_NON_SIGNE"
     if fmt not in ("PDF_NON_SIGNE", "PDF_SIGNE_PADES", "PDF_SIGNE_XADES"):
@@ -172,13 +164,8 @@ def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
     if draft["ttc"] is None or draft["ht"] is None or draft["tva"] is None:
         raise BusinessError(TTC_TOTAL, "Les montants HT, TVA et TTC du document sont "
                                        "obligatoires.")
-    if not rules.close_enough(draft["ttc"], draft["ht"] + draft["tva"]):
-        raise BusinessError(TTC_TOTAL, f"Le montant TTC ({draft['ttc']}) doit être égal au "
-                                       f"montant HT ({draft['ht']}) augmenté du montant de TVA "
-                                       f"({draft['tva']}).")
-    if app.store.number_taken(supplier["idStructureCPP"], draft["numero"]):
-        raise BusinessError(DUPLICATE_NUMBER, f"Le numéro de facture {draft['numero']} a déjà été "
-                                              f"utilisé par ce fournisseur.")
+    rules.check_ttc(draft["ht"], draft["tva"], draft["ttc"])
+    invoices.check_number_free(app.store, supplier["idStructureCPP"], draft["numero"])
     attachment_id = app.store.insert_attachment(
         flow["owner"], draft["file_name"][-50:], draft["mime"], draft["extension"],
         draft["content"], at)

@@ -17,6 +17,7 @@ from chorus_emulator.protocol import BusinessError, dumps
 from chorus_emulator.rules import (
     COMMITMENT_REQUIRED,
     COMMITMENT_UNKNOWN,
+    DUPLICATE_NUMBER,
     PUBLIC_SERVICE_FOR_PRIVATE,
     RECIPIENT_INACTIVE,
     RECIPIENT_UNKNOWN,
@@ -113,6 +114,14 @@ def check_validator(world, cadre: str, siret: str | None) -> dict | None:
     return validator
 
 
+def check_number_free(store, supplier_id: int, numero: str) -> None:
+    # [U] no public code for a duplicate number: 20015, numbers unique per supplier whatever
+    # the status of the earlier invoice.
+    if store.number_taken(supplier_id, numero):
+        raise BusinessError(DUPLICATE_NUMBER, f"Le numéro de facture {numero} a déjà été utilisé "
+                                              f"par ce fournisseur.")
+
+
 # Creation and status changes ----------------------------------------------------------------
 def create(store, clock, values: dict, *, login: str | None, attachments=(),
            at: float | None = None) -> int:
@@ -182,38 +191,41 @@ def apply_due_steps(store, clock, now: float) -> int:
 
 
 # Access, scoped to the caller's structures ---------------------------------------------------
-def _unknown() -> BusinessError:
-    return BusinessError(UNKNOWN_INVOICE, UNKNOWN_INVOICE_LIBELLE)
+def supplier_sees(account, invoice) -> bool:
+    return account.has_role(invoice["supplier_id"], "FOURNISSEUR")
+
+
+def recipient_sees(account, invoice) -> bool:
+    return bool(invoice["visible_to_recipient"]) and account.has_role(invoice["recipient_id"],
+                                                                      "DESTINATAIRE")
+
+
+def validator_sees(account, invoice) -> bool:
+    return bool(invoice["visible_to_validator"]) and account.has_role(invoice["validator_id"],
+                                                                      "VALIDATEUR")
+
+
+def _visible(store, account, invoice_id, *sides):
+    """The invoice if one of ``sides`` lets the account see it; otherwise the "unknown invoice"
+    error, so a caller cannot tell someone else's invoice from a missing one."""
+    invoice = store.invoice(invoice_id) if invoice_id is not None else None
+    if invoice is None or not any(sees(account, invoice) for sees in sides):
+        raise BusinessError(UNKNOWN_INVOICE, UNKNOWN_INVOICE_LIBELLE)
+    return invoice
 
 
 def for_supplier(store, account, invoice_id):
-    invoice = store.invoice(invoice_id) if invoice_id is not None else None
-    if invoice is None or not account.has_role(invoice["supplier_id"], "FOURNISSEUR"):
-        raise _unknown()
-    return invoice
+    return _visible(store, account, invoice_id, supplier_sees)
 
 
 def for_recipient(store, account, invoice_id):
-    invoice = store.invoice(invoice_id) if invoice_id is not None else None
-    if (invoice is None or not invoice["visible_to_recipient"]
-            or not account.has_role(invoice["recipient_id"], "DESTINATAIRE")):
-        raise _unknown()
-    return invoice
+    return _visible(store, account, invoice_id, recipient_sees)
 
 
 def for_validator(store, account, invoice_id):
-    invoice = store.invoice(invoice_id) if invoice_id is not None else None
-    if (invoice is None or not invoice["visible_to_validator"]
-            or not account.has_role(invoice["validator_id"], "VALIDATEUR")):
-        raise _unknown()
-    return invoice
+    return _visible(store, account, invoice_id, validator_sees)
 
 
 def for_any_side(store, account, invoice_id):
     """Whoever may see the invoice: its supplier, recipient or validator."""
-    for accessor in (for_supplier, for_recipient, for_validator):
-        try:
-            return accessor(store, account, invoice_id)
-        except BusinessError:
-            continue
-    raise _unknown()
+    return _visible(store, account, invoice_id, supplier_sees, recipient_sees, validator_sees)

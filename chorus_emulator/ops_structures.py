@@ -15,6 +15,10 @@ from chorus_emulator.rules import SERVICE_UNKNOWN, STRUCTURE_UNKNOWN
 SERVICE_START = "2016-12-28 08:30"  # contract §4.3: PAS-L sample date, in the API's format
 SERVICE_START_ISO = "2016-12-28T08:31:19+01:00"  # contract §2: consulter/service date format
 
+# The search's statutStructure says ACTIF/INACTIF where a structure's statut says ACTIVE/INACTIVE.
+STRUCTURE_STATUSES = {"ACTIF": "ACTIVE", "INACTIF": "INACTIVE"}
+SERVICE_SORTS = {"codeservice": "codeService", "libelleservice": "libelleService",
+                 "estactif": "estActif"}
 STRUCTURE_SORTS = {
     "identifiantstructure": "identifiantStructure", "designationstructure": "designationStructure",
     "typeidentifiantstructure": "typeIdentifiantStructure", "statut": "statut",
@@ -45,33 +49,26 @@ def rechercher(ctx, body):
     page = Page(get_obj(body, "parametres"))
     restrict = body.get("restreindreStructuresPrivees")
     restrict = True if restrict is None else bool(restrict)
+    identifier = get_str(criteria, "identifiantStructure")
+    kind = get_str(criteria, "typeIdentifiantStructure")
+    name = (get_str(criteria, "raisonSocialeStructure")
+            or get_str(criteria, "libelleStructure") or get_str(criteria, "nomStructure"))
+    status = get_str(criteria, "statutStructure")
+    status = STRUCTURE_STATUSES.get(status, status)
+    public_private = get_str(criteria, "typeStructure")
+    postcode = get_str(criteria, "adresseCodePostal")
+    city = get_str(criteria, "adresseVille")
     found = []
     for structure in ctx.world.structures.values():
-        if restrict and not _visible(ctx, structure):
-            continue
-        identifier = get_str(criteria, "identifiantStructure")
-        if identifier and structure["identifiantStructure"] != identifier:
-            continue
-        kind = get_str(criteria, "typeIdentifiantStructure")
-        if kind and structure["typeIdentifiantStructure"] != kind:
-            continue
-        name = (get_str(criteria, "raisonSocialeStructure")
-                or get_str(criteria, "libelleStructure") or get_str(criteria, "nomStructure"))
-        if name and not _contains(structure["designationStructure"], name):
-            continue
-        status = get_str(criteria, "statutStructure")
-        if status and structure["statut"] != {"ACTIF": "ACTIVE", "INACTIF": "INACTIVE"}.get(
-                status, status):
-            continue
-        public_private = get_str(criteria, "typeStructure")
-        if public_private and structure["typeStructure"] != public_private:
-            continue
         address = structure.get("adressePostale", {})
-        postcode = get_str(criteria, "adresseCodePostal")
-        if postcode and address.get("codePostal") != postcode:
-            continue
-        city = get_str(criteria, "adresseVille")
-        if city and not _contains(address.get("ville"), city):
+        if ((restrict and not _visible(ctx, structure))
+                or (identifier and structure["identifiantStructure"] != identifier)
+                or (kind and structure["typeIdentifiantStructure"] != kind)
+                or (name and not _contains(structure["designationStructure"], name))
+                or (status and structure["statut"] != status)
+                or (public_private and structure["typeStructure"] != public_private)
+                or (postcode and address.get("codePostal") != postcode)
+                or (city and not _contains(address.get("ville"), city))):
             continue
         found.append(structure)
     key = STRUCTURE_SORTS.get((page.sort_column or "").lower())
@@ -143,9 +140,7 @@ def rechercher_services(ctx, body):
     structure = _structure(ctx, get_int(body, "idStructure", required=True))
     page = Page(get_obj(body, "parametresRechercherServicesStructure"))
     services = list(structure.get("services", []))
-    sorts = {"codeservice": "codeService", "libelleservice": "libelleService",
-             "estactif": "estActif"}
-    key = sorts.get((page.sort_column or "").lower())
+    key = SERVICE_SORTS.get((page.sort_column or "").lower())
     if key:
         services.sort(key=lambda s: s[key], reverse=page.descending)
     items = [{

@@ -20,13 +20,11 @@ from chorus_emulator.protocol import (
 )
 from chorus_emulator.rules import (
     BANK_ACCOUNT,
-    DUPLICATE_NUMBER,
     INVALID_VALUE,
     LINES_TOTAL,
     MAIN_ATTACHMENT,
     SERVICE_UNKNOWN,
     SUPPLIER_NOT_ALLOWED,
-    TTC_TOTAL,
     VAT_TOTAL,
 )
 from chorus_emulator.search import search
@@ -64,9 +62,7 @@ def check_totals(mode: str, body: dict, totals: dict) -> dict:
     tva = get_amount(totals, "montantTVA", required=True)
     ttc = get_amount(totals, "montantTtcTotal", required=True)
     to_pay = get_amount(totals, "montantAPayer")
-    if not rules.close_enough(ttc, ht + tva):
-        raise BusinessError(TTC_TOTAL, f"Le montant TTC ({ttc}) doit être égal au montant HT "
-                                       f"({ht}) augmenté du montant de TVA ({tva}).")
+    rules.check_ttc(ht, tva, ttc)
     if mode == "SAISIE_API":
         lines = get_list(body, "lignePoste")
         if not lines:
@@ -151,11 +147,8 @@ def soumettre(ctx, body):
         get_str(recipient_part, "codeServiceExecutant"), numero_ej)
     validator = invoices.check_validator(ctx.world, cadre, get_str(frame, "codeStructureValideur"))
 
-    number = get_str(body, "numeroFactureSaisi")
-    invoice_date = get_str(body, "dateFacture")
-    if mode in rules.PDF_MODES:
-        number = get_str(body, "numeroFactureSaisi", required=True)
-        invoice_date = get_str(body, "dateFacture", required=True)
+    number = get_str(body, "numeroFactureSaisi", required=mode in rules.PDF_MODES)
+    invoice_date = get_str(body, "dateFacture", required=mode in rules.PDF_MODES)
     totals = check_totals(mode, body, get_obj(body, "montantTotal", required=True))
 
     attachments = []
@@ -172,11 +165,7 @@ def soumettre(ctx, body):
     # contract §5.3 [U]: whether SAISIE_API ignores numeroFactureSaisi is unclear; we keep it
     # when given (the portal needs its own numbers) and generate one otherwise.
     number = number or next_generated_number(ctx)
-    # [U] no public code for a duplicate number: 20015, numbers unique per supplier whatever
-    # the status of the earlier invoice.
-    if ctx.store.number_taken(supplier["idStructureCPP"], number):
-        raise BusinessError(DUPLICATE_NUMBER, f"Le numéro de facture {number} a déjà été utilisé "
-                                              f"par ce fournisseur.")
+    invoices.check_number_free(ctx.store, supplier["idStructureCPP"], number)
     data = {
         "lignePoste": get_list(body, "lignePoste"), "ligneTva": get_list(body, "ligneTva"),
         "montantTotal": get_obj(body, "montantTotal"), "typeTva": get_str(refs, "typeTva"),

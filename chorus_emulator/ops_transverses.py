@@ -1,28 +1,18 @@
 """Transverses API (contract §3)."""
 
-import base64
-import binascii
-
 from chorus_emulator import documents, flows, rules
 from chorus_emulator.operations import operation
 from chorus_emulator.protocol import (
     OK_FACTURES,
     OK_TRANSVERSES,
-    BadRequest,
     BusinessError,
+    decode_base64,
     get_int,
     get_obj,
     get_str,
     ok,
 )
 from chorus_emulator.rules import INVALID_VALUE, KNOWN_STATUSES, STRUCTURE_UNKNOWN
-
-
-def decode_base64(value: str, field: str) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError, TypeError) as error:
-        raise BadRequest(f"Requête mal formatée : {field} n'est pas du base64 valide.") from error
 
 
 @operation("transverses/v1/health-check")

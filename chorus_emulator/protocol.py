@@ -1,6 +1,8 @@
 """Wire conventions shared by every operation: envelopes, errors, JSON with Decimal money,
 typed field readers and pagination (contract §2)."""
 
+import base64
+import binascii
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -161,6 +163,14 @@ def get_amount(body: dict, name: str, *, required: bool = False) -> Decimal | No
         return Decimal(str(value))
     except InvalidOperation as error:
         raise BadRequest(f"Requête mal formatée : {name} doit être un montant.") from error
+
+
+def decode_base64(value: str, name: str) -> bytes:
+    """A file sent as base64 text (ajouter/fichier, deposer/flux, deposer/pdf)."""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise BadRequest(f"Requête mal formatée : {name} n'est pas du base64 valide.") from error
 
 
 def amount_out(text: str | None) -> Decimal | None:

@@ -124,3 +124,10 @@ def check_attachment(name: str, extension: str | None, size: int) -> str:
 
 def close_enough(left: Decimal, right: Decimal) -> bool:
     return abs(left - right) <= TOLERANCE
+
+
+def check_ttc(ht: Decimal, tva: Decimal, ttc: Decimal) -> None:
+    """TTC = HT + TVA within the tolerance (20305), for every way of depositing an invoice."""
+    if not close_enough(ttc, ht + tva):
+        raise BusinessError(TTC_TOTAL, f"Le montant TTC ({ttc}) doit être égal au montant HT "
+                                       f"({ht}) augmenté du montant de TVA ({tva}).")

@@ -47,18 +47,21 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
     structures = account.structures_with(role)
     if not structures:
         return [], 0
-    where = [f"{column} IN ({','.join('?' * len(structures))})"]
-    args: list = list(structures)
-    if visibility:
-        where.append(visibility)
+    where: list[str] = []
+    args: list = []
 
     def add(clause: str, *values) -> None:
         where.append(clause)
         args.extend(values)
 
-    statuses = _statuses(body)
-    if statuses:
-        add(f"status IN ({','.join('?' * len(statuses))})", *statuses)
+    def add_in(col: str, values: list) -> None:
+        if values:
+            add(f"{col} IN ({','.join('?' * len(values))})", *values)
+
+    add_in(column, structures)
+    if visibility:
+        add(visibility)
+    add_in("status", _statuses(body))
     for field, clause in (("numeroFacture", "numero = ?"),
                           ("numeroFluxDepot", "flow_numero = ?"),
                           ("typeFacture", "type_facture = ?"),
@@ -67,8 +70,6 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
                           ("numeroBonCommande", "numero_bon_commande = ?"),
                           ("numeroMarche", "numero_marche = ?")):
         value = get_str(body, field)
-        if isinstance(body.get(field), dict):
-            value = get_str(body[field], "codeCadreFacturation")
         if value:
             add(clause, value)
     for field, clause in (("idDestinataire", "recipient_id = ?"),
@@ -78,16 +79,10 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
         value = get_int(body, field)
         if value is not None:
             add(clause, value)
-    recipients = [get_int(d, "idDestinataire") for d in get_list(body, "listeDestinataire")
-                  if isinstance(d, dict)]
-    recipients = [r for r in recipients if r is not None]
-    if recipients:
-        add(f"recipient_id IN ({','.join('?' * len(recipients))})", *recipients)
-    suppliers = [get_int(s, "idFournisseur") for s in get_list(body, "listeFournisseurs")
-                 if isinstance(s, dict)]
-    suppliers = [s for s in suppliers if s is not None]
-    if suppliers:
-        add(f"supplier_id IN ({','.join('?' * len(suppliers))})", *suppliers)
+    for field, key, col in (("listeDestinataire", "idDestinataire", "recipient_id"),
+                            ("listeFournisseurs", "idFournisseur", "supplier_id")):
+        ids = [get_int(item, key) for item in get_list(body, field) if isinstance(item, dict)]
+        add_in(col, [i for i in ids if i is not None])
     for field, clause in (("factureTelechargeeParDestinataire", "downloaded = ?"),
                           ("rejetTraite", "rejet_traite = ?")):
         flag = get_bool(body, field)
