@@ -19,11 +19,11 @@ class DemoLogin:
 
 
 ADDRESSES = {
-    # siret: (VAT number, street, postal code, city)
-    "12345678200010": ("FR11123456782", "12 rue des Artisans", "69002", "Lyon"),
-    "21750001600019": ("FR72217500016", "1 place de la Mairie", "35000", "Villeneuve"),
-    "13000261100015": ("FR42130002611", "4 avenue de la République", "35000", "Rennes"),
-    "11000201100010": ("FR17110002011", "139 rue de Bercy", "75012", "Paris"),
+    # siret: (VAT number, street, postal code); the city is in STRUCTURES
+    "12345678200010": ("FR11123456782", "12 rue des Artisans", "69002"),
+    "21750001600019": ("FR72217500016", "1 place de la Mairie", "35000"),
+    "13000261100015": ("FR42130002611", "4 avenue de la République", "35000"),
+    "11000201100010": ("FR17110002011", "139 rue de Bercy", "75012"),
 }
 STRUCTURES = [
     # siret, name, kind, chorus id, routing (service, commitment, either), city
@@ -120,7 +120,7 @@ def demo_load() -> list[DemoLogin]:
     """Create or refresh the demo structures, users and Chorus Pro connections."""
     structures = {}
     for siret, name, kind, chorus_id, routing, city in STRUCTURES:
-        vat_number, street, postal_code, _city = ADDRESSES[siret]
+        vat_number, street, postal_code = ADDRESSES[siret]
         structures[siret], _ = Structure.objects.update_or_create(
             siret=siret,
             defaults={

@@ -105,6 +105,11 @@ def _required(name: str) -> str:
     return value
 
 
+def _required_list(name: str) -> list[str]:
+    _required(name)
+    return env_list(name, [])
+
+
 def _embedded_secrets() -> dict:
     """Embedded-mode secrets, generated once per checkout and kept out of the repo (var/)."""
     path = VAR_DIR / "embedded-secrets.json"
@@ -123,10 +128,10 @@ def _embedded_secrets() -> dict:
 if PRODUCTION:
     SECRET_KEY = _required("SECRET_KEY")
     # Comma-separated Fernet keys: the first encrypts, all decrypt (key rotation).
-    CREDENTIALS_KEYS = [key.strip() for key in _required("CREDENTIALS_KEY").split(",")]
+    CREDENTIALS_KEYS = _required_list("CREDENTIALS_KEY")
     DATABASE_URL = _required("DATABASE_URL")
     REDIS_URL = _required("REDIS_URL")
-    ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",")]
+    ALLOWED_HOSTS = _required_list("ALLOWED_HOSTS")
     DEBUG = False
 else:
     _generated = _embedded_secrets()
@@ -366,6 +371,8 @@ CHORUS_CONNECT_TIMEOUT = env_int("CHORUS_CONNECT_TIMEOUT", 5)
 CHORUS_READ_TIMEOUT = env_int("CHORUS_READ_TIMEOUT", 60)
 # Warn structure managers this many days before their technical password expires.
 CHORUS_PASSWORD_WARNING_DAYS = env_int("CHORUS_PASSWORD_WARNING_DAYS", 30)
+# The recipient directory serves a structure read from Chorus Pro this long, then reads it again.
+CHORUS_DIRECTORY_MAX_AGE_DAYS = env_int("CHORUS_DIRECTORY_MAX_AGE_DAYS", 7)
 
 # Legal payment deadline in days by kind of public entity (Code de la commande publique,
 # R. 2192-10 and following: 30 days, 50 for public health establishments); an entity whose kind

@@ -52,10 +52,6 @@ class Space:
     def label(self) -> str:
         return SPACE_LABELS[self.kind]
 
-    @property
-    def is_manager(self) -> bool:
-        return self.membership.role == Membership.Role.STRUCTURE_MANAGER
-
 
 def _active_space(request, memberships: list[Membership]) -> Space | None:
     if not memberships:
@@ -88,9 +84,8 @@ class ActiveSpaceMiddleware:
 def space_context(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    space = getattr(request, "space", None)
+    # Loaded once by the middleware (no space means no membership); the header lists them.
     return {
-        "space": space,
-        # Loaded once by the middleware; the header's space switch lists them.
-        "memberships": getattr(request, "memberships", []) if space else [],
+        "space": getattr(request, "space", None),
+        "memberships": getattr(request, "memberships", []),
     }

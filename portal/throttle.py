@@ -4,8 +4,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+def _user_key(username: str) -> str:
+    return f"login-failures:user:{username.strip().lower()}"
+
+
 def _keys(username: str, address: str) -> list[str]:
-    return [f"login-failures:user:{username.strip().lower()}", f"login-failures:ip:{address}"]
+    return [_user_key(username), f"login-failures:ip:{address}"]
 
 
 def login_is_locked(*, username: str, address: str) -> bool:
@@ -24,4 +28,4 @@ def login_failure_record(*, username: str, address: str) -> None:
 
 
 def login_failures_clear(*, username: str) -> None:
-    cache.delete(f"login-failures:user:{username.strip().lower()}")
+    cache.delete(_user_key(username))

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ReadOnlyAdminMixin
 from structures.models import ChorusConnection, ChorusExchange, Membership, Service, Structure
 
 
@@ -68,7 +69,8 @@ class ChorusConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChorusExchange)
-class ChorusExchangeAdmin(admin.ModelAdmin):
+class ChorusExchangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = False
     list_display = [
         "started_at",
         "operation",
@@ -83,15 +85,6 @@ class ChorusExchangeAdmin(admin.ModelAdmin):
     search_fields = ["operation", "message", "invoice__number", "invoice__chorus_invoice_id"]
     date_hierarchy = "started_at"
     list_select_related = ["invoice"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Service)

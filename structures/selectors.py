@@ -107,9 +107,9 @@ def connection_ids_to_refresh() -> list[int]:
 
 
 def directory_max_age() -> timedelta:
-    """How long a structure read from Chorus Pro is served from the local copy (default 7 days;
-    setting CHORUS_DIRECTORY_MAX_AGE_DAYS)."""
-    return timedelta(days=getattr(settings, "CHORUS_DIRECTORY_MAX_AGE_DAYS", 7))
+    """How long a structure read from Chorus Pro is served from the local copy (setting
+    CHORUS_DIRECTORY_MAX_AGE_DAYS)."""
+    return timedelta(days=settings.CHORUS_DIRECTORY_MAX_AGE_DAYS)
 
 
 def directory_structure_fresh(*, siret: str) -> Structure | None:

@@ -36,7 +36,6 @@ def structure_detail(request, structure_id: int):
         user=request.user, role=Membership.Role.STRUCTURE_MANAGER
     ).exists()
     connection = connection_for_structure(structure=structure) if is_manager else None
-    warning = connection_password_warning(connection=connection)
     return render(
         request,
         "structures/structure_detail.html",
@@ -45,8 +44,7 @@ def structure_detail(request, structure_id: int):
             "services": service_list_for_structure(structure=structure),
             "is_manager": is_manager,
             "connection": connection,
-            "password_warning": warning,
-            "password_days_left": warning.days_left if warning else None,
+            "password_warning": connection_password_warning(connection=connection),
         },
     )
 

@@ -40,6 +40,13 @@ def _url(structure):
     return reverse("structures:connection", args=[structure.pk])
 
 
+def _existing_connection(structure, *, login="T@cpro.fr", password="Some-Password-1", **fields):
+    existing = ChorusConnection(structure=structure, environment="emulator", login=login, **fields)
+    existing.set_password(password)
+    existing.save()
+    return existing
+
+
 def test_a_manager_sets_the_connection_and_the_password_is_stored_encrypted(
     client, manager_world, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -68,9 +75,7 @@ def test_a_manager_sets_the_connection_and_the_password_is_stored_encrypted(
 
 def test_an_empty_password_on_edit_keeps_the_stored_one(client, manager_world):
     structure = manager_world["structure"]
-    existing = ChorusConnection(structure=structure, environment="emulator", login="OLD@cpro.fr")
-    existing.set_password("Kept-Password-1")
-    existing.save()
+    existing = _existing_connection(structure, login="OLD@cpro.fr", password="Kept-Password-1")
     client.force_login(manager_world["manager"])
     response = client.post(_url(structure), _form(login="NEW@cpro.fr", password=""))
     assert response.status_code == 302
@@ -138,9 +143,7 @@ def test_the_test_button_enqueues_and_the_region_polls_until_the_report(
     from structures import tasks
 
     structure = manager_world["structure"]
-    existing = ChorusConnection(structure=structure, environment="emulator", login="T@cpro.fr")
-    existing.set_password("Some-Password-1")
-    existing.save()
+    existing = _existing_connection(structure)
     queued = []
     monkeypatch.setattr(tasks.connection_test, "delay", queued.append)
     client.force_login(manager_world["manager"])
@@ -179,9 +182,7 @@ def test_without_javascript_the_test_button_redirects_to_the_page(
 
     monkeypatch.setattr(tasks.connection_test, "delay", lambda *args: None)
     structure = manager_world["structure"]
-    existing = ChorusConnection(structure=structure, environment="emulator", login="T@cpro.fr")
-    existing.set_password("Some-Password-1")
-    existing.save()
+    _existing_connection(structure)
     client.force_login(manager_world["manager"])
     response = client.post(reverse("structures:connection_test", args=[structure.pk]))
     assert response.status_code == 302
@@ -193,14 +194,7 @@ def test_the_password_warning_shows_on_the_structure_and_connection_pages(
     client, manager_world, days, css
 ):
     structure = manager_world["structure"]
-    existing = ChorusConnection(
-        structure=structure,
-        environment="emulator",
-        login="T@cpro.fr",
-        password_expires_on=timezone.localdate() + timedelta(days=days),
-    )
-    existing.set_password("Some-Password-1")
-    existing.save()
+    _existing_connection(structure, password_expires_on=timezone.localdate() + timedelta(days=days))
     client.force_login(manager_world["manager"])
     for url in (reverse("structures:detail", args=[structure.pk]), _url(structure)):
         page = client.get(url)
@@ -209,14 +203,7 @@ def test_the_password_warning_shows_on_the_structure_and_connection_pages(
 
 def test_no_warning_when_the_password_expires_beyond_the_warning_window(client, manager_world):
     structure = manager_world["structure"]
-    existing = ChorusConnection(
-        structure=structure,
-        environment="emulator",
-        login="T@cpro.fr",
-        password_expires_on=timezone.localdate() + timedelta(days=31),
-    )
-    existing.set_password("Some-Password-1")
-    existing.save()
+    _existing_connection(structure, password_expires_on=timezone.localdate() + timedelta(days=31))
     client.force_login(manager_world["manager"])
     assert 'role="alert"' not in client.get(_url(structure)).text
 
@@ -224,8 +211,6 @@ def test_no_warning_when_the_password_expires_beyond_the_warning_window(client, 
 def test_the_connection_page_is_in_french_by_default(client, manager_world):
     # needs locale/pending merged
     structure = manager_world["structure"]
-    existing = ChorusConnection(structure=structure, environment="emulator", login="T@cpro.fr")
-    existing.set_password("Some-Password-1")
-    existing.save()
+    _existing_connection(structure)
     client.force_login(manager_world["manager"])
     assert "Tester la connexion" in client.get(_url(structure)).text

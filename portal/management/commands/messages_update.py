@@ -32,6 +32,7 @@ def catalogue_path(language: str) -> Path:
 
 FRENCH_PLURALS = "nplurals=2; plural=(n > 1);"
 
+
 class Command(BaseCommand):
     help = "Extract, complete and compile the French and English message catalogues."
 
