@@ -1,16 +1,20 @@
-"""What the sync benchmarks share: a portal of their own next to an emulator of their own.
+"""What the benchmarks share: a portal of their own, next to an emulator of their own.
 
-`BenchWorld` (a context manager), used by bench/status_sync.py and bench/inbox_sync.py:
+`BenchWorld` (a context manager), used by every script of bench/:
 
 1. a throw-away folder (PORTAL_VAR_DIR) and DJANGO_SETTINGS_MODULE=portal.test_settings;
 2. a database of its own: a SQLite file in that folder by default, or the PostgreSQL database
-   named by DATABASE_URL, which is dropped and created again (its name must start with "bench",
-   so that a mistyped URL cannot wipe a real database), migrated, loaded with the demo world;
-3. the Chorus Pro emulator started as the tests start it (chorus_emulator/pytest_plugin.py:
-   its own SQLite file, a free port, the manual clock), and settings.CHORUS_ENDPOINTS["emulator"]
-   pointed at it; both stop on exit (the PostgreSQL database is dropped unless keep=True).
+   named by DATABASE_URL (or by the script), which is dropped and created again (its name must
+   start with "bench", so that a mistyped URL cannot wipe a real database), then migrated;
+3. unless ``emulator=False``: the Chorus Pro emulator started as the tests start it
+   (chorus_emulator/pytest_plugin.py: its own SQLite file, a free port, the manual clock), the
+   settings pointed at it through the environment, and the demo world loaded;
+4. the folder's file cache and broker, or the Redis database given (``redis_url``, flushed).
 
-Figures are printed, never asserted.
+Everything is set in os.environ before Django starts, so that worker processes started from
+this environment (bench/submission.py) share the database, the emulator and the credentials'
+key. On exit the emulator stops, and the folder and the PostgreSQL database are removed unless
+``keep=True``. Figures are printed, never asserted.
 """
 
 import os
@@ -26,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
+def postgres_recreate(url: str, *, drop_only: bool = False) -> None:
+    """Drop the database named in ``url`` and create it again (or only drop it)."""
     import psycopg
 
     parsed = urlparse(url)
@@ -41,10 +46,21 @@ def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
 
 
 class BenchWorld:
-    def __init__(self, *, keep: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        keep: bool = False,
+        database_url: str | None = None,
+        emulator: bool = True,
+        redis_url: str = "",
+    ) -> None:
         self.keep = keep
         self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-        self.database_url = os.environ.get("DATABASE_URL", "")
+        if database_url is None:
+            database_url = os.environ.get("DATABASE_URL", "")
+        self.database_url = database_url
+        self.with_emulator = emulator
+        self.redis_url = redis_url
         self.process = None
         self.admin = None
 
@@ -55,34 +71,38 @@ class BenchWorld:
     def __enter__(self) -> "BenchWorld":
         os.environ["PORTAL_VAR_DIR"] = str(self.folder)
         os.environ["DJANGO_SETTINGS_MODULE"] = "portal.test_settings"
-        os.environ.pop("REDIS_URL", None)  # the file cache and broker of the folder
+        if self.redis_url:
+            import redis
+
+            redis.Redis.from_url(self.redis_url).flushdb()
+            os.environ["REDIS_URL"] = self.redis_url
+        else:
+            os.environ.pop("REDIS_URL", None)  # the file cache and broker of the folder
         if self.database_url:
-            _recreate_postgres(self.database_url)
+            postgres_recreate(self.database_url)
+            os.environ["DATABASE_URL"] = self.database_url
         else:
             os.environ["DATABASE_URL"] = f"sqlite:///{self.folder / 'bench.sqlite3'}"
-        from chorus_emulator.pytest_plugin import Admin, fixture_credentials, start_emulator
+        if self.with_emulator:
+            from chorus_emulator.pytest_plugin import Admin, fixture_credentials, start_emulator
 
-        self.process, base_url = start_emulator(self.folder)
-        self.admin = Admin(base_url)
-        self.accounts = fixture_credentials()[2]
+            self.process, base_url = start_emulator(self.folder)
+            self.admin = Admin(base_url)
+            client_id, client_secret, _accounts = fixture_credentials()
+            os.environ["CHORUS_EMULATOR_URL"] = base_url
+            os.environ["CHORUS_EMULATOR_CLIENT_ID"] = client_id
+            os.environ["CHORUS_EMULATOR_CLIENT_SECRET"] = client_secret
 
         import django
 
         django.setup()
-        from django.conf import settings
         from django.core.management import call_command
 
-        from portal.demo import demo_load
-
         call_command("migrate", verbosity=0)
-        demo_load()
-        client_id, client_secret, _accounts = fixture_credentials()
-        settings.CHORUS_ENDPOINTS["emulator"] = {
-            "token_url": f"{base_url}/api/oauth/token",
-            "api_base_url": base_url,
-            "client_id": client_id,
-            "client_secret": client_secret,
-        }
+        if self.with_emulator:
+            from portal.demo import demo_load
+
+            demo_load()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -93,8 +113,11 @@ class BenchWorld:
         connections.close_all()
         if self.process is not None:
             stop_emulator(self.process)
-        if self.database_url and not self.keep:
-            _recreate_postgres(self.database_url, drop_only=True)
+        if self.keep:
+            print(f"kept {self.folder} (and the PostgreSQL database, if any)")
+            return
+        if self.database_url:
+            postgres_recreate(self.database_url, drop_only=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def connection(self, siret: str):

@@ -6,9 +6,10 @@ Run from the repository root (PostgreSQL reachable as postgres@127.0.0.1 without
     .venv/bin/python bench/list_pages.py --invoices 20000 --requests 20 --keep
 
 BENCH_DATABASE_URL overrides the database (default postgresql://postgres@127.0.0.1:5432/
-bench_lists). The script creates that database, migrates it, loads the invoices with bulk_create,
-renders each page through Django's test client, prints p50/p95 server time and queries per page,
-shows the EXPLAIN plans of the list queries, then drops the database (unless --keep).
+bench_lists; its name must start with bench). The script creates that database and migrates it
+(bench/harness.py, without emulator or demo world), loads the invoices with bulk_create, renders
+each page through Django's test client, prints p50/p95 server time and queries per page, shows
+the EXPLAIN plans of the list queries, then drops the database (unless --keep).
 Figures are printed, never asserted. Targets: p95 under 100 ms, the same number of queries on
 every page whatever its depth.
 """
@@ -16,29 +17,13 @@ every page whatever its depth.
 import argparse
 import os
 import statistics
-import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import BenchWorld
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_lists"
-
-
-def _database(url: str, *, drop_only: bool = False) -> None:
-    """Create (or drop) the benchmark's own database from the maintenance database."""
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _load(count: int):
@@ -193,26 +178,12 @@ def main() -> None:
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.test_settings"
-    _database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
+    with BenchWorld(keep=args.keep, database_url=url, emulator=False):
         from django.test.utils import setup_test_environment
 
         setup_test_environment()
-        call_command("migrate", verbosity=0)
         users, _recipient = _load(args.invoices)
         run(users, args.requests)
-        connections.close_all()
-    finally:
-        if not args.keep:
-            _database(url, drop_only=True)
 
 
 def run(users, requests: int) -> None:

@@ -7,13 +7,13 @@ Run from the repository root (Redis on 127.0.0.1:6379, or --broker filesystem):
     .venv/bin/python bench/submission.py --invoices 200 --concurrency 8 --fault-rate 0.2
     .venv/bin/python bench/submission.py --broker filesystem      # no Redis needed
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_submission .venv/bin/python \
-        bench/submission.py                                       # PostgreSQL (database emptied)
+        bench/submission.py                                       # PostgreSQL (database recreated)
 
-Everything is its own: a temporary folder (SQLite database, media, emulator state, logs), a
-Chorus Pro emulator process (manual clock), one Celery worker (prefork, --concurrency
-processes) on Redis database 14 (BENCH_REDIS_URL to change; the database is flushed) or on the
-filesystem broker, and DJANGO_SETTINGS_MODULE=portal.test_settings. With DATABASE_URL the
-PostgreSQL database is flushed, then used. --keep leaves the folder behind for inspection.
+Everything is its own (bench/harness.py): a temporary folder (SQLite database, media, emulator
+state, logs), a Chorus Pro emulator process (manual clock), the demo world, and one Celery worker
+(prefork, --concurrency processes) on Redis database 14 (BENCH_REDIS_URL to change; the database
+is flushed) or on the filesystem broker. With DATABASE_URL the PostgreSQL database (whose name
+must start with bench) is created again, then used. --keep leaves the folder behind.
 
 What happens:
 1. the demo world is loaded (the supplier Atelier Numérique and its technical account), then N
@@ -33,11 +33,9 @@ What happens:
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -45,8 +43,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import ROOT, BenchWorld
+
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 SUBMIT = "factures/v1/soumettre"
 UPLOAD = "transverses/v1/ajouter/fichier"
@@ -68,42 +66,6 @@ def parse_args():
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait at most")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
-
-
-def environment(workdir: Path, args) -> dict:
-    from cryptography.fernet import Fernet
-
-    env = {
-        "DJANGO_SETTINGS_MODULE": "portal.test_settings",
-        "PORTAL_VAR_DIR": str(workdir),
-        "PORTAL_ENV": "embedded",
-        # Shared by this process (which stores the connection) and the workers (which read it).
-        "CREDENTIALS_KEY": Fernet.generate_key().decode(),
-        "PORTAL_TEST_CACHE_PREFIX": f"bench-submission-{os.getpid()}",
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
-        if args.broker == "redis"
-        else "",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-    }
-    os.environ.update(env)
-    return {**os.environ, **env}
-
-
-def redis_flush(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
-def database_prepare() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        call_command("migrate", verbosity=0)
-        call_command("flush", interactive=False, verbosity=0)
-    else:
-        call_command("migrate", verbosity=0)
 
 
 def invoices_create(count: int, run: str) -> list[int]:
@@ -156,7 +118,8 @@ def invoices_create(count: int, run: str) -> list[int]:
     return [invoice.pk for invoice in invoices]
 
 
-def worker_start(workdir: Path, env: dict, concurrency: int) -> subprocess.Popen:
+def worker_start(workdir: Path, concurrency: int) -> subprocess.Popen:
+    """One Celery worker, in the environment BenchWorld set up (database, emulator, broker)."""
     log = open(workdir / "worker.log", "wb")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(
         [
@@ -177,7 +140,6 @@ def worker_start(workdir: Path, env: dict, concurrency: int) -> subprocess.Popen
             "--without-heartbeat",
         ],
         cwd=ROOT,
-        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -263,7 +225,7 @@ def wait_settled(ids: list[int], timeout: int) -> float:
     return time.monotonic() - started
 
 
-def report(ids, elapsed, admin, injector, sampler, args):
+def report(ids, elapsed, admin, injector, sampler, args, database: str):
     from invoices.models import Invoice
 
     invoices = list(
@@ -284,7 +246,6 @@ def report(ids, elapsed, admin, injector, sampler, args):
     submitted = by_status.get("submitted", 0)
     calls = admin.calls()["operations"]
     print()
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     print(
         f"invoices               {len(ids)} ({args.concurrency} worker processes, "
         f"{args.broker} broker, {database})"
@@ -310,58 +271,39 @@ def report(ids, elapsed, admin, injector, sampler, args):
 
 def main() -> None:
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-submission-"))
-    env = environment(workdir, args)
-    from chorus_emulator.pytest_plugin import Admin, start_emulator, stop_emulator
-
-    emulator, base_url = start_emulator(workdir)
-    os.environ["CHORUS_EMULATOR_URL"] = env["CHORUS_EMULATOR_URL"] = base_url
-    worker = None
-    try:
-        import django
-
-        django.setup()
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS) if args.broker == "redis" else ""
+    with BenchWorld(keep=args.keep, redis_url=redis_url) as world:
         from django.db import transaction
 
         from invoices.tasks import invoice_send_task
-        from portal.demo import demo_load
 
-        if env["REDIS_URL"]:
-            redis_flush(env["REDIS_URL"])
-        database_prepare()
-        demo_load()
         ids = invoices_create(args.invoices, run=f"{int(time.time()) % 100000:05d}")
-        worker = worker_start(workdir, env, args.concurrency)
-        admin = Admin(base_url)
-        admin.clear_calls()
-        sampler, injector = MemorySampler(worker.pid), FaultInjector(admin, args.fault_rate)
-        sampler.start()
-        injector.start()
-        print(f"queueing {len(ids)} invoices …", flush=True)
-        started = time.monotonic()
-        with transaction.atomic():
-            for invoice_id in ids:
-                transaction.on_commit(lambda pk=invoice_id: invoice_send_task.delay(pk))
-        wait_settled(ids, args.timeout)
-        elapsed = time.monotonic() - started
-        injector.stop.set()
-        sampler.stop.set()
-        injector.join()
-        sampler.join()
-        admin.clear_faults()
-        report(ids, elapsed, admin, injector, sampler, args)
-    finally:
-        if worker is not None:
+        worker = worker_start(world.folder, args.concurrency)
+        try:
+            admin = world.admin
+            admin.clear_calls()
+            sampler, injector = MemorySampler(worker.pid), FaultInjector(admin, args.fault_rate)
+            sampler.start()
+            injector.start()
+            print(f"queueing {len(ids)} invoices …", flush=True)
+            started = time.monotonic()
+            with transaction.atomic():
+                for invoice_id in ids:
+                    transaction.on_commit(lambda pk=invoice_id: invoice_send_task.delay(pk))
+            wait_settled(ids, args.timeout)
+            elapsed = time.monotonic() - started
+            injector.stop.set()
+            sampler.stop.set()
+            injector.join()
+            sampler.join()
+            admin.clear_faults()
+            report(ids, elapsed, admin, injector, sampler, args, world.database_label)
+        finally:
             worker.send_signal(signal.SIGTERM)
             try:
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
-        stop_emulator(emulator)
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

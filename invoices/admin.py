@@ -21,6 +21,7 @@ from invoices.services.support import (
     invoice_resync_queue,
     invoice_send_retry,
 )
+from portal.admin import ReadOnlyAdminMixin
 from structures.models import ChorusExchange
 
 
@@ -36,22 +37,6 @@ def _each(modeladmin, request, queryset, operation, done_message) -> None:
             done += 1
     if done:
         modeladmin.message_user(request, done_message(done), messages.SUCCESS)
-
-
-class ReadOnlyAdminMixin:
-    """Rows the portal writes itself: the admin shows them, never adds or edits one. With
-    ``deletable = False`` (history, decisions sent to Chorus Pro) none is deleted either."""
-
-    deletable = True
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return self.deletable and super().has_delete_permission(request, obj)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -1,14 +1,9 @@
 """Celery tasks: thin adapters that own retry policy only."""
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.db.models import Q
-from django.utils import timezone
 
 from chorus_client import ChorusTransientError
-from invoices.models import Invoice
-from invoices.services.submission import invoice_send
+from invoices.services.submission import invoice_send, submissions_stalled
 
 # Redis redelivers a task whose worker died (acks_late): invoice_send is safe to run twice.
 
@@ -26,13 +21,7 @@ def invoice_send_task(self, invoice_id: int) -> str:
 @shared_task(ignore_result=True)
 def submissions_resume() -> int:
     """Re-enqueue submissions whose task was lost (broker flushed, worker gone for good)."""
-    now = timezone.now()
-    stalled = list(
-        Invoice.objects.filter(
-            Q(status=Invoice.Status.QUEUED, updated_at__lt=now - timedelta(minutes=10))
-            | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
-        ).values_list("pk", flat=True)
-    )
+    stalled = submissions_stalled()
     for invoice_id in stalled:
         invoice_send_task.delay(invoice_id)
     return len(stalled)

@@ -58,7 +58,6 @@ def inbox_details_task(self, connection_id: int, side: str, invoice_ids: list[in
         raise self.retry(exc=error, countdown=countdown) from None
 
 
-
 @shared_task(ignore_result=True)
 def inbox_details_resume() -> int:
     """Beat entry: queue again the details of received invoices whose task was lost."""

@@ -33,7 +33,7 @@ from chorus_client import (
 )
 from invoices.models import Invoice, InvoiceAction
 from structures.chorus import chorus_client_for
-from structures.models import ChorusConnection
+from structures.selectors import connection_for_structure
 
 LEASE = timedelta(minutes=5)
 STALLED_AFTER = timedelta(minutes=10)
@@ -127,7 +127,7 @@ def action_run(*, action_id: int) -> str:
         return "not-claimed"
     handler = HANDLERS[action.kind]
     structure = getattr(action.invoice, handler.side)
-    connection = ChorusConnection.objects.filter(structure=structure).first()
+    connection = connection_for_structure(structure=structure)
     if connection is None:
         _finish(
             action,

@@ -38,7 +38,7 @@ from chorus_client import (
 )
 from invoices.models import Invoice
 from structures.chorus import chorus_client_for
-from structures.models import ChorusConnection
+from structures.selectors import connection_for_structure
 
 COMMITMENT_MAX_LENGTH = 50
 COMMITMENT_PENDING_SECONDS = 120
@@ -133,7 +133,7 @@ def commitment_check_run(*, invoice_id: int, number: str) -> dict[str, Any] | No
     )
     if invoice is None or not commitment_check_needed(invoice=invoice):
         return None
-    connection = ChorusConnection.objects.filter(structure=invoice.supplier).first()
+    connection = connection_for_structure(structure=invoice.supplier)
     if connection is None:
         return _record(invoice, number, found=None, error="no_connection")
     if len(number) > COMMITMENT_MAX_LENGTH:

@@ -37,7 +37,8 @@ from chorus_client import (
 )
 from invoices.models import Attachment, Invoice, InvoiceDownload
 from structures.chorus import chorus_client_for, error_verdict
-from structures.models import ChorusConnection, Structure
+from structures.models import Structure
+from structures.selectors import connection_for_structure
 
 LEASE = timedelta(minutes=10)
 STALLED_AFTER = timedelta(minutes=10)
@@ -171,19 +172,25 @@ def _claim(download_id: int) -> InvoiceDownload | None:
     return InvoiceDownload.objects.select_related("structure").get(pk=download_id)
 
 
-def _save_progress(download: InvoiceDownload, **fields) -> None:
+def _save_progress(download: InvoiceDownload, *, release: bool = False, **fields) -> None:
+    """Store the parts and the progress; the lease is renewed, or given up with ``release``."""
     download.progress = sum(1 for part in download.parts if part_is_done(part))
     InvoiceDownload.objects.filter(pk=download.pk).update(
         parts=download.parts,
         progress=download.progress,
-        lease_until=timezone.now() + LEASE,
+        lease_until=None if release else timezone.now() + LEASE,
         **fields,
     )
 
 
 def _finish(download: InvoiceDownload, status: str, error_message: str = "") -> None:
-    _save_progress(download, status=status, error_message=error_message, finished_at=timezone.now())
-    InvoiceDownload.objects.filter(pk=download.pk).update(lease_until=None)
+    _save_progress(
+        download,
+        release=True,
+        status=status,
+        error_message=error_message,
+        finished_at=timezone.now(),
+    )
 
 
 def _file_name(download: InvoiceDownload, part: dict, numbers: dict[int, str], data: bytes):
@@ -212,22 +219,19 @@ def invoice_download_run(*, download_id: int) -> str:
         plan = download_plan(estimates=estimates, max_bytes=download_max_bytes())
         download.parts = [_new_part(group) for group in plan]
         _save_progress(download)
-    connection = ChorusConnection.objects.filter(structure=download.structure).first()
+    connection = connection_for_structure(structure=download.structure)
     if connection is None:
         _finish(download, InvoiceDownload.Status.FAILED, NO_CONNECTION)
         return "failed"
     numbers = {pk: invoice.number for pk, invoice in invoices.items()}
     try:
         with chorus_client_for(connection) as client:
-            while (
-                part := next((p for p in download.parts if not part_is_done(p)), None)
-            ) is not None:
+            while (part := _next_part(download)) is not None:
                 _fetch_part(client, download, part, invoices, numbers)
                 _save_progress(download)
     except ChorusTransientError:
         # Released at once for the task's retry; the parts already stored are kept.
-        _save_progress(download, status=InvoiceDownload.Status.QUEUED)
-        InvoiceDownload.objects.filter(pk=download.pk).update(lease_until=None)
+        _save_progress(download, release=True, status=InvoiceDownload.Status.QUEUED)
         raise
     except ChorusAuthenticationError as error:
         _finish(download, InvoiceDownload.Status.FAILED, error_verdict(error).message)

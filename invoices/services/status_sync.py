@@ -11,6 +11,7 @@ changed.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -51,15 +52,20 @@ def status_sync_for_connection(*, connection: ChorusConnection) -> SyncReport:
         supplier_id=connection.structure.chorus_id, status_changed_from=since - OVERLAP
     )
     with chorus_client_for(connection) as client:
-        for summary in client.supplier.iter_search(filters, page_size=PAGE_SIZE):
-            report.seen += 1
-            invoice = local.filter(chorus_invoice_id=summary.invoice_id).first()
-            if invoice is None or invoice.chorus_status == summary.status.value:
-                continue
-            history = client.supplier.history(summary.invoice_id)
-            report.histories_read += 1
-            if history_record(invoice, history):
-                report.changed += 1
+        summaries = client.supplier.iter_search(filters, page_size=PAGE_SIZE)
+        for page in batched(summaries, PAGE_SIZE):
+            report.seen += len(page)
+            # One query per page for the portal's rows, not one per invoice.
+            ids = [summary.invoice_id for summary in page]
+            known = {i.chorus_invoice_id: i for i in local.filter(chorus_invoice_id__in=ids)}
+            for summary in page:
+                invoice = known.get(summary.invoice_id)
+                if invoice is None or invoice.chorus_status == summary.status.value:
+                    continue
+                history = client.supplier.history(summary.invoice_id)
+                report.histories_read += 1
+                if history_record(invoice, history):
+                    report.changed += 1
     ChorusConnection.objects.filter(pk=connection.pk).update(statuses_synced_until=started)
     return report
 

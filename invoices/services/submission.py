@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,7 @@ from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
 
 LEASE = timedelta(minutes=5)
+STALLED_AFTER = timedelta(minutes=10)
 FIRST_POLL_DELAY = timedelta(seconds=10)
 
 FRAMEWORKS = {
@@ -105,7 +106,11 @@ def _claim(invoice_id: int) -> Invoice | None:
         | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
         | Q(status=Invoice.Status.SENDING, send_lease_until__isnull=True),
         pk=invoice_id,
-    ).update(status=Invoice.Status.SENDING, send_lease_until=now + LEASE)
+    ).update(
+        status=Invoice.Status.SENDING,
+        send_lease_until=now + LEASE,
+        send_attempts=F("send_attempts") + 1,
+    )
     return (
         Invoice.objects.select_related("supplier", "recipient", "service", "validator").get(
             pk=invoice_id
@@ -121,13 +126,12 @@ def invoice_send(*, invoice_id: int) -> str:
     if invoice is None:
         return "not-claimed"
     connection = ChorusConnection.objects.get(structure=invoice.supplier)
-    Invoice.objects.filter(pk=invoice.pk).update(send_attempts=invoice.send_attempts + 1)
     try:
         with chorus_client_for(connection, invoice=invoice) as client:
-            if invoice.send_attempts > 0 and _adopt_existing(client, invoice, connection):
+            if invoice.send_attempts > 1 and _adopt_existing(client, invoice, connection):
                 return "adopted"
             main = _main_document(invoice)
-            _upload_missing(client, invoice)
+            attachments_upload_missing(client, invoice.attachments.all())
             submitted = client.supplier.submit(_submission(invoice, connection, main))
     except ChorusTransientError:
         Invoice.objects.filter(pk=invoice.pk).update(send_lease_until=timezone.now())
@@ -137,6 +141,18 @@ def invoice_send(*, invoice_id: int) -> str:
         return "refused"
     _submitted(invoice, submitted.invoice_id, submitted.deposited_on)
     return "submitted"
+
+
+def submissions_stalled(*, now=None) -> list[int]:
+    """Submissions whose task was lost (broker flushed, worker gone for good): queued for long,
+    or sending with an expired lease."""
+    now = now or timezone.now()
+    return list(
+        Invoice.objects.filter(
+            Q(status=Invoice.Status.QUEUED, updated_at__lt=now - STALLED_AFTER)
+            | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
+        ).values_list("pk", flat=True)
+    )
 
 
 def _adopt_existing(client, invoice: Invoice, connection: ChorusConnection) -> bool:
@@ -177,8 +193,10 @@ def _main_document(invoice: Invoice) -> Attachment:
     return attachment
 
 
-def _upload_missing(client, invoice: Invoice) -> None:
-    for attachment in invoice.attachments.filter(chorus_attachment_id__isnull=True):
+def attachments_upload_missing(client, attachments) -> None:
+    """Upload (ajouter/fichier) those of ``attachments`` Chorus Pro has no id for yet. Shared by
+    the submission and the supplier's completion of a suspended invoice."""
+    for attachment in attachments.filter(chorus_attachment_id__isnull=True):
         with attachment.file.open("rb") as handle:
             content = handle.read()
         attachment_id = client.transverses.upload_attachment(

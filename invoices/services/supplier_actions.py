@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chorus_client import (
-    AttachmentUpload,
     ChorusRejectedError,
     InvoiceStatus,
     SupplierInvoiceSearch,
@@ -38,15 +37,15 @@ from invoices.services.actions import (
     action_under_way,
 )
 from invoices.services.status_sync import history_record
+from invoices.services.submission import attachments_upload_missing, submission_error_explained
 from structures.models import Service, Structure
+from structures.selectors import PUBLIC_ONLY_SERVICE_CODE
 
 SUPPLIER_KINDS = (
     InvoiceAction.Kind.COMPLETE,
     InvoiceAction.Kind.RECYCLE,
     InvoiceAction.Kind.ACKNOWLEDGE_REJECTION,
 )
-# Chorus Pro reserves this service to invoices between public entities (code 20012).
-PUBLIC_ONLY_SERVICE_CODE = "FACTURES_PUBLIQUES"
 COMMENT_MAX_LENGTH = 1000
 
 
@@ -189,7 +188,7 @@ def _complete(client, action: InvoiceAction) -> dict:
     attachments = Attachment.objects.filter(
         invoice=invoice, pk__in=action.payload.get("attachment_ids", [])
     ).order_by("uploaded_at", "pk")
-    _upload_missing(client, attachments)
+    attachments_upload_missing(client, attachments)
     try:
         client.supplier.complete(
             chorus_id,
@@ -207,19 +206,6 @@ def _complete(client, action: InvoiceAction) -> dict:
         attachments.update(chorus_attachment_id=None)
         raise
     return _history_refresh(client, invoice)
-
-
-def _upload_missing(client, attachments) -> None:
-    for attachment in attachments.filter(chorus_attachment_id__isnull=True):
-        with attachment.file.open("rb") as handle:
-            content = handle.read()
-        chorus_id = client.transverses.upload_attachment(
-            AttachmentUpload(
-                file_name=attachment.name, content=content, mime_type=attachment.content_type
-            )
-        )
-        # Kept at once: a retry uploads only what Chorus Pro has not acknowledged.
-        Attachment.objects.filter(pk=attachment.pk).update(chorus_attachment_id=chorus_id)
 
 
 def _history_refresh(client, invoice: Invoice) -> dict:
@@ -389,8 +375,6 @@ def _acknowledge_rejection(client, action: InvoiceAction) -> dict:
 def action_error_explained(*, code: str) -> str:
     """What a supplier should do about a decision Chorus Pro (or the portal) refused, in plain
     words; the page shows Chorus Pro's raw code and libelle next to it."""
-    from invoices.services.submission import submission_error_explained
-
     if code == "NO_CONNECTION":
         return _(
             "Your structure has no Chorus Pro connection: your structure manager must set it "

@@ -12,7 +12,7 @@ from invoices.models import Invoice, InvoiceAction
 from invoices.services.actions import action_queue
 from invoices.services.status_sync import history_record
 from structures.chorus import chorus_client_for
-from structures.models import ChorusConnection
+from structures.selectors import connection_for_structure
 
 
 class SupportRefusedError(Exception):
@@ -42,8 +42,10 @@ def invoice_resync(*, invoice_id: int) -> bool:
     portal has (supplier first: it sees every status). Returns whether the status changed."""
     invoice = Invoice.objects.select_related("supplier", "recipient").get(pk=invoice_id)
     for side, structure in (("supplier", invoice.supplier), ("recipient", invoice.recipient)):
-        connection = ChorusConnection.objects.filter(structure=structure).first()
-        if structure is None or connection is None:
+        if structure is None:
+            continue
+        connection = connection_for_structure(structure=structure)
+        if connection is None:
             continue
         with chorus_client_for(connection, invoice=invoice) as client:
             group = client.supplier if side == "supplier" else client.recipient

@@ -47,7 +47,8 @@ from invoices.services.flows.files import (
     invoice_file_read,
 )
 from structures.chorus import chorus_client_for
-from structures.models import ChorusConnection, Structure
+from structures.models import Structure
+from structures.selectors import connection_for_structure
 
 LEASE = timedelta(minutes=5)
 FIRST_POLL_DELAY = timedelta(seconds=10)
@@ -190,7 +191,7 @@ def flow_send(*, flow_id: int) -> str:
     flow = _claim(flow_id)
     if flow is None:
         return "not-claimed"
-    connection = ChorusConnection.objects.filter(structure=flow.supplier).first()
+    connection = connection_for_structure(structure=flow.supplier)
     if connection is None:
         _failed(flow, _("Your structure has no Chorus Pro connection: ask your manager to set it."))
         return "failed"

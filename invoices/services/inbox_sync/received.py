@@ -17,7 +17,6 @@ what changed.
 """
 
 import logging
-from datetime import timedelta
 from itertools import batched
 
 from django.db import transaction
@@ -33,7 +32,7 @@ from invoices.services.inbox_sync.parties import (
     supplier_key,
 )
 from invoices.services.inbox_sync.report import InboxSyncReport, details_enqueue
-from invoices.services.inbox_sync.scheduling import RECIPIENT, first_cycle_lookback, sync_lock
+from invoices.services.inbox_sync.scheduling import RECIPIENT, cycle_changed_since, sync_lock
 from invoices.services.notifications import notify_inbox_arrivals
 from invoices.services.status_sync import history_record
 from structures.chorus import chorus_client_for
@@ -41,7 +40,6 @@ from structures.models import ChorusConnection, Membership, Structure
 
 logger = logging.getLogger(__name__)
 
-OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 1000
 # Statuses in which an invoice lands (back) on the recipient's desk.
 ARRIVALS = {ChorusStatus.AVAILABLE, ChorusStatus.COMPLETED}
@@ -59,7 +57,7 @@ def _cycle(connection: ChorusConnection) -> InboxSyncReport:
     report = InboxSyncReport()
     started = timezone.now()
     previous = connection.received_synced_until
-    since = previous - OVERLAP if previous else started - first_cycle_lookback()
+    since = cycle_changed_since(previous=previous, started=started)
     structure = connection.structure
     filters = ReceivedInvoiceSearch(recipient_id=structure.chorus_id, status_changed_from=since)
     services = ServiceDirectory(structure)

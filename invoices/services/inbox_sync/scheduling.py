@@ -8,7 +8,7 @@ A quiet cycle costs one search call, so the base rate stays modest rather than r
 """
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +22,9 @@ RECIPIENT = "recipient"
 VALIDATOR = "validator"
 SIDES = (RECIPIENT, VALIDATOR)
 
+# Chorus Pro's clock and ours differ: each cycle asks again for the last minutes of the previous
+# one (rows already stored are found by their Chorus Pro id).
+OVERLAP = timedelta(minutes=5)
 ACTIVE_INTERVAL = timedelta(minutes=1)
 QUIET_INTERVAL = timedelta(minutes=10)
 # A cycle never legitimately lasts this long; a worker that died holding the lock frees it then.
@@ -48,8 +51,10 @@ def first_cycle_lookback() -> timedelta:
     return timedelta(days=getattr(settings, "INBOX_FIRST_SYNC_LOOKBACK_DAYS", 90))
 
 
-def watermark_field(side: str) -> str:
-    return _WATERMARK[side]
+def cycle_changed_since(*, previous: datetime | None, started: datetime) -> datetime:
+    """Where a cycle's changed-since search starts: the account's watermark (``previous``)
+    minus the overlap, or, on its first cycle, the configured look-back from ``started``."""
+    return previous - OVERLAP if previous else started - first_cycle_lookback()
 
 
 def connections_due_for_inbox_sync(*, side: str, now=None) -> list[ChorusConnection]:

@@ -9,7 +9,6 @@ short, so this stays a few calls per cycle.
 """
 
 import logging
-from datetime import timedelta
 from itertools import batched
 
 from django.db import transaction
@@ -25,7 +24,7 @@ from invoices.services.inbox_sync.parties import (
     supplier_key,
 )
 from invoices.services.inbox_sync.report import InboxSyncReport
-from invoices.services.inbox_sync.scheduling import VALIDATOR, first_cycle_lookback, sync_lock
+from invoices.services.inbox_sync.scheduling import VALIDATOR, cycle_changed_since, sync_lock
 from invoices.services.notifications import notify_inbox_arrivals
 from invoices.services.status_sync import history_record
 from structures.chorus import chorus_client_for
@@ -33,7 +32,6 @@ from structures.models import ChorusConnection, Structure
 
 logger = logging.getLogger(__name__)
 
-OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 500
 WITH_VALIDATOR = ("A9", "A12")
 
@@ -50,7 +48,7 @@ def _cycle(connection: ChorusConnection) -> InboxSyncReport:
     report = InboxSyncReport()
     started = timezone.now()
     previous = connection.validations_synced_until
-    since = previous - OVERLAP if previous else started - first_cycle_lookback()
+    since = cycle_changed_since(previous=previous, started=started)
     structure = connection.structure
     with chorus_client_for(connection) as client:
         summaries = client.validator.iter_search(

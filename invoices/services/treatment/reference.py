@@ -26,6 +26,7 @@ from chorus_client import (
 from invoices.services.submission import FRAMEWORKS
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Structure
+from structures.selectors import connection_for_structure
 
 POSSIBLE_STATUSES = "possible-statuses"
 REFUSAL_REASONS = "refusal-reasons"
@@ -55,7 +56,7 @@ def _key(kind: str, environment: str, value: str) -> str:
 def connection_for(structure: Structure | None) -> ChorusConnection | None:
     if structure is None:
         return None
-    return ChorusConnection.objects.filter(structure=structure).first()
+    return connection_for_structure(structure=structure)
 
 
 def _cached(kind: str, connection: ChorusConnection | None, value: str) -> Reference:
