@@ -191,9 +191,6 @@ class Invoice(models.Model):
     # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
     # {"field": "raw value", "lines": {"<line id>": {"field": "raw value"}}}.
     draft_input = models.JSONField(default=dict, blank=True)
-    # Status polling: in-flight invoices often, settled ones rarely (see the sync service).
-    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
     # Recipient side: "new" until an agent of the recipient first opens the invoice.
     recipient_opened_at = models.DateTimeField(null=True, blank=True)
     # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost

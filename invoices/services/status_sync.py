@@ -100,7 +100,6 @@ def history_record(invoice: Invoice, history) -> bool:
     Invoice.objects.filter(pk=invoice.pk).update(
         chorus_status=current,
         chorus_status_changed_at=newest,
-        last_polled_at=timezone.now(),
         made_available_at=newest
         if current == "MISE_A_DISPOSITION" and not invoice.made_available_at
         else invoice.made_available_at,

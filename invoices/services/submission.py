@@ -44,7 +44,6 @@ from structures.models import ChorusConnection
 
 LEASE = timedelta(minutes=5)
 STALLED_AFTER = timedelta(minutes=10)
-FIRST_POLL_DELAY = timedelta(seconds=10)
 
 FRAMEWORKS = {
     "A1": BillingFramework.A1_FACTURE_FOURNISSEUR,
@@ -260,7 +259,6 @@ def _submitted(invoice: Invoice, chorus_id: int, deposited_on) -> None:
             deposited_on=deposited_on or timezone.localdate(),
             submitted_at=now,
             send_lease_until=None,
-            next_poll_at=now + FIRST_POLL_DELAY,
         )
         # Chorus Pro's own history (DEPOSEE and on) arrives with the status sync, stamped to the
         # minute: this event is too, so that the timeline keeps the order things happened in.

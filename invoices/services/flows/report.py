@@ -36,7 +36,6 @@ from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Service, Structure
 
 POLL_LEASE = timedelta(minutes=5)
-FIRST_POLL_DELAY = timedelta(seconds=10)
 DUPLICATE_NUMBER = "20015"
 
 # contract §9.11 [C]: final states and what they mean for the portal. IN_INCIDENTE and
@@ -282,8 +281,6 @@ def _invoice_fields(flow: Flow, entry: dict, summary) -> dict:
         "submitted_at": now,
         "source": Invoice.Source.FLOW,
         "created_by": flow.created_by,
-        # Followed by the status sync from now on, like any invoice sent from the portal.
-        "next_poll_at": now + FIRST_POLL_DELAY,
     }
 
 
