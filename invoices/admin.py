@@ -145,7 +145,6 @@ class InvoiceAdmin(admin.ModelAdmin):
         "chorus_invoice_id",
         "chorus_flow_number",
         "deposited_on",
-        "submission_key",
         "total_excl_tax",
         "total_vat",
         "total_incl_tax",

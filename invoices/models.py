@@ -172,8 +172,6 @@ class Invoice(models.Model):
     deposited_on = models.DateField(_("deposit date"), null=True, blank=True)
     made_available_at = models.DateTimeField(_("made available at"), null=True, blank=True)
     downloaded_by_recipient = models.BooleanField(_("downloaded by the recipient"), default=False)
-    # Names the one Chorus Pro deposit this invoice may create; see the submission service.
-    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.PORTAL)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
