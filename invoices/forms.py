@@ -83,12 +83,12 @@ class InvoiceDraftForm(forms.Form):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
-        taken = (
-            Invoice.objects.filter(supplier=self.invoice.supplier, number=number)
+        if (
+            number
+            and Invoice.objects.filter(supplier_id=self.invoice.supplier_id, number=number)
             .exclude(pk=self.invoice.pk)
-            .first()
-        )
-        if number and taken:
+            .exists()
+        ):
             raise forms.ValidationError(
                 _("This number is already used by another of your invoices."), code="duplicate"
             )

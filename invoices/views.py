@@ -21,18 +21,21 @@ PANELS = (views_actions, views_treatment, views_documents)
 def invoice_detail(request, invoice_id: int):
     invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
     template = "invoices/invoice_detail.html"
-    if request.htmx and request.GET.get("region") == "progress":
-        template += "#progress"
     context = {
         "refusal_advice": submission_error_explained(code=invoice.submission_error_code)
         if invoice.status == invoice.Status.SUBMISSION_REFUSED
         else "",
         "invoice": invoice,
-        "lines": invoice.lines.all(),
-        "vat_lines": invoice.vat_lines.all(),
-        "attachments": invoice.attachments.all(),
-        "events": invoice_timeline(invoice=invoice),
     }
+    if request.htmx and request.GET.get("region") == "progress":
+        # Polled every 2 s while a worker sends the invoice: only the status region is drawn,
+        # so neither the panels nor the timeline are worked out for it.
+        return render(request, f"{template}#progress", context)
+    context.update(
+        lines=invoice.lines.all(),
+        vat_lines=invoice.vat_lines.all(),
+        events=invoice_timeline(invoice=invoice),
+    )
     for panel in PANELS:
         context.update(panel.detail_panel(request=request, invoice=invoice))
     return render(request, template, context)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,20 +54,27 @@ TEMPLATE = "invoices/editor.html"
 
 
 def _editor_context(invoice, form=None, **extra):
-    lines = list(invoice.lines.order_by("position"))
+    """The whole page's context. Most answers draw one region (the commitment state is polled,
+    the header autosaved as typed), so what costs queries is worked out only when drawn."""
     check = commitment_check_current(invoice=invoice)
     context = {
         "invoice": invoice,
-        "form": form or invoice_draft_form(invoice=invoice),
-        "line_forms": [(line, invoice_line_form(line=line)) for line in lines],
+        "form": form or SimpleLazyObject(lambda: invoice_draft_form(invoice=invoice)),
+        "line_forms": SimpleLazyObject(
+            lambda: [
+                (line, invoice_line_form(line=line)) for line in invoice.lines.order_by("position")
+            ]
+        ),
         "vat_lines": invoice.vat_lines.all(),
-        "services": recipient_services(invoice=invoice),
+        "services": SimpleLazyObject(lambda: recipient_services(invoice=invoice)),
         "saved_at": timezone.localtime(invoice.updated_at),
         "units": UNITS,
         "commitment_check": check,
         "commitment_pending": commitment_check_pending(check),
         "attachments": invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING),
-        "attachments_size": _megabytes(invoice_attachments_size(invoice=invoice)),
+        "attachments_size": SimpleLazyObject(
+            lambda: _megabytes(invoice_attachments_size(invoice=invoice))
+        ),
         "attachments_limit": _megabytes(INVOICE_ATTACHMENTS_MAX_BYTES),
         "uploads": [],
         "search_form": DirectorySearchForm(),

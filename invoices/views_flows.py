@@ -6,12 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from invoices.forms_flows import FlowUploadForm
+from invoices.models import Flow
 from invoices.selectors import flow_for_space, flow_list_for_space
 from invoices.services.flows import flow_file_results, flow_upload
 from portal.access import space_required
 from portal.spaces import SpaceKind
 
-UNDER_WAY = ("queued", "deposited")
+UNDER_WAY = (Flow.Status.QUEUED, Flow.Status.DEPOSITED)
 
 
 @space_required(SpaceKind.SUPPLIER)

@@ -22,7 +22,8 @@ from portal.access import space_required
 from portal.spaces import SpaceKind
 
 
-def _list_page(request, template: str, **extra):
+def _list_page(request, template: str, page_context=dict):
+    """The list, its filters and pager; ``page_context`` adds what only the whole page shows."""
     form = InvoiceListFilterForm(request.GET, space=request.space)
     page = invoice_page_for_space(
         space=request.space,
@@ -35,7 +36,7 @@ def _list_page(request, template: str, **extra):
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, f"{template}#list-region", context)
     else:
-        context.update({name: compute() for name, compute in extra.items()})
+        context.update(page_context())
         response = render(request, template, context)
     # The same address answers a fragment or a page: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
@@ -47,7 +48,7 @@ def supplier_home(request):
     return _list_page(
         request,
         "invoices/supplier_home.html",
-        summary=lambda: invoice_summary_for_space(space=request.space),
+        lambda: {"summary": invoice_summary_for_space(space=request.space)},
     )
 
 
@@ -56,13 +57,17 @@ def recipient_inbox(request):
     return _list_page(
         request,
         "invoices/recipient_inbox.html",
-        synced_until=lambda: last_inbox_sync(space=request.space),
-        # "0 minutes ago" reads oddly: under a minute the page says "just now".
-        synced_just_now=lambda: (
-            (synced := last_inbox_sync(space=request.space)) is not None
-            and timezone.now() - synced < timedelta(minutes=1)
-        ),
+        lambda: _inbox_sync_state(request.space),
     )
+
+
+def _inbox_sync_state(space) -> dict:
+    synced = last_inbox_sync(space=space)
+    return {
+        "synced_until": synced,
+        # "0 minutes ago" reads oddly: under a minute the page says "just now".
+        "synced_just_now": synced is not None and timezone.now() - synced < timedelta(minutes=1),
+    }
 
 
 @space_required(SpaceKind.VALIDATOR)

@@ -59,13 +59,18 @@ def detail_panel(*, request, invoice) -> dict:
     return {}
 
 
+def _target_label(action: InvoiceAction | None) -> str:
+    """The label of the status a treatment asks for ("" for other decisions)."""
+    target = (action.payload.get("target_status") if action else None) or ""
+    return ChorusStatus(target).label if target in ChorusStatus.values else ""
+
+
 def _last_decision(invoice, kinds) -> dict:
     latest = invoice_action_latest(invoice=invoice, kinds=kinds)
     failed = latest is not None and latest.status == InvoiceAction.Status.FAILED
-    target = (latest.payload.get("target_status") if latest else None) or ""
     return {
         "latest": latest,
-        "latest_label": ChorusStatus(target).label if target in ChorusStatus.values else "",
+        "latest_label": _target_label(latest),
         "failure": action_failure_explained(action=latest) if failed else "",
         "under_way": action_under_way(invoice=invoice),
     }
@@ -77,13 +82,11 @@ def _recipient_panel(request, invoice, form=None) -> dict:
     templates = reason_templates_for_space(space=request.space)
     if form is None and options.values:
         form = TreatForm(targets=options.values, templates=templates)
-    under_way = panel["under_way"]
-    target = under_way.payload.get("target_status") if under_way else None
     panel.update(
         options=options,
         form=form,
-        polling=under_way is not None or options.loading,
-        target_label=ChorusStatus(target).label if target in ChorusStatus.values else "",
+        polling=panel["under_way"] is not None or options.loading,
+        target_label=_target_label(panel["under_way"]),
     )
     return panel
 

@@ -2,7 +2,6 @@
 
 from unittest import mock
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +13,6 @@ from tests.chorus_emulator.samples import cii_xml, plain_pdf
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LYCEE = "19350936100013"
-
-
-@pytest.fixture
-def supplier_client(client, demo_world, django_user_model):
-    client.force_login(django_user_model.objects.get(username="fournisseur"))
-    return client
 
 
 def post_files(client, files, capture):

@@ -1,7 +1,6 @@
 """The pre-flight screen: every check with its fix; the commitment check's three outcomes."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,12 +8,6 @@ from invoices.models import Invoice
 from structures.models import Structure
 
 DRFIP = "13000261100015"
-
-
-@pytest.fixture
-def supplier_client(client, demo_world):
-    client.force_login(User.objects.get(username="fournisseur"))
-    return client
 
 
 @pytest.fixture

@@ -8,12 +8,6 @@ from invoices.models import Invoice
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def supplier_client(client, django_user_model, ready_invoice):
-    client.force_login(django_user_model.objects.get(username="fournisseur"))
-    return client
-
-
 def test_the_preflight_page_lists_what_to_fix_and_blocks_sending(supplier_client, ready_invoice):
     Invoice.objects.filter(pk=ready_invoice.pk).update(payment_mode="")
     page = supplier_client.get(reverse("invoices:preflight", args=[ready_invoice.pk])).text
