@@ -439,6 +439,9 @@ class Flow(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Could not be sent")
 
+    # Not settled yet: being sent, or waiting for Chorus Pro's report.
+    UNDER_WAY = (Status.QUEUED, Status.DEPOSITED)
+
     supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="flows")
     file = models.FileField(_("file"), upload_to="flows/%Y/%m/", max_length=300)
     name = models.CharField(_("file name"), max_length=200)

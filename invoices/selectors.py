@@ -211,3 +211,16 @@ def flow_list_for_space(*, space: Space | None):
 
 def flow_for_space(*, space: Space | None, flow_id: int):
     return get_object_or_404(flow_list_for_space(space=space), pk=flow_id)
+
+
+def invoice_correction(*, invoice: Invoice) -> Invoice | None:
+    """The invoice that corrects a rejected one, if the supplier started it (the first one)."""
+    return invoice.corrections.order_by("created_at").first()
+
+
+def refused_invoice_for_space(*, space: Space | None, invoice_id: int) -> Invoice:
+    """An invoice of the space whose submission Chorus Pro refused, to be corrected."""
+    return get_object_or_404(
+        invoice_list_for_space(space=space).filter(status=Invoice.Status.SUBMISSION_REFUSED),
+        pk=invoice_id,
+    )

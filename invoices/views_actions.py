@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from invoices.forms_actions import AcknowledgementForm, CompletionForm, RecycleForm
 from invoices.models import Invoice, InvoiceAction
 from invoices.selectors import (
+    invoice_correction,
     invoice_status_motive,
     sent_invoice_for_supplier_space,
     supplier_action_latest,
@@ -83,7 +84,7 @@ def _panel(invoice: Invoice, **forms) -> dict:
         "pending": invoice_completion_pending(invoice=invoice) if options.complete else [],
         "recycle_form": forms.get("recycle_form") or RecycleForm(initial=_routing(invoice)),
         "acknowledgement_form": AcknowledgementForm(),
-        "correction": invoice.corrections.order_by("created_at").first()
+        "correction": invoice_correction(invoice=invoice)
         if options.correct
         else None,
     }

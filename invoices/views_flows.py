@@ -12,8 +12,6 @@ from invoices.services.flows import flow_file_results, flow_upload
 from portal.access import space_required
 from portal.spaces import SpaceKind
 
-UNDER_WAY = (Flow.Status.QUEUED, Flow.Status.DEPOSITED)
-
 
 @space_required(SpaceKind.SUPPLIER)
 def flow_list(request):
@@ -21,7 +19,7 @@ def flow_list(request):
     template = "invoices/flows/list.html"
     if request.htmx and request.GET.get("region") == "flows":
         template += "#flows"
-    context = {"flows": flows, "under_way": any(flow.status in UNDER_WAY for flow in flows)}
+    context = {"flows": flows, "under_way": any(flow.status in Flow.UNDER_WAY for flow in flows)}
     return render(request, template, context)
 
 
@@ -67,7 +65,7 @@ def flow_detail(request, flow_id: int):
         "flow": flow,
         "results": results,
         "unplaced_errors": unplaced,
-        "under_way": flow.status in UNDER_WAY,
+        "under_way": flow.status in Flow.UNDER_WAY,
         "counts": {
             "integrated": sum(1 for r in results if r.state == "integrated"),
             "refused": sum(1 for r in results if r.state != "integrated" and r.state != "pending"),

@@ -1,12 +1,11 @@
 """Pre-flight check, submission and its progress. The request only queues the work."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoices.models import Invoice
-from invoices.selectors import draft_for_space, invoice_list_for_space
+from invoices.selectors import draft_for_space, refused_invoice_for_space
 from invoices.services.preflight import invoice_preflight
 from invoices.services.submission import NotReady, invoice_reopen, invoice_submit
 from portal.access import space_required
@@ -40,11 +39,6 @@ def submit(request, invoice_id: int):
 @require_POST
 @space_required(SpaceKind.SUPPLIER)
 def reopen(request, invoice_id: int):
-    invoice = get_object_or_404(
-        invoice_list_for_space(space=request.space).filter(
-            status=Invoice.Status.SUBMISSION_REFUSED
-        ),
-        pk=invoice_id,
-    )
+    invoice = refused_invoice_for_space(space=request.space, invoice_id=invoice_id)
     invoice_reopen(invoice=invoice, user=request.user)
     return redirect("invoices:edit", invoice.pk)

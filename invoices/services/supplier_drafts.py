@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.models import Attachment, Invoice, InvoiceLine
+from invoices.selectors import invoice_correction
 from invoices.services.actions import action_under_way
 from invoices.services.drafts import invoice_totals_refresh
 from invoices.services.supplier_actions import (
@@ -46,7 +47,7 @@ def invoice_correction_create(*, invoice: Invoice, user, acknowledge: bool = Fal
     options = supplier_options(invoice=invoice)
     if acknowledge and options.acknowledge_rejection and action_under_way(invoice=invoice) is None:
         invoice_rejection_acknowledge(invoice=invoice, user=user)
-    existing = invoice.corrections.order_by("created_at").first()
+    existing = invoice_correction(invoice=invoice)
     if existing is not None:
         return existing
     draft = _draft_from(

@@ -142,7 +142,7 @@ def _renamed(item: InvoiceFile, name: str) -> InvoiceFile:
 
 def _numbers_in_pending_flows(supplier: Structure) -> dict[str, str]:
     pending = Flow.objects.filter(
-        supplier=supplier, status__in=[Flow.Status.QUEUED, Flow.Status.DEPOSITED]
+        supplier=supplier, status__in=Flow.UNDER_WAY
     ).values_list("name", "file_names")
     return {
         entry.get("number"): flow_name
