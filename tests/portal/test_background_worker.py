@@ -13,6 +13,7 @@ from portal.health import heartbeat_last_seen
 from portal.tasks import record_heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
+QUEUE = f"worker-test-{os.getpid()}"
 
 
 @pytest.mark.slow
@@ -31,6 +32,8 @@ def test_a_task_enqueued_by_the_web_process_runs_in_a_separate_worker_process():
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            # A queue of its own: tasks other tests left in the broker are not this test's.
+            f"--queues={QUEUE}",
         ],
         cwd=ROOT,
         env=env,
@@ -39,7 +42,7 @@ def test_a_task_enqueued_by_the_web_process_runs_in_a_separate_worker_process():
     )
     try:
         assert heartbeat_last_seen() is None
-        record_heartbeat.delay()
+        record_heartbeat.apply_async(queue=QUEUE)
         # Generous: on a loaded two-core machine the worker takes long to start.
         deadline = time.monotonic() + 120
         while heartbeat_last_seen() is None and time.monotonic() < deadline:
