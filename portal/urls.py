@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe/oubli/envoye/",
         auth_views.PasswordResetDoneView.as_view(),

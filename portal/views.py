@@ -3,11 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.forms import SpaceSwitchForm, ThrottledAuthenticationForm
 from portal.health import heartbeat_last_seen
+from portal.proxies import client_address
 from portal.spaces import SpaceKind, space_activate
+from portal.throttle import password_reset_allow
 from structures.selectors import membership_for_user
 
 SPACE_HOMES = {
@@ -20,6 +23,24 @@ SPACE_HOMES = {
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per e-mail address and per client address; the refusal
+    reads the same whether an account uses the address or not."""
+
+    limited_message = _(
+        "Too many requests to reset a password in a short time. If an account uses this "
+        "address, a link may already be on its way: check your e-mail, including unwanted mail, "
+        "or try again in an hour."
+    )
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        if not password_reset_allow(email=form.cleaned_data["email"], address=address):
+            form.add_error(None, self.limited_message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required
