@@ -220,7 +220,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis, or this process's memory while Redis is unreachable (portal/cache.py).
+            "BACKEND": "portal.cache.RedisWithLocalFallbackCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
     }
 else:
     # Shared by the web server and the worker processes, unlike a per-process memory cache.

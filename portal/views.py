@@ -1,13 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.forms import SpaceSwitchForm, ThrottledAuthenticationForm
-from portal.health import heartbeat_last_seen
+from portal.health import health_report
 from portal.proxies import client_address
 from portal.spaces import SpaceKind, space_activate
 from portal.throttle import password_reset_allow
@@ -64,11 +64,10 @@ def space_switch(request):
     return redirect("home")
 
 
+@never_cache
 def health(request):
-    """For load balancers and operators: the database answers, and when a worker last ran."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    last_seen = heartbeat_last_seen()
-    return JsonResponse(
-        {"database": "ok", "worker_last_seen": last_seen.isoformat() if last_seen else None}
-    )
+    """For load balancers and operators: 200 while pages can be served (``ok``, or ``degraded``
+    when only the workers or beat are late), 503 when the database, cache or broker is down; the
+    body says which part is in which state."""
+    report = health_report()
+    return JsonResponse(report, status=503 if report["status"] == "down" else 200)

@@ -160,3 +160,21 @@ def _message(response) -> str:
     text = response.text
     start = text.index('<div class="form-errors"')
     return text[start : text.index("</div>", start)]
+
+
+def test_login_works_and_stays_throttled_while_redis_is_unreachable(
+    client, two_accounts, settings, redis_unreachable, caplog
+):
+    settings.LOGIN_MAX_FAILURES = 3
+    assert client.get(reverse("login")).status_code == 200
+    client.post(reverse("login"), {"username": "dominique", "password": "correct horse 42"})
+    # The page a supplier lands on keeps its summaries in the cache too.
+    assert client.get(reverse("invoices:supplier_home")).status_code == 200
+    client.logout()
+    for _ in range(3):
+        wrong = _login(client, "camille", "wrong password")
+        assert wrong.status_code == 200 and "Saisissez un nom d’utilisateur" in wrong.text
+    assert LOCKED in _login(client, "camille").text
+    # Logged at the first refusal (the fixture's, as it happens).
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    assert any("Redis is unreachable" in record.getMessage() for record in records)
