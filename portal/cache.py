@@ -23,7 +23,6 @@ RETRY_AFTER_SECONDS = 5
 LOG_EVERY_SECONDS = 60
 
 
-
 @dataclass
 class _Outage:
     redis_skipped_until: float = 0.0
@@ -32,6 +31,14 @@ class _Outage:
 
 # Per Redis server and per process: Django makes one backend object per thread.
 _outages: dict[str, _Outage] = defaultdict(_Outage)
+
+
+def _redis_or_memory(name: str):
+    def method(self, *args, **kwargs):
+        return self._either(name, *args, **kwargs)
+
+    method.__name__ = name
+    return method
 
 
 class RedisWithLocalFallbackCache(RedisCache):
@@ -60,35 +67,14 @@ class RedisWithLocalFallbackCache(RedisCache):
                     )
         return getattr(self._local, name)(*args, **kwargs)
 
-    def add(self, *args, **kwargs):
-        return self._either("add", *args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self._either("get", *args, **kwargs)
-
-    def set(self, *args, **kwargs):
-        return self._either("set", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._either("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._either("delete", *args, **kwargs)
-
-    def get_many(self, *args, **kwargs):
-        return self._either("get_many", *args, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._either("has_key", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._either("incr", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._either("set_many", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._either("delete_many", *args, **kwargs)
-
-    def clear(self):
-        return self._either("clear")
+    add = _redis_or_memory("add")
+    get = _redis_or_memory("get")
+    set = _redis_or_memory("set")
+    touch = _redis_or_memory("touch")
+    delete = _redis_or_memory("delete")
+    get_many = _redis_or_memory("get_many")
+    has_key = _redis_or_memory("has_key")
+    incr = _redis_or_memory("incr")
+    set_many = _redis_or_memory("set_many")
+    delete_many = _redis_or_memory("delete_many")
+    clear = _redis_or_memory("clear")
