@@ -241,6 +241,8 @@ class FlowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "chorus_flow_number", "supplier__name", "supplier__siret"]
     list_select_related = ["supplier"]
     date_hierarchy = "created_at"
+    # Its file is served by no URL of its own (portal/file_responses.py); the name is shown.
+    exclude = ["file"]
 
 
 @admin.register(InvoiceDownload)

@@ -326,8 +326,13 @@ class InvoiceVatLine(models.Model):
         return f"{self.rate} %"
 
 
+# A random folder per file: a stored file's path cannot be guessed from an invoice or a date.
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"invoices/{instance.invoice_id}/{uuid.uuid4().hex}/{filename}"
+
+
+def flow_path(instance: "Flow", filename: str) -> str:
+    return f"flows/{instance.supplier_id}/{uuid.uuid4().hex}/{filename}"
 
 
 # Chorus Pro limits (contract §3.2, §8.3).
@@ -443,7 +448,7 @@ class Flow(models.Model):
     UNDER_WAY = (Status.QUEUED, Status.DEPOSITED)
 
     supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="flows")
-    file = models.FileField(_("file"), upload_to="flows/%Y/%m/", max_length=300)
+    file = models.FileField(_("file"), upload_to=flow_path, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     syntax = models.CharField(_("syntax"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -22,4 +22,5 @@ urlpatterns: list = [
         views_documents.download_part,
         name="download_part",
     ),
+    path("fournisseur/flux/<int:flow_id>/fichier/", views_documents.flow_file, name="flow_file"),
 ]

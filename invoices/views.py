@@ -5,13 +5,13 @@ answers, recipient treatment and validator decisions, documents and the payment 
 page is assembled here and each panel's logic stays with its part.
 """
 
-from django.http import FileResponse
 from django.shortcuts import render
 
 from invoices import views_actions, views_documents, views_treatment
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
 from invoices.services.submission import submission_error_explained
 from portal.access import space_required
+from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
 PANELS = (views_actions, views_treatment, views_documents)
@@ -44,9 +44,10 @@ def invoice_detail(request, invoice_id: int):
 @space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
 def attachment_download(request, attachment_id: int):
     attachment = attachment_for_space(space=request.space, attachment_id=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=request.GET.get("inline") != "1",
+    return stored_file_response(
+        request,
+        attachment.file,
         filename=attachment.name,
         content_type=attachment.content_type,
+        inline=request.GET.get("inline") == "1",
     )

@@ -1,8 +1,7 @@
 """Documents of an invoice (the PDF in the page, attachments), downloads from Chorus Pro of one
-invoice or a selection, and the payment clock panel."""
+invoice or a selection, a deposited flow's file, and the payment clock panel."""
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from invoices.forms_documents import DownloadGroupForm
 from invoices.models import Attachment, InvoiceDownload
 from invoices.selectors import (
+    flow_for_space,
     invoice_download_for_space,
     invoice_download_list_for_space,
     invoice_for_space,
@@ -22,6 +22,7 @@ from invoices.services.downloads import (
 )
 from invoices.services.payment_clock import payment_clock_for
 from portal.access import space_required
+from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
 # Chorus Pro's telecharger/groupe belongs to the recipient side (contract §5.12); a supplier has
@@ -99,16 +100,18 @@ def invoice_pdf(request, invoice_id: int):
     context = _documents(request, invoice, start_fetch=False)
     if context["document_local_pdf"] is not None:
         local = context["document_local_pdf"]
-        return FileResponse(
-            local.file.open("rb"), filename=local.name, content_type="application/pdf"
+        return stored_file_response(
+            request, local.file, filename=local.name, content_type="application/pdf", inline=True
         )
     fetched = context["document_fetched_pdf"]
     if fetched is None:
         raise Http404
-    return FileResponse(
-        default_storage.open(fetched["file"], "rb"),
+    return stored_file_response(
+        request,
+        fetched["file"],
         filename=fetched["name"],
         content_type="application/pdf",
+        inline=True,
     )
 
 
@@ -158,6 +161,11 @@ def download_part(request, download_id: int, index: int):
     if not 1 <= index <= len(download.parts) or not download.parts[index - 1].get("file"):
         raise Http404
     part = download.parts[index - 1]
-    return FileResponse(
-        default_storage.open(part["file"], "rb"), as_attachment=True, filename=part["name"]
-    )
+    return stored_file_response(request, part["file"], filename=part["name"])
+
+
+@space_required(SpaceKind.SUPPLIER)
+def flow_file(request, flow_id: int):
+    """The file a supplier deposited, as it was sent to Chorus Pro."""
+    flow = flow_for_space(space=request.space, flow_id=flow_id)
+    return stored_file_response(request, flow.file, filename=flow.name)

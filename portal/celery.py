@@ -2,8 +2,10 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.schedules import crontab
+
+from portal.health import HEARTBEAT_SECONDS, heartbeat_record
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -19,6 +21,22 @@ app.conf.imports = (
     "invoices.tasks_support",
     "invoices.tasks_treatment",
 )
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Each worker records its own heartbeat on a timer, whether or not beat sends it work, so
+    the health check can tell a stopped worker from a stopped beat."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def start(self, worker):
+        heartbeat_record(source="worker")
+        worker.timer.call_repeatedly(
+            HEARTBEAT_SECONDS, heartbeat_record, kwargs={"source": "worker"}
+        )
+
+
+app.steps["worker"].add(WorkerHeartbeat)
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},

@@ -2,12 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.proxies import client_address
 from portal.throttle import login_failure_record, login_failures_clear, login_is_locked
-
-
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") if request else ""
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -7,6 +7,7 @@ Two modes:
   stops with a clear message when one is missing.
 """
 
+import ipaddress
 import json
 import os
 import secrets
@@ -58,6 +59,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """IP addresses or networks (``10.0.0.5``, ``10.0.0.0/24``, ``::1``), comma-separated."""
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in env_list(name, default)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list IP addresses or networks: {error}") from None
 
 
 def database_from_url(url: str) -> dict:
@@ -211,7 +220,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Redis, or this process's memory while Redis is unreachable (portal/cache.py).
+            "BACKEND": "portal.cache.RedisWithLocalFallbackCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
     }
 else:
     # Shared by the web server and the worker processes, unlike a per-process memory cache.
@@ -234,9 +248,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: this many failures for one username or one address lock it for the window.
+# Throttling (portal/throttle.py). An account is locked after LOGIN_MAX_FAILURES failures, for
+# longer at each further failure, up to LOGIN_LOCKOUT_SECONDS; one client address has a far
+# higher ceiling, against password spraying. The client address is read from X-Forwarded-For
+# only when the request comes from one of TRUSTED_PROXIES: none in the embedded run, a proxy on
+# the same machine in production.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 100)
+PASSWORD_RESET_MAX_PER_ACCOUNT = env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 20)
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

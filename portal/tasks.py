@@ -5,5 +5,5 @@ from portal.health import heartbeat_record
 
 @shared_task(ignore_result=True)
 def record_heartbeat() -> None:
-    """Proves that a worker consumes the queue; the back-office shows when it last did."""
-    heartbeat_record()
+    """Scheduled by beat, run by a worker: proves that beat schedules (the health check)."""
+    heartbeat_record(source="beat")

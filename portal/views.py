@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.forms import SpaceSwitchForm, ThrottledAuthenticationForm
-from portal.health import heartbeat_last_seen
+from portal.health import health_report
+from portal.proxies import client_address
 from portal.spaces import SpaceKind, space_activate
+from portal.throttle import password_reset_allow
 from structures.selectors import membership_for_user
 
 SPACE_HOMES = {
@@ -20,6 +23,24 @@ SPACE_HOMES = {
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per e-mail address and per client address; the refusal
+    reads the same whether an account uses the address or not."""
+
+    limited_message = _(
+        "Too many requests to reset a password in a short time. If an account uses this "
+        "address, a link may already be on its way: check your e-mail, including unwanted mail, "
+        "or try again in an hour."
+    )
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        if not password_reset_allow(email=form.cleaned_data["email"], address=address):
+            form.add_error(None, self.limited_message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required
@@ -43,11 +64,10 @@ def space_switch(request):
     return redirect("home")
 
 
+@never_cache
 def health(request):
-    """For load balancers and operators: the database answers, and when a worker last ran."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    last_seen = heartbeat_last_seen()
-    return JsonResponse(
-        {"database": "ok", "worker_last_seen": last_seen.isoformat() if last_seen else None}
-    )
+    """For load balancers and operators: 200 while pages can be served (``ok``, or ``degraded``
+    when only the workers or beat are late), 503 when the database, cache or broker is down; the
+    body says which part is in which state."""
+    report = health_report()
+    return JsonResponse(report, status=503 if report["status"] == "down" else 200)

@@ -18,6 +18,7 @@ A web request only records an InvoiceDownload; `invoice_download_run` (a Celery 
    (as Chorus Pro does). Parts already stored are skipped when a run resumes after a retry.
 """
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -268,7 +269,9 @@ def _fetch_part(client, download, part, invoices, numbers) -> None:
         return
     name = _file_name(download, part, numbers, data)
     part["name"] = name
-    part["file"] = default_storage.save(f"downloads/{download.pk}/{name}", ContentFile(data))
+    # A random folder: the path of a recipient's bundle cannot be guessed.
+    path = f"downloads/{download.pk}/{uuid.uuid4().hex}/{name}"
+    part["file"] = default_storage.save(path, ContentFile(data))
     part["size"] = len(data)
     recipient_ids = [pk for pk in ids if invoices[pk].recipient_id == download.structure_id]
     Invoice.objects.filter(pk__in=recipient_ids).update(downloaded_by_recipient=True)

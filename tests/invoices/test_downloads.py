@@ -2,6 +2,7 @@
 worker in parts that each stay within the 120 MB limit, safe to run twice."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from unittest import mock
@@ -127,6 +128,8 @@ def test_one_invoice_comes_back_as_its_pdf_and_is_marked_downloaded(
     [part] = download.parts
     assert part["name"] == "facture-F-2026-0042.pdf"
     assert _read(part).startswith(b"%PDF") and part["size"] == len(_read(part))
+    # Stored in a random folder: its path cannot be guessed from the download's number.
+    assert re.fullmatch(rf"downloads/{download.pk}/[0-9a-f]{{32}}/{part['name']}", part["file"])
     invoice.refresh_from_db()
     assert invoice.downloaded_by_recipient
     [copy] = demo_world.invoices("F-2026-0042")

@@ -72,17 +72,6 @@ def test_a_successful_login_resets_the_failure_count(client, supplier_user, sett
     assert _login(client, "camille", address="10.0.0.2").status_code == 302
 
 
-def test_failures_from_one_address_lock_it_for_every_username(
-    client, make_structure, make_user, settings
-):
-    settings.LOGIN_MAX_FAILURES = 3
-    make_user((make_structure(), "supplier_agent"), username="victim")
-    for name in ("a", "b", "c"):
-        _login(client, name, "guess", address="10.9.9.9")
-    assert "Trop de tentatives" in _login(client, "victim", address="10.9.9.9").text
-    assert _login(client, "victim", address="10.9.9.10").status_code == 302
-
-
 def test_pages_need_a_login(client):
     response = client.get(reverse("invoices:supplier_home"))
     assert response.status_code == 302

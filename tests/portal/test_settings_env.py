@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings import database_from_url, env_bool
+from portal.settings import database_from_url, env_bool, env_networks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,3 +79,15 @@ def test_a_boolean_setting_refuses_garbage(monkeypatch):
         env_bool("SOME_FLAG", False)
     monkeypatch.setenv("SOME_FLAG", "off")
     assert env_bool("SOME_FLAG", True) is False
+
+
+def test_trusted_proxies_accept_addresses_and_networks_and_refuse_typos(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/24,::1")
+    assert [str(n) for n in env_networks("TRUSTED_PROXIES", [])] == [
+        "10.0.0.5/32",
+        "10.1.0.0/24",
+        "::1/128",
+    ]
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.300")
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES must list IP addresses"):
+        env_networks("TRUSTED_PROXIES", [])
