@@ -148,7 +148,12 @@ def test_lines_are_added_edited_removed_and_totals_recomputed_by_the_server(agen
         (Decimal("5.50"), Decimal("1.10")),
         (Decimal("20.00"), Decimal("270.00")),
     ]
-    agent_client.post(reverse("invoices:line_remove", args=[draft.pk, second.pk]), **HTMX)
+    remove = reverse("invoices:line_remove", args=[draft.pk, second.pk])
+    # Without the confirmation (asked by the page), nothing is removed: a confirmation page.
+    asked = agent_client.post(remove)
+    assert asked.status_code == 200 and "Supprimer la ligne 2 ?" in asked.text
+    assert draft.lines.count() == 2
+    agent_client.post(remove, {"confirmed": "1"}, **HTMX)
     draft.refresh_from_db()
     assert draft.total_incl_tax == Decimal("1620.00")
 
@@ -218,11 +223,48 @@ def test_another_supplier_cannot_open_or_change_the_draft(client, make_user, mak
     assert client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX).status_code == 404
 
 
-def test_a_sent_invoice_is_no_longer_editable(agent_client, draft):
+def test_a_sent_invoice_says_it_is_sent_and_leads_to_its_page(agent_client, draft):
+    """Back after sending (or another tab): the editor and the pre-flight page left open must
+    not answer 404 nor offer to send again, and nothing on the screen is replaced."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
     Invoice.objects.filter(pk=draft.pk).update(
         status=Invoice.Status.SUBMITTED, chorus_invoice_id=99, number="F-SENT"
     )
-    assert agent_client.get(reverse("invoices:edit", args=[draft.pk])).status_code == 404
+    detail = reverse("invoices:detail", args=[draft.pk])
+    for url in (
+        reverse("invoices:edit", args=[draft.pk]),
+        reverse("invoices:preflight", args=[draft.pk]),
+    ):
+        page = agent_client.get(url, follow=True)
+        assert page.redirect_chain == [(detail, 302)]
+        assert "Cette facture a été envoyée : elle ne peut plus être modifiée." in page.text
+    sent_again = agent_client.post(reverse("invoices:submit", args=[draft.pk]))
+    assert (sent_again.status_code, sent_again.url) == (302, detail)
+
+    # The stale editor's autosaves and buttons: a notice in place, nothing else swapped.
+    for url, data in (
+        (reverse("invoices:draft_save", args=[draft.pk]), _header(number="F-LATE")),
+        (reverse("invoices:line_save", args=[draft.pk, line.pk]), {}),
+        (reverse("invoices:line_remove", args=[draft.pk, line.pk]), {"confirmed": "1"}),
+        (reverse("invoices:line_add", args=[draft.pk]), {}),
+    ):
+        answer = agent_client.post(url, data, **HTMX)
+        assert answer.status_code == 200, url
+        assert answer["HX-Reswap"] == "none"
+        assert 'id="save-state"' in answer.text and f'href="{detail}"' in answer.text
+    draft.refresh_from_db()
+    assert draft.number == "F-SENT" and draft.lines.count() == 1
+
+
+def test_the_editor_and_the_preflight_page_are_never_taken_from_the_browser_cache(
+    agent_client, draft
+):
+    for name in ("invoices:edit", "invoices:preflight"):
+        response = agent_client.get(reverse(name, args=[draft.pk]))
+        assert "no-store" in response["Cache-Control"], name
+        # Restored from the back-forward cache anyway, the page reloads (static/js/portal.js).
+        assert "data-reload-on-restore" in response.text
 
 
 def test_a_corrected_line_leaves_nothing_pending(agent_client, draft):
