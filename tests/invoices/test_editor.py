@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from invoices.models import Invoice
+from invoices.models import Attachment, Invoice
 from structures.models import Membership, Service, Structure
+from tests.html_forms import forms_of, ids_of, oob_ids
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -330,3 +331,56 @@ def test_the_original_number_field_appears_when_the_draft_becomes_a_credit_note(
         **HTMX,
     )
     assert 'id="credit-note-field"' not in again.text
+
+
+def _autosaved_forms(page: str):
+    return [form for form in forms_of(page) if "change" in form.attrs.get("hx-trigger", "")]
+
+
+def test_no_autosaved_form_has_a_button_that_removes_something(agent_client, draft, tmp_path):
+    """htmx posts a form's request to the formaction of the form's submit button last clicked
+    or focused, and Enter clicks the form's first submit button: an autosaved form must hold no
+    button that removes something, and its first one must save."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    Attachment.objects.create(
+        invoice=draft, kind=Attachment.Kind.SUPPORTING, name="devis.pdf", size=10, sha256="0" * 64
+    )
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    autosaved = _autosaved_forms(page)
+    assert len(autosaved) == 3  # the header and the two lines
+    for form in autosaved:
+        first = form.submit_buttons[0]
+        assert "formaction" not in first.attrs, form.id
+        for button in form.submit_buttons:
+            assert "supprimer" not in button.attrs.get("formaction", ""), (form.id, button.attrs)
+            assert "supprimer" not in button.attrs.get("hx-post", ""), (form.id, button.attrs)
+        assert "supprimer" not in form.attrs.get("hx-post", "")
+
+
+def test_every_out_of_band_swap_of_the_editor_has_its_target_on_the_page(
+    agent_client, draft, recipient
+):
+    """htmx logs an error (oobErrorNoTarget) for each out-of-band swap whose target the page
+    lacks."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    save = reverse("invoices:draft_save", args=[draft.pk])
+    answers = [
+        lambda: agent_client.post(save, _header(number="F-OOB"), **HTMX),
+        lambda: agent_client.post(save, _header(recipient_siret="123"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="credit_note"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="credit_note", original_number="F"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="invoice"), **HTMX),
+        lambda: agent_client.post(
+            reverse("invoices:line_save", args=[draft.pk, line.pk]),
+            {f"line-{line.pk}-quantity": "x"},
+            **HTMX,
+        ),
+        lambda: agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX),
+    ]
+    for answer in answers:
+        page_ids = ids_of(agent_client.get(reverse("invoices:edit", args=[draft.pk])).text)
+        response = answer()
+        missing = [target for target in oob_ids(response.text) if target not in page_ids]
+        assert not missing, (response.request["PATH_INFO"], missing)
