@@ -4,6 +4,7 @@ The space comes from one of the user's own memberships (portal.spaces), so filte
 structure is enough to keep one structure's invoices away from another's users.
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -193,9 +194,18 @@ def draft_attachment_for_space(
 # Treatment and validation -------------------------------------------------------------------
 
 
+def invoice_id_possible(value: int) -> bool:
+    """Whether an invoice could have this id. A database compares nothing past its id column's
+    range (SQLite raises OverflowError), so such an id is answered as unknown before."""
+    low, high = connection.ops.integer_field_range(Invoice._meta.pk.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 def invoices_for_space_by_ids(*, space: Space | None, invoice_ids: list[int]) -> list[Invoice]:
     """The invoices picked in a list, in the order given; one the space may not see is a 404."""
     wanted = list(dict.fromkeys(invoice_ids))
+    if not all(invoice_id_possible(pk) for pk in wanted):
+        raise Http404
     visible = invoice_list_for_space(space=space).filter(pk__in=wanted)
     found = {invoice.pk: invoice for invoice in visible}
     if not wanted or len(found) != len(wanted):
