@@ -43,6 +43,16 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DecimalInput(forms.NumberInput):
+    """A number input showing a decimal without the zeros its column pads it with ("450", not
+    "450.000000"), and never localized: a number input cannot read "20,00"."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return format(value.normalize(), "f")
+        return super().format_value(value)
+
+
 def largest_amount(model, field_name: str) -> Decimal:
     """The largest value a DecimalField of ``model`` stores (99 999 999 999 999,99 for money)."""
     field = model._meta.get_field(field_name)
@@ -212,12 +222,12 @@ class InvoiceLineForm(forms.ModelForm):
     class Meta:
         model = InvoiceLine
         fields = ["description", "quantity", "unit", "unit_price", "discount", "vat_rate"]
-        # Number inputs render their value unlocalized ("20.00"): a browser cannot read "20,00".
         widgets = {
+            "quantity": DecimalInput(),
             "unit": forms.TextInput(attrs={"list": "units"}),
-            "vat_rate": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "max": "100", "placeholder": _("exempt")}
-            ),
+            "unit_price": DecimalInput(),
+            "discount": DecimalInput(),
+            "vat_rate": DecimalInput(attrs={"min": "0", "max": "100", "placeholder": _("exempt")}),
         }
 
     def clean_quantity(self):

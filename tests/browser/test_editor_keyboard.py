@@ -160,7 +160,7 @@ def test_keyboard_through_the_header_and_a_new_line_never_removes_anything(
     expect(row.get_by_label(re.compile("désignation", re.I))).to_have_value(
         "Audit de sécurité annuel"
     )
-    expect(row.get_by_label(re.compile("TVA", re.I))).to_have_value("20.00")
+    expect(row.get_by_label(re.compile("TVA", re.I))).to_have_value("20")
     expect(page.locator("#totals [data-total=incl]")).to_contain_text("1\xa0620,00")
     page.screenshot(path="/tmp/editor/keyboard-after-reload.png", full_page=True)
     assert not troubles
@@ -207,7 +207,7 @@ def _reopen_edit_and_check(page, live_server, draft: Invoice, marker: str) -> No
     rate_cells = page.locator(".line-vat_rate input")
     expect(rate_cells).to_have_count(len(rates))
     for index, rate in enumerate(rates):
-        expect(rate_cells.nth(index)).to_have_value(f"{rate:.2f}")
+        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f"))
 
     page.get_by_label("Numéro de marché").click()
     _typed(page, marker)
@@ -229,7 +229,7 @@ def _reopen_edit_and_check(page, live_server, draft: Invoice, marker: str) -> No
     if due is not None:
         expect(page.get_by_label("Date d’échéance")).to_have_value(due.isoformat())
     for index, rate in enumerate(rates):
-        expect(rate_cells.nth(index)).to_have_value(f"{rate:.2f}")
+        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f"))
 
 
 def test_reopened_drafts_keep_their_dates_and_rates_when_another_field_is_edited(
@@ -257,3 +257,50 @@ def test_reopened_drafts_keep_their_dates_and_rates_when_another_field_is_edited
     _reopen_edit_and_check(page, live_server, credit_note, "M-AVOIR")
     page.screenshot(path="/tmp/editor/credit-note-reopened.png", full_page=True)
     assert not troubles
+
+
+def test_back_after_sending_leads_to_the_sent_invoice_and_a_stale_editor_loses_nothing(
+    transactional_db, demo_world, live_server, log_in, new_page
+):
+    page, stale = new_page(), new_page()
+    troubles = []
+    page.on(
+        "response",
+        lambda r: troubles.append(f"{r.status}: {r.url}")
+        if r.status >= 400 and not r.url.endswith("/favicon.ico")
+        else None,
+    )
+    draft = _sent_invoice("F-RETOUR-1")
+    Invoice.objects.filter(pk=draft.pk).update(status=Invoice.Status.DRAFT, chorus_invoice_id=None)
+    editor = f"{live_server.url}/factures/{draft.pk}/modifier/"
+    detail = f"{live_server.url}/factures/{draft.pk}/"
+    log_in(stale, "fournisseur")
+    stale.goto(editor)  # a second tab left open on the draft
+    log_in(page, "fournisseur")
+    page.goto(editor)
+    page.get_by_role("link", name="Vérifier et envoyer").click()
+    expect(page.locator(".check-ko")).to_have_count(0)
+    page.get_by_role("button", name="Envoyer à Chorus Pro").click()
+    expect(page.locator("#progress")).to_contain_text("En attente d’envoi")
+
+    # Back: the pre-flight page is asked again and leads to the sent invoice.
+    page.go_back()
+    expect(page).to_have_url(detail)
+    expect(page.locator(".messages")).to_contain_text("Cette facture a été envoyée")
+    expect(page.get_by_role("button", name="Envoyer à Chorus Pro")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(detail)
+    assert not troubles, troubles
+
+    # The tab left open: what is typed stays on the screen, a notice leads to the invoice.
+    field = stale.get_by_label("Numéro de marché")
+    field.click()
+    _typed(stale, "M-TROP-TARD")
+    expect(stale.locator("#save-state")).to_contain_text("Cette facture a été envoyée")
+    expect(field).to_have_value("M-TROP-TARD")
+    assert stale.url == editor
+    stale.screenshot(path="/tmp/editor/stale-editor.png", full_page=True)
+    stale.get_by_role("link", name="Voir la facture").click()
+    expect(stale).to_have_url(detail)
+    draft.refresh_from_db()
+    assert draft.market_number == "" and draft.status == Invoice.Status.QUEUED
