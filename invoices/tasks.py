@@ -69,6 +69,6 @@ def empty_drafts_clean() -> int:
     """Daily (beat): drafts opened by "New invoice" and left without anything typed."""
     from datetime import timedelta
 
-    from invoices.services.drafts import invoice_empty_drafts_delete
+    from invoices.services.draft_cleanup import invoice_empty_drafts_delete
 
     return invoice_empty_drafts_delete(older_than=timedelta(days=1))

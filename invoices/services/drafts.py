@@ -4,13 +4,11 @@ server. What does not validate yet is kept in `Invoice.draft_input`, so nothing 
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices.attachments import (
@@ -90,19 +88,6 @@ def invoice_draft_delete(*, invoice: Invoice) -> None:
     for attachment in invoice.attachments.all():
         attachment_remove(attachment=attachment)
     invoice.delete()
-
-
-def invoice_empty_drafts_delete(*, older_than: timedelta) -> int:
-    """Delete the drafts nobody typed anything in for ``older_than``; returns how many."""
-    ids = list(
-        empty_drafts()
-        .filter(updated_at__lt=timezone.now() - older_than)
-        .values_list("pk", flat=True)
-    )
-    if ids:
-        # Checked again as they are deleted: a draft typed in meanwhile is kept.
-        empty_drafts().filter(pk__in=ids).delete()
-    return len(ids)
 
 
 def invoice_draft_form(*, invoice: Invoice) -> InvoiceDraftForm:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoices.models import Attachment, Invoice
-from invoices.services.drafts import invoice_empty_drafts_delete
+from invoices.services.draft_cleanup import invoice_empty_drafts_delete
 from invoices.tasks import empty_drafts_clean
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
