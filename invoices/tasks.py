@@ -62,3 +62,13 @@ def commitment_check_task(self, invoice_id: int, number: str) -> None:
             commitment_check_give_up(invoice_id=invoice_id, number=number)
             return
         raise self.retry(exc=error, countdown=min(error.retry_after or 5, 30)) from None
+
+
+@shared_task(ignore_result=True)
+def empty_drafts_clean() -> int:
+    """Daily (beat): drafts opened by "New invoice" and left without anything typed."""
+    from datetime import timedelta
+
+    from invoices.services.draft_cleanup import invoice_empty_drafts_delete
+
+    return invoice_empty_drafts_delete(older_than=timedelta(days=1))

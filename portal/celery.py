@@ -62,6 +62,11 @@ app.conf.beat_schedule = {
         "task": "structures.tasks.connection_password_expiry_notify_all",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Once a day: drafts opened by "New invoice" and left empty for a day.
+    "invoice-empty-drafts-clean": {
+        "task": "invoices.tasks.empty_drafts_clean",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Once a day: each structure's own Chorus Pro data (id, routing rules, password expiry, bank
     # accounts for suppliers).
     "chorus-own-structures-refresh": {
