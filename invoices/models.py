@@ -333,7 +333,9 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 # Chorus Pro limits (contract §3.2, §8.3).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_NAME_MAX_LENGTH = 50
-INVOICE_ATTACHMENTS_MAX_BYTES = 120 * 1024 * 1024
+# The AIFE annex (v6.1, §1.3) caps an invoice at 100 MB unzipped, all its files together; the
+# 120 MB some clients cite (contract §8.3) is the limit of a download bundle (§5.12).
+INVOICE_ATTACHMENTS_MAX_BYTES = 100 * 1024 * 1024
 
 
 class Attachment(models.Model):

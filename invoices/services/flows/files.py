@@ -27,9 +27,9 @@ logging.getLogger("factur-x").setLevel(logging.ERROR)
 # contract §8.3: an invoice file becomes the main attachment of the invoice Chorus Pro creates,
 # so the attachment limit applies to each file [U: no limit is documented for flow members].
 FILE_MAX_BYTES = ATTACHMENT_MAX_BYTES
-# contract §5.2 / emulator (annexe §1.5): 30 MB per deposited flow; one megabyte is left for the
-# tar headers and gzip's overhead on already compressed PDFs (OCA keeps the same kind of margin
-# under the 120 MB invoice limit, §8.3).
+# contract §5.2 / annex §1.3: 30 MB per deposited flow; one megabyte is left for the tar headers
+# and gzip's overhead on already compressed PDFs (OCA keeps the same kind of margin under its
+# invoice limit, §8.3).
 FLOW_BUDGET_BYTES = 29 * 1024 * 1024
 # Invoice.number holds 20 characters.
 NUMBER_MAX_LENGTH = 20
