@@ -290,6 +290,34 @@ def test_each_bad_file_is_refused_with_its_reason_and_the_good_ones_are_kept(
     assert "over 10 MB" in reasons["gros.xml"]
 
 
+def test_totals_chorus_pro_would_refuse_are_refused_against_their_file_before_any_deposit(
+    demo_world, supplier, user
+):
+    files = [
+        ("nan.xml", cii_xml("AMT-1", LYCEE, ttc="NaN")),
+        ("exposant.xml", ubl_xml("AMT-2", LYCEE, ttc="1E+30")),
+        ("infini.xml", cii_xml("AMT-3", LYCEE, ttc="-INF")),
+        ("enorme.xml", cii_xml("AMT-4", LYCEE, ttc="1" + "0" * 30 + ".00")),
+        ("centimes.xml", ubl_xml("AMT-5", LYCEE, ttc="240.001")),
+        ("ok.xml", cii_xml("AMT-6", LYCEE, ttc="240.00")),
+    ]
+    demo_world.clear_calls()
+    with translation.override("en"):
+        outcome = upload(supplier, user, files)
+    reasons = {item.name: item.reason for item in outcome.refused}
+
+    assert outcome.accepted == ["ok.xml"]
+    assert [entry["number"] for flow in outcome.flows for entry in flow.file_names] == ["AMT-6"]
+    for name, written in (("nan.xml", "NaN"), ("exposant.xml", "1E+30"), ("infini.xml", "-INF")):
+        assert reasons[name] == (
+            f"The amount {written} in the file is not a decimal number (digits and a point, "
+            "such as 1250.50): Chorus Pro would refuse the file."
+        )
+    assert "beyond what an invoice can hold" in reasons["enorme.xml"]
+    assert "240.001" in reasons["centimes.xml"] and "two decimals" in reasons["centimes.xml"]
+    assert demo_world.calls()["total"] == 0  # checked by the portal alone
+
+
 def test_a_number_still_in_a_pending_flow_is_not_uploaded_twice(demo_world, supplier, user):
     upload(supplier, user, [("a.xml", cii_xml("TWICE-1", LYCEE))])
     with translation.override("en"):
