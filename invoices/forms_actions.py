@@ -4,7 +4,8 @@ service's job (invoices/services/supplier_actions.py)."""
 
 from django import forms
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
 from invoices.attachments import megabytes
