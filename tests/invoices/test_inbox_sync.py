@@ -319,3 +319,34 @@ def test_details_whose_task_was_lost_are_queued_again(
     inbox_details_fetch(connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT)
     later = timezone.now() + timedelta(hours=1)
     assert inbox_details_lost(now=later) == {}
+
+
+def test_details_waiting_for_their_retry_are_left_to_it_by_the_sweep(
+    commune_connection, demo_world, bureau_submits
+):
+    from invoices.services.inbox_sync import inbox_details_lost
+    from invoices.services.retries import LOST_AFTER, RetryLater
+
+    chorus_id = bureau_submits("BF-2026-001", **OFFICE_SUPPLIES)
+    demo_world.advance(10)
+    inbox_sync_for_connection(connection=commune_connection)
+    invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)
+    demo_world.add_fault(
+        "rate_limit", operation="factures/v1/consulter/recipiendaire", retry_after=1200
+    )
+
+    with pytest.raises(RetryLater) as later:
+        inbox_details_fetch(connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT)
+
+    assert later.value.delay == 1200  # Chorus Pro asked for 20 minutes
+    now = timezone.now()
+    for minutes in (1, 5, 16, 20):
+        assert inbox_details_lost(now=now + timedelta(minutes=minutes)) == {}
+    # A redelivered task finds its read not due yet, and asks Chorus Pro nothing.
+    demo_world.clear_calls()
+    assert inbox_details_fetch(
+        connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT
+    ) == 0
+    assert demo_world.calls()["operations"] == {}
+    lost_at = now + timedelta(seconds=1200) + LOST_AFTER + timedelta(seconds=1)
+    assert inbox_details_lost(now=lost_at) == {commune_connection.pk: [invoice.pk]}
