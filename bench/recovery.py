@@ -33,11 +33,9 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-from harness import ROOT, BenchWorld
+from harness import ROOT, BenchWorld, invoices_create
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 SUBMIT = "factures/v1/soumettre"
@@ -46,62 +44,14 @@ HOLD_MS = 20_000
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=["broker-loss", "killed-worker", "both"],
-                        default="both")
+    parser.add_argument(
+        "--scenario", choices=["broker-loss", "killed-worker", "both"], default="both"
+    )
     parser.add_argument("--invoices", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds to wait at most")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
-
-
-def invoices_create(count: int, run: str) -> list[int]:
-    """N complete invoices (one line, 100 € + 20 % VAT) to the Commune de Villeneuve, drafts."""
-    from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
-    from structures.models import Service, Structure
-
-    supplier = Structure.objects.get(siret="12345678200010")
-    commune = Structure.objects.get(siret="21750001600019")
-    service = Service.objects.get(structure=commune, code="SERV_TECH")
-    invoices = Invoice.objects.bulk_create(
-        Invoice(
-            supplier=supplier,
-            recipient=commune,
-            service=service,
-            number=f"R{run}-{index:04d}",
-            issue_date=date(2026, 11, 20),
-            due_date=date(2026, 12, 20),
-            payment_mode="transfer",
-            total_excl_tax=Decimal("100.00"),
-            total_vat=Decimal("20.00"),
-            total_incl_tax=Decimal("120.00"),
-            amount_due=Decimal("120.00"),
-        )
-        for index in range(count)
-    )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=invoice,
-            position=1,
-            description="Maintenance applicative",
-            quantity=Decimal(1),
-            unit="DAY",
-            unit_price=Decimal("100.00"),
-            vat_rate=Decimal(20),
-            total_excl_tax=Decimal("100.00"),
-        )
-        for invoice in invoices
-    )
-    InvoiceVatLine.objects.bulk_create(
-        InvoiceVatLine(
-            invoice=invoice,
-            rate=Decimal(20),
-            taxable_amount=Decimal("100.00"),
-            vat_amount=Decimal("20.00"),
-        )
-        for invoice in invoices
-    )
-    return [invoice.pk for invoice in invoices]
 
 
 def invoices_queue(ids: list[int]) -> None:
@@ -140,8 +90,18 @@ def worker_start(workdir: Path, concurrency: int, label: str) -> subprocess.Pope
     return process_start(
         workdir,
         f"worker-{label}",
-        ["worker", "-l", "info", "-c", str(concurrency), "-n", f"{label}-{os.getpid()}@%h",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            "worker",
+            "-l",
+            "info",
+            "-c",
+            str(concurrency),
+            "-n",
+            f"{label}-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         ready=b" ready.",
     )
 
@@ -200,12 +160,14 @@ def report(title: str, ids: list[int], incident: float, admin) -> None:
 def broker_loss(world: BenchWorld, args) -> None:
     import redis
 
-    ids = invoices_create(args.invoices, run=f"{int(time.time()) % 10000:04d}")
+    ids = invoices_create(args.invoices, prefix=f"R{int(time.time()) % 10000:04d}")
     invoices_queue(ids)  # no worker runs: the tasks wait in Redis...
     redis.Redis.from_url(world.redis_url).flushdb()  # ...and are lost with it
     incident = time.time()
-    print(f"broker-loss: {len(ids)} queued invoices lost their tasks; worker and beat start",
-          flush=True)
+    print(
+        f"broker-loss: {len(ids)} queued invoices lost their tasks; worker and beat start",
+        flush=True,
+    )
     worker = worker_start(world.folder, args.concurrency, "after-loss")
     beat = beat_start(world.folder)
     try:
@@ -218,7 +180,7 @@ def broker_loss(world: BenchWorld, args) -> None:
 
 def killed_worker(world: BenchWorld, args) -> None:
     count = min(args.invoices, args.concurrency)
-    ids = invoices_create(count, run=f"{int(time.time()) % 10000:04d}")
+    ids = invoices_create(count, prefix=f"R{int(time.time()) % 10000:04d}")
     worker = worker_start(world.folder, args.concurrency, "doomed")
     beat = beat_start(world.folder)
     replacement = None
@@ -234,8 +196,11 @@ def killed_worker(world: BenchWorld, args) -> None:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
         incident = time.time()
-        print(f"killed-worker: worker killed in the middle of {count} soumettre calls; "
-              "a new worker starts", flush=True)
+        print(
+            f"killed-worker: worker killed in the middle of {count} soumettre calls; "
+            "a new worker starts",
+            flush=True,
+        )
         replacement = worker_start(world.folder, args.concurrency, "replacement")
         wait_submitted(ids, args.timeout)
     finally:
@@ -251,8 +216,9 @@ def main() -> None:
     if args.scenario == "both":
         # One portal per scenario, and Django is set up once per process: one process each.
         for scenario in ("broker-loss", "killed-worker"):
-            subprocess.run([sys.executable, __file__, *sys.argv[1:], "--scenario", scenario],
-                           check=True)
+            subprocess.run(
+                [sys.executable, __file__, *sys.argv[1:], "--scenario", scenario], check=True
+            )
         return
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     with BenchWorld(keep=args.keep, redis_url=redis_url) as world:
