@@ -104,6 +104,7 @@ class ActionInline(ReadOnlyInline):
         "status",
         "payload",
         "attempts",
+        "next_attempt_at",
         "error_code",
         "error_message",
         "created_by",

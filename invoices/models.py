@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from structures.models import Service, Structure
@@ -182,8 +183,10 @@ class Invoice(models.Model):
     # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
     submission_error_code = models.CharField(max_length=20, blank=True)
     # A worker holds the invoice while sending; an expired lease lets another worker take over.
+    # Between attempts, when the next one is due (invoices/services/retries.py).
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
+    send_next_attempt_at = models.DateTimeField(null=True, blank=True)
     submission_error_message = models.TextField(blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
     # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
@@ -194,6 +197,8 @@ class Invoice(models.Model):
     # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost
     # details task is found and queued again (invoices/services/inbox_sync/details.py).
     details_fetched_at = models.DateTimeField(null=True, blank=True)
+    # When the details are next due to be read: a task was queued then, or will retry then.
+    details_next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Payment-delay clock (invoices/services/payment_clock.py): days spent SUSPENDUE do not count,
     # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
     suspended_since = models.DateTimeField(null=True, blank=True)
@@ -214,6 +219,12 @@ class Invoice(models.Model):
             models.Index(fields=["supplier", "-created_at", "-id"], name="invoice_supplier_keyset"),
             models.Index(
                 fields=["recipient", "-created_at", "-id"], name="invoice_recipient_keyset"
+            ),
+            # The beat's sweep for details tasks that were lost: the few rows still waiting.
+            models.Index(
+                fields=["details_next_attempt_at"],
+                condition=Q(source="chorus", details_fetched_at__isnull=True),
+                name="invoice_details_waiting",
             ),
         ]
         constraints = [
@@ -338,7 +349,9 @@ def flow_path(instance: "Flow", filename: str) -> str:
 # Chorus Pro limits (contract §3.2, §8.3).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_NAME_MAX_LENGTH = 50
-INVOICE_ATTACHMENTS_MAX_BYTES = 120 * 1024 * 1024
+# The AIFE annex (v6.1, §1.3) caps an invoice at 100 MB unzipped, all its files together; the
+# 120 MB some clients cite (contract §8.3) is the limit of a download bundle (§5.12).
+INVOICE_ATTACHMENTS_MAX_BYTES = 100 * 1024 * 1024
 
 
 class Attachment(models.Model):
@@ -465,6 +478,7 @@ class Flow(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
+    send_next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -548,6 +562,7 @@ class InvoiceAction(models.Model):
     batch = models.UUIDField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     error_code = models.CharField(max_length=20, blank=True)
     error_message = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
@@ -647,6 +662,7 @@ class InvoiceDownload(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # parts done so far
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import Attachment, Invoice
+from invoices.attachments import megabytes
+from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
 from invoices.services.commitments import (
     commitment_check_current,
     commitment_check_needed,
@@ -14,8 +15,6 @@ from invoices.services.commitments import (
 )
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import ChorusConnection
-
-MAX_INVOICE_BYTES = 120 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -142,8 +141,9 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
         ),
         _check(
             "attachments",
-            _attachments_size(invoice) <= MAX_INVOICE_BYTES,
-            _("Attachments stay within 120 MB in all"),
+            _attachments_size(invoice) <= INVOICE_ATTACHMENTS_MAX_BYTES,
+            _("Attachments stay within %(limit)s in all")
+            % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)},
             _("Remove or compress supporting documents."),
             edit,
         ),

@@ -101,7 +101,7 @@ def test_a_made_up_token_reaches_no_file(agent_client, draft):
 def test_the_total_per_invoice_is_shown(agent_client, draft):
     response = _add(agent_client, draft, _files(("devis.pdf", PDF)))
     assert 'data-total="attachments"' in response.text
-    assert "120,0 Mo" in response.text
+    assert "100,0 Mo" in response.text
 
 
 def test_a_document_is_removed_in_place(agent_client, draft):

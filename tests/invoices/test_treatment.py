@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
-from chorus_client import ChorusTransientError
 from invoices.models import Invoice, InvoiceAction, StatusEvent
 from invoices.services.actions import ActionNotAllowedError, ActionUnderWayError, action_run
+from invoices.services.retries import RetryLater
 from invoices.services.status_sync import status_sync_for_connection
 from invoices.services.submission import invoice_send
 from invoices.services.treatment import (
@@ -170,16 +170,19 @@ def test_a_refused_transition_reads_the_real_status_and_says_what_happened(
     assert explained.startswith("Chorus Pro refused: the invoice is now “Payment issued” since ")
 
 
-def test_a_retry_after_a_lost_answer_does_not_send_the_decision_twice(received, agent, demo_world):
+def test_a_retry_after_a_lost_answer_does_not_send_the_decision_twice(
+    received, agent, demo_world, retry_due
+):
     _load_options(received)
     action = invoice_treat(
         invoice=received, user=agent, target_status="SUSPENDUE", motive="Pièce manquante"
     )
     demo_world.add_fault("drop_after_commit", operation=TREAT)
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         action_run(action_id=action.pk)
     action.refresh_from_db()
     assert action.status == InvoiceAction.Status.QUEUED
+    retry_due(action)
     action = _run(action)
     assert action.status == InvoiceAction.Status.DONE
     assert action.result["already_there"] is True
