@@ -10,7 +10,7 @@ from invoices.documents import facturx as facturx_module
 from invoices.documents.cii import NSMAP, invoice_cii_xml
 from invoices.documents.facturx import facturx_build, facturx_check, facturx_xml_check
 from invoices.models import Invoice
-from structures.models import Service
+from structures.models import Service, Structure
 
 try:
     import saxonche  # noqa: F401
@@ -54,8 +54,27 @@ def recipient(make_structure):
 
 
 @pytest.fixture
-def invoice(add_lines, supplier, recipient, make_invoice):
-    service = Service.objects.create(structure=recipient, code="SERV-FIN", label="Finances")
+def foreign_supplier(make_structure):
+    """An EU supplier established abroad, as Chorus Pro knows Werkstatt Berlin GmbH
+    (docs/emulator-world.md): by its VAT number, typed UE_HORS_FRANCE, without SIRET."""
+    return make_structure(
+        name="Werkstatt Berlin GmbH",
+        siret="DE811569869",
+        identifier_type=Structure.IdentifierType.OTHER,
+        address_line="Friedrichstraße 12",
+        postal_code="10117",
+        city="Berlin",
+        country_code="DE",
+    )
+
+
+@pytest.fixture
+def service(recipient):
+    return Service.objects.create(structure=recipient, code="SERV-FIN", label="Finances")
+
+
+@pytest.fixture
+def invoice(add_lines, supplier, recipient, service, make_invoice):
     made = make_invoice(
         supplier,
         recipient,
@@ -71,8 +90,36 @@ def invoice(add_lines, supplier, recipient, make_invoice):
     return add_lines(made, MULTI_RATE)
 
 
+@pytest.fixture
+def foreign_invoice(add_lines, foreign_supplier, recipient, service, make_invoice):
+    made = make_invoice(
+        foreign_supplier,
+        recipient,
+        service=service,
+        issue_date=date(2026, 3, 2),
+        due_date=date(2026, 4, 1),
+        payment_mode=Invoice.PaymentMode.TRANSFER,
+    )
+    return add_lines(made, [(D("2"), D("350"), D("0"), D("20"))])
+
+
 def xpath(xml: bytes, path: str) -> list:
     return etree.fromstring(xml).xpath(path, namespaces=NSMAP)
+
+
+def identifiers(xml: bytes, party: str) -> dict[str, tuple[str, str]]:
+    """A trade party's identifiers: {"BT-29/46": (text, scheme), "BT-30/47": ..., ...}."""
+    found = {}
+    for key, path in (
+        ("id", "ram:ID"),
+        ("global", "ram:GlobalID"),
+        ("legal", "ram:SpecifiedLegalOrganization/ram:ID"),
+        ("address", "ram:URIUniversalCommunication/ram:URIID"),
+        ("vat", "ram:SpecifiedTaxRegistration/ram:ID"),
+    ):
+        for element in xpath(xml, f"//ram:{party}/{path}"):
+            found[key] = (element.text, element.get("schemeID"))
+    return found
 
 
 def text(xml: bytes, path: str) -> str:
@@ -85,7 +132,7 @@ SUMMATION = (
 )
 
 
-def test_the_xml_follows_the_xsd_and_names_the_chorus_identifiers(invoice, supplier, recipient):
+def test_the_xml_follows_the_xsd_and_names_the_chorus_references(invoice):
     xml = invoice_cii_xml(invoice, payee_iban=IBAN)
 
     facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
@@ -97,13 +144,82 @@ def test_the_xml_follows_the_xsd_and_names_the_chorus_identifiers(invoice, suppl
     assert text(xml, "//ram:BuyerReference") == "SERV-FIN"
     assert text(xml, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "EJ-2026-0042"
     assert text(xml, "//ram:ContractReferencedDocument/ram:IssuerAssignedID") == "MP-2026-07"
-    seller_legal = xpath(xml, "//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID")[0]
-    assert (seller_legal.text, seller_legal.get("schemeID")) == (supplier.siret, "0002")
-    buyer_id = xpath(xml, "//ram:BuyerTradeParty/ram:GlobalID")[0]
-    assert (buyer_id.text, buyer_id.get("schemeID")) == (recipient.siret, "0009")
-    assert text(xml, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID") == (
-        "FR32300000018"
+
+
+def test_a_french_supplier_is_named_by_its_siret_its_siren_and_its_vat_number(invoice, supplier):
+    xml = invoice_cii_xml(invoice, payee_iban=IBAN)
+
+    assert (
+        identifiers(xml, "SellerTradeParty")
+        == {
+            "global": (supplier.siret, "0009"),  # BT-29: the SIRET
+            "legal": (supplier.siret[:9], "0002"),  # BT-30: the SIREN, 9 digits (BR-FR-10, -32)
+            "address": (supplier.siret[:9], "0225"),  # BT-34: its address in the directory
+            "vat": ("FR32300000018", "VA"),  # BT-31
+        }
     )
+
+
+def test_a_foreign_eu_supplier_is_named_by_its_vat_number_never_as_a_siret_or_siren(
+    foreign_invoice,
+):
+    xml = invoice_cii_xml(foreign_invoice)
+
+    assert identifiers(xml, "SellerTradeParty") == {"vat": ("DE811569869", "VA")}
+    assert text(xml, "//ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID") == "DE"
+    assert xpath(xml, "//ram:SellerTradeParty//*[@schemeID='0002' or @schemeID='0009']") == []
+
+
+def test_a_supplier_known_by_another_identifier_keeps_it_without_scheme(
+    foreign_supplier, foreign_invoice
+):
+    foreign_supplier.siret = "CHE-123.456.788"  # a Swiss UID: Chorus Pro's HORS_UE
+    foreign_supplier.vat_number = "CHE123456788MWST"
+    foreign_supplier.country_code = "CH"
+    foreign_supplier.save()
+    foreign_invoice.refresh_from_db()
+
+    xml = invoice_cii_xml(foreign_invoice)
+
+    assert identifiers(xml, "SellerTradeParty") == {
+        "id": ("CHE-123.456.788", None),  # BT-29 without scheme
+        "vat": ("CHE123456788MWST", "VA"),
+    }
+
+
+def test_the_public_buyer_is_named_by_its_siret_its_siren_and_its_service_address(
+    invoice, recipient
+):
+    xml = invoice_cii_xml(invoice, payee_iban=IBAN)
+
+    siren = recipient.siret[:9]
+    assert identifiers(xml, "BuyerTradeParty") == {
+        "global": (recipient.siret, "0009"),  # BT-46: the SIRET Chorus Pro routes on
+        "legal": (siren, "0002"),  # BT-47: its SIREN (BR-FR-09: the SIRET starts with it)
+        # BT-49: the directory line of its service, SIREN_SIRET_SERVICECODE
+        "address": (f"{siren}_{recipient.siret}_SERV-FIN", "0225"),
+    }
+    Invoice.objects.filter(pk=invoice.pk).update(service=None)
+    invoice.refresh_from_db()
+    without_service = invoice_cii_xml(invoice, payee_iban=IBAN)
+    assert identifiers(without_service, "BuyerTradeParty")["address"] == (
+        f"{siren}_{recipient.siret}",
+        "0225",
+    )
+    assert xpath(without_service, "//ram:BuyerReference") == []
+
+
+def test_no_element_is_empty_and_the_delivery_block_has_the_delivery_date(invoice, foreign_invoice):
+    for made in (invoice, foreign_invoice):
+        xml = invoice_cii_xml(made, payee_iban=IBAN)
+
+        empty = [
+            element.tag
+            for element in etree.fromstring(xml).iter()
+            if len(element) == 0 and not (element.text or "").strip()
+        ]
+        assert empty == []
+        assert text(xml, "//ram:ActualDeliverySupplyChainEvent//udt:DateTimeString") == "20260302"
 
 
 def test_the_xml_totals_are_the_invoice_saved_totals(invoice):
@@ -176,6 +292,30 @@ def test_a_credit_note_has_type_381_and_the_original_invoice(
         "F-2026-1"
     )
     assert text(document.xml, "//ram:InvoiceReferencedDocument//qdt:DateTimeString") == ("20260115")
+
+
+@needs_saxon
+def test_a_credit_note_whose_original_number_was_typed_gives_the_original_date(
+    add_lines, supplier, recipient, make_invoice
+):
+    make_invoice(supplier, recipient, issue_date=date(2026, 1, 15), number="F-2026-7")
+    credit = add_lines(
+        make_invoice(
+            supplier,
+            recipient,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            original_number="F-2026-7",
+            issue_date=date(2026, 2, 1),
+            due_date=date(2026, 2, 1),
+        ),
+        [(D("1"), D("100"), D("0"), D("20"))],
+    )
+
+    document = facturx_build(credit)
+
+    # BR-FR-CO-05: a credit note gives the original invoice's number and date.
+    assert document.problems == []
+    assert text(document.xml, "//ram:InvoiceReferencedDocument//qdt:DateTimeString") == "20260115"
 
 
 @needs_saxon
