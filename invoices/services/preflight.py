@@ -240,10 +240,13 @@ def _facturx_check(invoice: Invoice) -> Check:
     from invoices.documents.facturx import facturx_build
 
     document = facturx_build(invoice)
-    problems = list(document.problems)
+    # Each broken rule once (BR-FR-16 fires for every line at a wrong rate), in plain French
+    # with its id; the validator's own text stays in the problem's detail, for support.
+    problems = list(dict.fromkeys(str(problem) for problem in document.problems))
     return _check(
         "facturx",
         not problems,
-        _("The Factur-X document is valid (EN 16931)"),
-        "; ".join(str(problem) for problem in problems[:3]),
+        _("The Factur-X document follows EN 16931 and the French rules (BR-FR)"),
+        " ".join(problems),
+        reverse("invoices:edit", args=[invoice.pk]),
     )
