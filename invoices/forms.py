@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
+from invoices.limits import invoice_number_acceptable
 from invoices.models import Invoice, InvoiceLine
 from structures.models import Service, Structure
 
@@ -43,6 +44,15 @@ def _structure_by_siret(value: str, field_label: str) -> Structure:
             code="unknown_structure",
         )
     return structure
+
+
+def _number_acceptable(number: str) -> str:
+    if number and not invoice_number_acceptable(number):
+        raise forms.ValidationError(
+            _("Chorus Pro accepts only letters, digits and the signs + - _ /, without spaces."),
+            code="number_format",
+        )
+    return number
 
 
 class InvoiceDraftForm(forms.Form):
@@ -82,7 +92,7 @@ class InvoiceDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_number(self):
-        number = self.cleaned_data["number"].strip()
+        number = _number_acceptable(self.cleaned_data["number"].strip())
         if (
             number
             and Invoice.objects.filter(supplier_id=self.invoice.supplier_id, number=number)
@@ -93,6 +103,9 @@ class InvoiceDraftForm(forms.Form):
                 _("This number is already used by another of your invoices."), code="duplicate"
             )
         return number
+
+    def clean_original_number(self):
+        return _number_acceptable(self.cleaned_data["original_number"].strip())
 
     def clean_recipient_siret(self):
         value = self.cleaned_data["recipient_siret"]

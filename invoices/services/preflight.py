@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from invoices.limits import INVOICE_NUMBER_MAX_LENGTH, invoice_number_acceptable
 from invoices.models import Attachment, Invoice
 from invoices.services.commitments import (
     commitment_check_current,
@@ -66,6 +67,7 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             _("Enter the number and the date."),
             edit,
         ),
+        _number_format_check(invoice, edit),
         _check(
             "pending_input",
             not invoice.draft_input,
@@ -202,6 +204,27 @@ def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
     else:
         warning = ""
     return _check("commitment", True, label, warning=warning)
+
+
+def _number_format_check(invoice: Invoice, edit: str) -> Check:
+    """The invoice number, and the number of the invoice a credit note corrects, as Chorus Pro
+    and the French rules accept them (invoices/limits.py), with a link to the field to fix."""
+    label = _("Invoice numbers hold only letters, digits and the signs + - _ /")
+    for field, number in (("number", invoice.number), ("original_number", invoice.original_number)):
+        if number and not invoice_number_acceptable(number):
+            return _check(
+                "number_format",
+                False,
+                label,
+                _(
+                    "Chorus Pro refuses the number %(number)s: an invoice number has at most "
+                    "%(limit)s characters, letters, digits and the signs + - _ / only, without "
+                    "spaces (French rules BR-FR-01 and BR-FR-02)."
+                )
+                % {"number": number, "limit": INVOICE_NUMBER_MAX_LENGTH},
+                f"{edit}#id_{field}",
+            )
+    return _check("number_format", True, label)
 
 
 def _vat_consistent(invoice: Invoice, lines) -> bool:

@@ -95,6 +95,16 @@ def test_a_rule_of_the_french_schematron_is_shown_in_plain_words_with_its_id(
     assert 'disabled aria-disabled="true"' in page
 
 
+def test_an_invoice_number_chorus_pro_refuses_links_to_the_field(supplier_client, ready_invoice):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(number="F 2026.42")
+
+    page = _page(supplier_client, ready_invoice)
+
+    assert "F 2026.42" in page and "BR-FR-02" in page
+    assert reverse("invoices:edit", args=[ready_invoice.pk]) + "#id_number" in page
+    assert 'disabled aria-disabled="true"' in page
+
+
 def test_a_ready_invoice_passes_every_check_the_french_rules_included(
     supplier_client, ready_invoice
 ):
