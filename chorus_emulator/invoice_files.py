@@ -68,7 +68,12 @@ def _date_102(value: str | None) -> str | None:
 
 
 def _siret(node, party: str) -> str | None:
-    for path in (f"{party}/ram:SpecifiedLegalOrganization/ram:ID",
+    # An identifier under ISO 6523 scheme 0009 is a SIRET, whether given as the party's
+    # identifier (BT-29/BT-46) or its legal registration; under the French CTC rules the legal
+    # registration is the 9-digit SIREN (scheme 0002). Older files carry the SIRET there.
+    for path in (f"{party}/ram:GlobalID[@schemeID='0009']",
+                 f"{party}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']",
+                 f"{party}/ram:SpecifiedLegalOrganization/ram:ID",
                  f"{party}/ram:ID", f"{party}/ram:GlobalID"):
         value = _text(node, path)
         if value:

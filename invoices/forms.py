@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
+from invoices.limits import invoice_number_acceptable
 from invoices.models import Invoice, InvoiceLine
 from invoices.totals import LineAmounts, line_total, totals_compute
 from structures.models import Service, Structure
@@ -82,6 +83,15 @@ def _structure_by_siret(value: str, field_label: str) -> Structure:
     return structure
 
 
+def _number_acceptable(number: str) -> str:
+    if number and not invoice_number_acceptable(number):
+        raise forms.ValidationError(
+            _("Chorus Pro accepts only letters, digits and the signs + - _ /, without spaces."),
+            code="number_format",
+        )
+    return number
+
+
 class InvoiceDraftForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Invoice.Kind.choices)
     number = forms.CharField(label=_("Invoice number"), max_length=20, required=False)
@@ -130,7 +140,7 @@ class InvoiceDraftForm(forms.Form):
         self.fields["bank_account_chorus_id"].choices = bank_account_choices(invoice)
 
     def clean_number(self):
-        number = self.cleaned_data["number"].strip()
+        number = _number_acceptable(self.cleaned_data["number"].strip())
         if (
             number
             and Invoice.objects.filter(supplier_id=self.invoice.supplier_id, number=number)
@@ -141,6 +151,9 @@ class InvoiceDraftForm(forms.Form):
                 _("This number is already used by another of your invoices."), code="duplicate"
             )
         return number
+
+    def clean_original_number(self):
+        return _number_acceptable(self.cleaned_data["original_number"].strip())
 
     def clean_recipient_siret(self):
         value = self.cleaned_data["recipient_siret"]

@@ -384,3 +384,17 @@ def test_every_out_of_band_swap_of_the_editor_has_its_target_on_the_page(
         response = answer()
         missing = [target for target in oob_ids(response.text) if target not in page_ids]
         assert not missing, (response.request["PATH_INFO"], missing)
+
+
+def test_a_number_chorus_pro_would_refuse_is_kept_with_its_error(agent_client, draft):
+    response = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]),
+        _header(number="F 2026.01", kind="credit_note", original_number="F 2025.09"),
+        **HTMX,
+    )
+    draft.refresh_from_db()
+    # BR-FR-02 (invoices/limits.py): letters, digits and + - _ / only.
+    assert draft.number == "" and draft.original_number == ""
+    assert draft.draft_input["number"] == "F 2026.01"
+    assert draft.draft_input["original_number"] == "F 2025.09"
+    assert 'id="errors-number"' in response.text and "+ - _ /" in response.text
