@@ -44,6 +44,26 @@ class ChorusStatus(models.TextChoices):
 FINAL_CHORUS_STATUSES = frozenset(
     {ChorusStatus.REJECTED, ChorusStatus.PAID, ChorusStatus.ABANDONED, ChorusStatus.DELETED}
 )
+# A validator turned the invoice down: it goes back to the supplier and nobody pays it as it
+# stands (only a corrected invoice, or a corrected validator, brings a payment back).
+VALIDATOR_REFUSED_STATUSES = frozenset(
+    {ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR}
+)
+# Sent, yet no payment can come of the invoice now: paid already, cancelled, or refused.
+NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
+# Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
+# that wait for a person: a page showing the invoice follows it while it is in one of them.
+ROUTING_CHORUS_STATUSES = frozenset(
+    {ChorusStatus.DEPOSITED, ChorusStatus.ROUTING, ChorusStatus.VALIDATED_1}
+)
+
+
+def awaiting_payment_q() -> Q:
+    """Sent to Chorus Pro and can still be paid: the one definition behind every amount awaiting
+    payment and every overdue count."""
+    return Q(status__in=[Invoice.Status.SUBMITTED, Invoice.Status.RECEIVED]) & ~Q(
+        chorus_status__in=NOT_PAYABLE_CHORUS_STATUSES
+    )
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -55,6 +75,13 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(status=Invoice.Status.SUBMITTED).exclude(
             chorus_status__in=FINAL_CHORUS_STATUSES
         )
+
+    def awaiting_payment(self):
+        return self.filter(awaiting_payment_q())
+
+    def overdue(self, *, today):
+        """Can still be paid and past the payment deadline (kept on the row by the clock)."""
+        return self.awaiting_payment().filter(payment_due_by__lt=today)
 
 
 class Invoice(models.Model):
@@ -265,6 +292,18 @@ class Invoice(models.Model):
     @property
     def is_final(self) -> bool:
         return self.chorus_status in FINAL_CHORUS_STATUSES
+
+    @property
+    def awaiting_payment(self) -> bool:
+        """The row-level reading of `awaiting_payment_q`."""
+        return (
+            self.status in (self.Status.SUBMITTED, self.Status.RECEIVED)
+            and self.chorus_status not in NOT_PAYABLE_CHORUS_STATUSES
+        )
+
+    @property
+    def refused_by_validator(self) -> bool:
+        return self.chorus_status in VALIDATOR_REFUSED_STATUSES
 
 
 class InvoiceLine(models.Model):
