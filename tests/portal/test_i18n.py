@@ -44,3 +44,37 @@ def test_french_counts_are_french_whatever_the_number(count):
             count,
         ) % {"days": count}
     assert "left to pay" not in text and str(count) in text
+
+
+def test_a_user_who_chose_english_reads_english_in_any_browser(client, make_user):
+    user = make_user()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("account")})
+    assert user.profile.language == "en"
+
+    # Another browser: no language cookie, a French browser.
+    other = type(client)(headers={"accept-language": "fr-FR,fr"})
+    other.force_login(user)
+    page = other.get(reverse("account")).text
+    assert '<html lang="en">' in page and "My account" in page
+
+
+def test_the_account_page_sets_the_language_of_pages_and_notices(client, make_user):
+    user = make_user()
+    client.force_login(user)
+    response = client.get(reverse("account"))
+    assert "Mon compte" in response.text
+    assert response.context["form"]["language"].value() == "fr"
+    response = client.post(reverse("account"), {"language": "en"}, follow=True)
+    assert "Your language is saved." in response.text
+    user.refresh_from_db()
+    assert user.profile.language == "en"
+    response = client.post(reverse("account"), {"language": "de"})
+    assert response.status_code == 200 and 'role="alert"' in response.text
+    assert user.profile.language == "en"
+
+
+def test_without_a_choice_the_portal_language_applies_to_notices(make_user):
+    from portal.languages import language_for_user
+
+    assert language_for_user(user=make_user()) == "fr"
