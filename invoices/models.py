@@ -534,6 +534,11 @@ class Notification(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # The change of status this notice tells of: several workers may record the same change (the
+    # supplier's and the recipient's syncs share the row of an invoice sent from the portal).
+    status_event = models.ForeignKey(
+        StatusEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -543,6 +548,14 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        constraints = [
+            # One change, one notice per person, however many workers record it.
+            models.UniqueConstraint(
+                fields=["user", "status_event"],
+                condition=Q(status_event__isnull=False),
+                name="one_notice_per_status_change",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message[:60]

@@ -74,7 +74,7 @@ def status_sync_for_connection(*, connection: ChorusConnection) -> SyncReport:
 def history_record(invoice: Invoice, history) -> bool:
     """Store the history entries we do not have yet and move the invoice to its current status.
     Shared by every path that reads a history (supplier and inbox syncs, actions). Returns
-    whether the status changed."""
+    whether the status changed; only the call that changed it tells people."""
     known = set(
         invoice.events.exclude(chorus_history_id=None).values_list("chorus_history_id", flat=True)
     )
@@ -94,18 +94,29 @@ def history_record(invoice: Invoice, history) -> bool:
         )
     payment_clock_refresh(invoice=invoice)
     current = history.current_status.value
-    if current == invoice.chorus_status:
-        return False
     newest = history.statuses[0].changed_at if history.statuses else timezone.now()
-    Invoice.objects.filter(pk=invoice.pk).update(
-        chorus_status=current,
-        chorus_status_changed_at=newest,
-        made_available_at=newest
-        if current == "MISE_A_DISPOSITION" and not invoice.made_available_at
-        else invoice.made_available_at,
+    # A conditional UPDATE, not a comparison with our copy of the row: another worker holding an
+    # older copy (the supplier's and the recipient's syncs share the row of an invoice sent from
+    # the portal) may have recorded this very change meanwhile, and only one of us tells people.
+    changed = (
+        Invoice.objects.filter(pk=invoice.pk)
+        .exclude(chorus_status=current)
+        .update(
+            chorus_status=current,
+            chorus_status_changed_at=newest,
+            made_available_at=newest
+            if current == "MISE_A_DISPOSITION" and not invoice.made_available_at
+            else invoice.made_available_at,
+        )
     )
     invoice.chorus_status = current
-    transaction.on_commit(lambda: notify_status_change(invoice_id=invoice.pk, status=current))
+    if not changed:
+        return False
+    event = invoice.events.filter(status=current).order_by("-occurred_at", "-pk").first()
+    event_id = event.pk if event else None
+    transaction.on_commit(
+        lambda: notify_status_change(invoice_id=invoice.pk, status=current, event_id=event_id)
+    )
     return True
 
 
