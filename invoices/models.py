@@ -305,6 +305,14 @@ class Invoice(models.Model):
     def refused_by_validator(self) -> bool:
         return self.chorus_status in VALIDATOR_REFUSED_STATUSES
 
+    @property
+    def in_transit(self) -> bool:
+        """Being sent, or routed by Chorus Pro: its status will move within moments without
+        anybody acting, so a page showing it follows it."""
+        if self.status in (self.Status.QUEUED, self.Status.SENDING):
+            return True
+        return bool(self.chorus_invoice_id) and self.chorus_status in ROUTING_CHORUS_STATUSES
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")

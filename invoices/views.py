@@ -27,15 +27,14 @@ def invoice_detail(request, invoice_id: int):
         else "",
         "invoice": invoice,
     }
+    context["events"] = invoice_timeline(invoice=invoice)
     if request.htmx and request.GET.get("region") == "progress":
-        # Polled every 2 s while a worker sends the invoice: only the status region is drawn,
-        # so neither the panels nor the timeline are worked out for it.
-        return render(request, f"{template}#progress", context)
-    context.update(
-        lines=invoice.lines.all(),
-        vat_lines=invoice.vat_lines.all(),
-        events=invoice_timeline(invoice=invoice),
-    )
+        # Polled while the invoice is in transit (invoice.in_transit): its status, the timeline
+        # and the payment clock are drawn again together, and nothing else; the region stops
+        # polling once the status settles.
+        context.update(views_documents.clock_panel(request=request, invoice=invoice), oob=True)
+        return render(request, f"{template}#followed", context)
+    context.update(lines=invoice.lines.all(), vat_lines=invoice.vat_lines.all())
     for panel in PANELS:
         context.update(panel.detail_panel(request=request, invoice=invoice))
     return render(request, template, context)

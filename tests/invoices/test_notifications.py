@@ -42,7 +42,10 @@ def test_the_database_keeps_one_notice_per_person_and_change(make_structure, mak
     supplier = make_structure()
     invoice = Invoice.objects.create(supplier=supplier, number="F-1")
     event = StatusEvent.objects.create(
-        invoice=invoice, status="MISE_A_DISPOSITION", occurred_at="2026-03-01T10:00Z", source="chorus"
+        invoice=invoice,
+        status="MISE_A_DISPOSITION",
+        occurred_at="2026-03-01T10:00Z",
+        source="chorus",
     )
     user = make_user((supplier, Membership.Role.SUPPLIER_AGENT))
     Notification.objects.create(user=user, invoice=invoice, status_event=event, message="a")

@@ -26,10 +26,44 @@ def test_sending_queues_and_the_detail_page_follows_progress(supplier_client, re
     detail = reverse("invoices:detail", args=[ready_invoice.pk])
     assert response.url == detail
     page = supplier_client.get(detail).text
-    assert 'hx-trigger="every 2s"' in page
+    assert 'hx-trigger="every 3s"' in page
     region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
     assert region.strip().startswith('<div id="progress"')
     assert "En attente d’envoi" in region
+
+
+@pytest.mark.slow
+def test_the_page_follows_the_invoice_until_chorus_pro_has_delivered_it(
+    supplier_client, ready_invoice, demo_world
+):
+    from invoices.services.status_sync import status_sync_for_connection
+    from invoices.services.submission import invoice_send
+    from structures.models import ChorusConnection
+
+    with mock.patch("invoices.tasks.invoice_send_task.delay"):
+        supplier_client.post(reverse("invoices:submit", args=[ready_invoice.pk]))
+    detail = reverse("invoices:detail", args=[ready_invoice.pk])
+    # What the user saw when the page opened, and what each poll brings after the worker sent it.
+    page = supplier_client.get(detail).text
+    assert "en file d’attente" not in page  # no banner that would outlive the state it describes
+    assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
+
+    region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
+    assert 'hx-get="' in region and "Déposée" in region
+    assert "inutile de la recharger" in region
+    # The timeline and the payment clock come with the status, swapped in place by htmx.
+    assert '<section class="card" id="invoice-history"' in region
+    assert 'hx-swap-oob="true"' in region and "Transmise à Chorus Pro" in region
+
+    demo_world.advance(10)
+    connection = ChorusConnection.objects.get(structure=ready_invoice.supplier)
+    status_sync_for_connection(connection=connection)
+    region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
+    # Settled: the region no longer polls, and the three parts agree.
+    assert 'hx-get="' not in region.split("</div>")[0]
+    assert "Mise à disposition" in region.split('id="invoice-history"')[0]
+    assert "Mise à disposition" in region.split('id="invoice-history"')[1]
+    assert 'id="payment-clock"' in region and "0 jour écoulé sur 30" in region
 
 
 def test_a_refused_submission_is_explained_and_can_be_corrected(supplier_client, ready_invoice):
