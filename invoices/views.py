@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from invoices import views_actions, views_documents, views_treatment
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
+from invoices.services.refusals import invoice_validator_refusal
 from invoices.services.submission import submission_error_explained
 from portal.access import space_required
 from portal.spaces import SpaceKind
@@ -26,6 +27,7 @@ def invoice_detail(request, invoice_id: int):
         if invoice.status == invoice.Status.SUBMISSION_REFUSED
         else "",
         "invoice": invoice,
+        "refusal": invoice_validator_refusal(invoice=invoice),
     }
     context["events"] = invoice_timeline(invoice=invoice)
     if request.htmx and request.GET.get("region") == "progress":
