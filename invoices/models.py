@@ -173,6 +173,8 @@ class Invoice(models.Model):
     # {"number", "found": true|false|null (could not tell), "checked_at", "error"}.
     commitment_check = models.JSONField(null=True, blank=True)
     market_number = models.CharField(_("market number"), max_length=50, blank=True)
+    # The payment order's number the recipient gave with MANDATEE (numeroDPMandat).
+    mandate_number = models.CharField(_("mandate number"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
     total_vat = models.DecimalField(_("total VAT"), default=ZERO, **MONEY)

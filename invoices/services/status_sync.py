@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from chorus_client import SupplierInvoiceSearch
-from invoices.models import FINAL_CHORUS_STATUSES, Invoice, StatusEvent
+from invoices.models import FINAL_CHORUS_STATUSES, ChorusStatus, Invoice, StatusEvent
 from invoices.services.notifications import notify_status_change
 from invoices.services.payment_clock import payment_clock_refresh
 from structures.chorus import chorus_client_for
@@ -66,6 +66,7 @@ def status_sync_for_connection(*, connection: ChorusConnection) -> SyncReport:
                 report.histories_read += 1
                 if history_record(invoice, history):
                     report.changed += 1
+                mandate_number_record(invoice, history, read=client.supplier.get)
     ChorusConnection.objects.filter(pk=connection.pk).update(statuses_synced_until=started)
     return report
 
@@ -118,6 +119,19 @@ def history_record(invoice: Invoice, history) -> bool:
         lambda: notify_status_change(invoice_id=invoice.pk, status=current, event_id=event_id)
     )
     return True
+
+
+def mandate_number_record(invoice: Invoice, history, *, read) -> None:
+    """Once the invoice went through MANDATEE, the number of the payment order as Chorus Pro
+    gives it in the invoice's details (``read``: consulter on the side that reads)."""
+    if invoice.mandate_number or not any(
+        entry.status.value == ChorusStatus.MANDATED for entry in history.statuses
+    ):
+        return
+    number = (read(invoice.chorus_invoice_id).mandate_number or "")[:50]
+    if number:
+        Invoice.objects.filter(pk=invoice.pk).update(mandate_number=number)
+        invoice.mandate_number = number
 
 
 def connections_due_for_sync(*, now=None) -> list[ChorusConnection]:
