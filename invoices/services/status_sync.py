@@ -9,6 +9,7 @@ changed.
    cycle. A failure leaves the watermark where it was, so the next cycle asks again.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
@@ -18,11 +19,17 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from chorus_client import SupplierInvoiceSearch
-from invoices.models import FINAL_CHORUS_STATUSES, ChorusStatus, Invoice, StatusEvent
+from invoices.models import (
+    FINAL_CHORUS_STATUSES,
+    ChorusStatus,
+    Invoice,
+    InvoiceAction,
+    StatusEvent,
+)
 from invoices.services.notifications import notify_status_change
 from invoices.services.payment_clock import payment_clock_refresh
 from structures.chorus import chorus_client_for
-from structures.models import ChorusConnection
+from structures.models import ChorusConnection, Structure
 
 OVERLAP = timedelta(minutes=5)
 PAGE_SIZE = 500
@@ -30,6 +37,7 @@ PAGE_SIZE = 500
 ACTIVE_INTERVAL = timedelta(minutes=1)
 SETTLED_INTERVAL = timedelta(minutes=30)
 ACTIVE_STATUSES = {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "COMPLETEE", "A_VALIDER_1"}
+TECHNICAL_LOGIN = re.compile(r"TECH_\d+_(\d{9,14})@cpro\.fr", re.IGNORECASE)
 
 
 @dataclass
@@ -82,8 +90,9 @@ def history_record(invoice: Invoice, history) -> bool:
     new_entries = [
         entry for entry in reversed(history.statuses) if entry.id is None or entry.id not in known
     ]
+    accounts: dict[str, ChorusConnection | None] = {}
     for entry in new_entries:
-        who = " ".join(filter(None, [entry.user_first_name, entry.user_last_name]))
+        actor, actor_name = _who(invoice, entry, accounts)
         StatusEvent.objects.create(
             invoice=invoice,
             chorus_history_id=entry.id,
@@ -91,7 +100,8 @@ def history_record(invoice: Invoice, history) -> bool:
             occurred_at=entry.changed_at,
             source=StatusEvent.Source.CHORUS,
             comment=entry.comment or "",
-            actor_name=who or (entry.user_email or ""),
+            actor=actor,
+            actor_name=actor_name,
         )
     payment_clock_refresh(invoice=invoice)
     current = history.current_status.value
@@ -119,6 +129,79 @@ def history_record(invoice: Invoice, history) -> bool:
         lambda: notify_status_change(invoice_id=invoice.pk, status=current, event_id=event_id)
     )
     return True
+
+
+# Chorus Pro stamps its history to the minute, and its clock is not ours.
+STAMP_TOLERANCE = timedelta(minutes=2)
+# The status each kind of portal decision leads to in Chorus Pro.
+ACTION_OUTCOMES = {
+    InvoiceAction.Kind.VALIDATE: ChorusStatus.VALIDATED_1,
+    InvoiceAction.Kind.REFUSE: ChorusStatus.REFUSED_1,
+    InvoiceAction.Kind.COMPLETE: ChorusStatus.COMPLETED,
+}
+
+
+def _who(invoice: Invoice, entry, accounts: dict) -> tuple:
+    """(portal user, name to show) for a history entry.
+
+    A person who acted in Chorus Pro's own site is named as Chorus Pro names them. An entry made
+    with a technical account the portal holds was made by the portal: it is the person who acted
+    in the portal, or else the structure whose account it is (its own software, say). Another
+    structure's technical account is shown as that structure when the portal knows it.
+    """
+    login = (entry.user_email or "").strip()
+    if login.lower() not in accounts:
+        accounts[login.lower()] = (
+            ChorusConnection.objects.filter(login__iexact=login).select_related("structure").first()
+            if login
+            else None
+        )
+    connection = accounts[login.lower()]
+    if connection is None:
+        structure = _structure_of_technical_account(login)
+        if structure is not None:
+            return None, structure.name
+        person = " ".join(filter(None, [entry.user_first_name, entry.user_last_name]))
+        return None, person if person and person != login else login
+    user = _portal_user_behind(invoice, entry.status.value, entry.changed_at)
+    if user is None:
+        return None, connection.structure.name
+    return user, f"{user.get_full_name() or user.get_username()} ({connection.structure.name})"
+
+
+def _structure_of_technical_account(login: str):
+    """Chorus Pro's technical accounts are named after their structure: TECH_1_<SIRET>@cpro.fr."""
+    match = TECHNICAL_LOGIN.fullmatch(login)
+    return Structure.objects.filter(siret=match.group(1)).first() if match else None
+
+
+def _portal_user_behind(invoice: Invoice, status: str, changed_at):
+    """Who, in the portal, asked for the change that put the invoice in ``status``."""
+    actions = invoice.actions.filter(
+        status__in=[InvoiceAction.Status.RUNNING, InvoiceAction.Status.DONE],
+        created_at__lte=changed_at + STAMP_TOLERANCE,
+        created_by__isnull=False,
+    ).select_related("created_by")
+    for action in actions.order_by("-created_at", "-pk"):
+        if action.kind == InvoiceAction.Kind.TREAT:
+            outcome = action.payload.get("target_status")
+        else:
+            outcome = ACTION_OUTCOMES.get(action.kind)
+        if outcome == status:
+            return action.created_by
+    if status == ChorusStatus.DEPOSITED:
+        queued = (
+            invoice.events.filter(status=Invoice.Status.QUEUED, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-occurred_at", "-pk")
+            .first()
+        )
+        if queued is not None:
+            return queued.actor
+        if invoice.flow_id and invoice.flow.created_by_id:
+            return invoice.flow.created_by
+        return invoice.created_by  # drafted in the portal: its author (None when synced)
+    return None
 
 
 def mandate_number_record(invoice: Invoice, history, *, read) -> None:

@@ -269,3 +269,30 @@ def test_a_list_chorus_pro_refuses_to_give_is_reported_instead_of_loading_foreve
     options = treatment_options(invoice=received)
     assert not options.loading and options.values is None
     assert "Statut inconnu" in options.error
+
+
+def test_the_history_names_who_acted_never_a_technical_account(received, agent, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from chorus_client import InvoiceStatus
+
+    _load_options(received)
+    _run(invoice_treat(invoice=received, user=agent, target_status="SERVICE_FAIT"))
+    # Then someone uses the Commune's technical account outside the portal (its own software).
+    commune = ChorusConnection.objects.get(structure=received.recipient)
+    with chorus_client_for(commune) as chorus:
+        chorus.recipient.treat(received.chorus_invoice_id, InvoiceStatus.MISE_EN_PAIEMENT)
+    status_sync_for_connection(
+        connection=ChorusConnection.objects.get(structure=received.supplier)
+    )
+
+    who = dict(received.events.filter(source="chorus").values_list("status", "actor_name"))
+    # Camille Martin sent it from the portal, Claire Durand certified it in the portal.
+    assert who["DEPOSEE"] == "Camille Martin (Atelier Numérique SAS)"
+    assert who["SERVICE_FAIT"] == "Claire Durand (Commune de Villeneuve)"
+    assert who["MISE_EN_PAIEMENT"] == "Commune de Villeneuve"
+    assert received.events.get(status="SERVICE_FAIT").actor == agent
+    client.force_login(User.objects.get(username="fournisseur"))
+    page = client.get(reverse("invoices:detail", args=[received.pk])).text
+    assert "TECH_" not in page and "@cpro.fr" not in page
