@@ -316,6 +316,25 @@ class Invoice(models.Model):
         return bool(self.chorus_invoice_id) and self.chorus_status in ROUTING_CHORUS_STATUSES
 
 
+# UN/ECE recommendation 20 units (EN 16931) by code, as people name them; a code not listed here
+# is shown as it is.
+UNIT_LABELS = {
+    "C62": _("unit"),
+    "H87": _("piece"),
+    "HUR": _("hour"),
+    "DAY": _("day"),
+    "WEE": _("week"),
+    "MON": _("month"),
+    "ANN": _("year"),
+    "KGM": _("kilogram"),
+    "MTR": _("metre"),
+    "MTK": _("square metre"),
+    "LTR": _("litre"),
+    "LS": _("lump sum"),
+    "E48": _("service unit"),
+}
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("line"))
@@ -350,6 +369,10 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
 
 class InvoiceVatLine(models.Model):
