@@ -16,6 +16,11 @@ from portal.access import space_required
 from portal.spaces import SpaceKind
 
 PANELS = (views_actions, views_treatment, views_documents)
+FOLLOWED_PANELS = (
+    views_actions.detail_panel,
+    views_treatment.detail_panel,
+    views_documents.clock_panel,
+)
 
 
 @space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
@@ -31,10 +36,12 @@ def invoice_detail(request, invoice_id: int):
     }
     context["events"] = invoice_timeline(invoice=invoice)
     if request.htmx and request.GET.get("region") == "progress":
-        # Polled while the invoice is in transit (invoice.in_transit): its status, the timeline
-        # and the payment clock are drawn again together, and nothing else; the region stops
-        # polling once the status settles.
-        context.update(views_documents.clock_panel(request=request, invoice=invoice), oob=True)
+        # Polled while the invoice is in transit (invoice.in_transit): its status, the panels
+        # that depend on it (answers, payment clock) and the timeline are drawn again together,
+        # not the lines nor the documents; the region stops polling once the status settles.
+        for panel in FOLLOWED_PANELS:
+            context.update(panel(request=request, invoice=invoice))
+        context["oob"] = True
         return render(request, f"{template}#followed", context)
     context.update(lines=invoice.lines.all(), vat_lines=invoice.vat_lines.all())
     for panel in PANELS:

@@ -51,7 +51,7 @@ def test_the_page_follows_the_invoice_until_chorus_pro_has_delivered_it(
     region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
     assert 'hx-get="' in region and "Déposée" in region
     assert "inutile de la recharger" in region
-    # The timeline and the payment clock come with the status, swapped in place by htmx.
+    # The panels and the timeline come with the status, swapped in place by htmx.
     assert '<section class="card" id="invoice-history"' in region
     assert 'hx-swap-oob="true"' in region and "Transmise à Chorus Pro" in region
 
@@ -59,11 +59,16 @@ def test_the_page_follows_the_invoice_until_chorus_pro_has_delivered_it(
     connection = ChorusConnection.objects.get(structure=ready_invoice.supplier)
     status_sync_for_connection(connection=connection)
     region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
-    # Settled: the region no longer polls, and the three parts agree.
+    # Settled: the region no longer polls, and the status, history and clock agree.
     assert 'hx-get="' not in region.split("</div>")[0]
     assert "Mise à disposition" in region.split('id="invoice-history"')[0]
     assert "Mise à disposition" in region.split('id="invoice-history"')[1]
     assert 'id="payment-clock"' in region and "0 jour écoulé sur 30" in region
+    # So do the answers the new status allows.
+    assert '<div id="invoice-panels" hx-swap-oob="true">' in region
+    assert reverse("invoices:credit_note_create", args=[ready_invoice.pk]) in region
+    ready_invoice.refresh_from_db()
+    assert f"Identifiant Chorus Pro\u00a0: {ready_invoice.chorus_invoice_id}" in region
 
 
 def test_a_refused_submission_is_explained_and_can_be_corrected(supplier_client, ready_invoice):
