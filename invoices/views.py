@@ -11,6 +11,7 @@ from django.shortcuts import render
 from invoices import views_actions, views_documents, views_treatment
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
 from invoices.services.refusals import invoice_validator_refusal
+from invoices.services.status_sync import invoice_watched
 from invoices.services.submission import submission_error_explained
 from portal.access import space_required
 from portal.spaces import SpaceKind
@@ -39,6 +40,7 @@ def invoice_detail(request, invoice_id: int):
         # Polled while the invoice is in transit (invoice.in_transit): its status, the panels
         # that depend on it (answers, payment clock) and the timeline are drawn again together,
         # not the lines nor the documents; the region stops polling once the status settles.
+        invoice_watched(invoice=invoice)
         for panel in FOLLOWED_PANELS:
             context.update(panel(request=request, invoice=invoice))
         context["oob"] = True

@@ -1,6 +1,7 @@
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from invoices.models import Invoice
@@ -84,3 +85,22 @@ def test_a_refused_submission_is_explained_and_can_be_corrected(supplier_client,
     assert response.url == reverse("invoices:edit", args=[ready_invoice.pk])
     ready_invoice.refresh_from_db()
     assert ready_invoice.status == Invoice.Status.DRAFT
+
+
+def test_a_page_watching_an_invoice_in_transit_has_its_status_read_again_soon(
+    supplier_client, ready_invoice, django_capture_on_commit_callbacks
+):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(
+        status=Invoice.Status.SUBMITTED, chorus_invoice_id=990001, chorus_status="DEPOSEE"
+    )
+    region = reverse("invoices:detail", args=[ready_invoice.pk]) + "?region=progress"
+    with mock.patch("invoices.tasks_support.invoice_resync_task.delay") as resync:
+        with django_capture_on_commit_callbacks(execute=True):
+            supplier_client.get(region, **HTMX)
+            supplier_client.get(region, **HTMX)  # another poll, or another watcher, right after
+        assert resync.call_args_list == [mock.call(ready_invoice.pk)]
+        Invoice.objects.filter(pk=ready_invoice.pk).update(chorus_status="MISE_A_DISPOSITION")
+        cache.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            supplier_client.get(region, **HTMX)
+        assert resync.call_count == 1  # settled: nothing more to read
