@@ -239,14 +239,16 @@ def test_only_invoices_that_can_still_be_paid_are_awaiting_payment_or_overdue(wo
     late = timezone.localdate() - timedelta(days=3)
     payable = sent(s, r, ChorusStatus.MANDATED, number="F-MANDATED", payment_due_by=late)
     sent(s, r, ChorusStatus.TO_VALIDATE_1, number="F-WAITING", **a9)
-    for status in (
-        ChorusStatus.REFUSED_1,
-        ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR,
-        ChorusStatus.REJECTED,
-        ChorusStatus.PAID,
-        ChorusStatus.ABANDONED,
+    for i, status in enumerate(
+        (
+            ChorusStatus.REFUSED_1,
+            ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR,
+            ChorusStatus.REJECTED,
+            ChorusStatus.PAID,
+            ChorusStatus.ABANDONED,
+        )
     ):
-        sent(s, r, status, number=f"F-{status}", payment_due_by=late, **a9)
+        sent(s, r, status, number=f"F-CLOSED-{i}", payment_due_by=late, **a9)
 
     summary = invoice_summary_for_space(space=world["supplier_space"])
     assert summary.awaiting_payment_count == 2
