@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
 from invoices.limits import invoice_number_acceptable
-from invoices.models import Invoice, InvoiceLine
+from invoices.models import UNIT_LABELS, Invoice, InvoiceLine
 from invoices.totals import LineAmounts, line_total, totals_compute
 from structures.models import Service, Structure
 from structures.selectors import bank_accounts_for_supplier
@@ -21,15 +21,8 @@ COMMENT_MAX_LENGTH = 1000
 
 # EN 16931 units (UN/ECE recommendation 20) offered in the editor; others can be typed.
 UNITS = [
-    ("C62", _("unit")),
-    ("H87", _("piece")),
-    ("HUR", _("hour")),
-    ("DAY", _("day")),
-    ("MON", _("month")),
-    ("KGM", _("kilogram")),
-    ("MTR", _("metre")),
-    ("LTR", _("litre")),
-    ("LS", _("lump sum")),
+    (code, UNIT_LABELS[code])
+    for code in ("C62", "H87", "HUR", "DAY", "MON", "KGM", "MTR", "LTR", "LS")
 ]
 VAT_RATES = [Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), Decimal("0")]
 

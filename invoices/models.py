@@ -45,6 +45,26 @@ class ChorusStatus(models.TextChoices):
 FINAL_CHORUS_STATUSES = frozenset(
     {ChorusStatus.REJECTED, ChorusStatus.PAID, ChorusStatus.ABANDONED, ChorusStatus.DELETED}
 )
+# A validator turned the invoice down: it goes back to the supplier and nobody pays it as it
+# stands (only a corrected invoice, or a corrected validator, brings a payment back).
+VALIDATOR_REFUSED_STATUSES = frozenset(
+    {ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR}
+)
+# Sent, yet no payment can come of the invoice now: paid already, cancelled, or refused.
+NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
+# Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
+# that wait for a person: a page showing the invoice follows it while it is in one of them.
+ROUTING_CHORUS_STATUSES = frozenset(
+    {ChorusStatus.DEPOSITED, ChorusStatus.ROUTING, ChorusStatus.VALIDATED_1}
+)
+
+
+def awaiting_payment_q() -> Q:
+    """Sent to Chorus Pro and can still be paid: the one definition behind every amount awaiting
+    payment and every overdue count."""
+    return Q(status__in=[Invoice.Status.SUBMITTED, Invoice.Status.RECEIVED]) & ~Q(
+        chorus_status__in=NOT_PAYABLE_CHORUS_STATUSES
+    )
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -56,6 +76,13 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(status=Invoice.Status.SUBMITTED).exclude(
             chorus_status__in=FINAL_CHORUS_STATUSES
         )
+
+    def awaiting_payment(self):
+        return self.filter(awaiting_payment_q())
+
+    def overdue(self, *, today):
+        """Can still be paid and past the payment deadline (kept on the row by the clock)."""
+        return self.awaiting_payment().filter(payment_due_by__lt=today)
 
 
 class Invoice(models.Model):
@@ -147,6 +174,8 @@ class Invoice(models.Model):
     # {"number", "found": true|false|null (could not tell), "checked_at", "error"}.
     commitment_check = models.JSONField(null=True, blank=True)
     market_number = models.CharField(_("market number"), max_length=50, blank=True)
+    # The payment order's number the recipient gave with MANDATEE (numeroDPMandat).
+    mandate_number = models.CharField(_("mandate number"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
     total_vat = models.DecimalField(_("total VAT"), default=ZERO, **MONEY)
@@ -277,6 +306,45 @@ class Invoice(models.Model):
     def is_final(self) -> bool:
         return self.chorus_status in FINAL_CHORUS_STATUSES
 
+    @property
+    def awaiting_payment(self) -> bool:
+        """The row-level reading of `awaiting_payment_q`."""
+        return (
+            self.status in (self.Status.SUBMITTED, self.Status.RECEIVED)
+            and self.chorus_status not in NOT_PAYABLE_CHORUS_STATUSES
+        )
+
+    @property
+    def refused_by_validator(self) -> bool:
+        return self.chorus_status in VALIDATOR_REFUSED_STATUSES
+
+    @property
+    def in_transit(self) -> bool:
+        """Being sent, or routed by Chorus Pro: its status will move within moments without
+        anybody acting, so a page showing it follows it."""
+        if self.status in (self.Status.QUEUED, self.Status.SENDING):
+            return True
+        return bool(self.chorus_invoice_id) and self.chorus_status in ROUTING_CHORUS_STATUSES
+
+
+# UN/ECE recommendation 20 units (EN 16931) by code, as people name them; a code not listed here
+# is shown as it is.
+UNIT_LABELS = {
+    "C62": _("unit"),
+    "H87": _("piece"),
+    "HUR": _("hour"),
+    "DAY": _("day"),
+    "WEE": _("week"),
+    "MON": _("month"),
+    "ANN": _("year"),
+    "KGM": _("kilogram"),
+    "MTR": _("metre"),
+    "MTK": _("square metre"),
+    "LTR": _("litre"),
+    "LS": _("lump sum"),
+    "E48": _("service unit"),
+}
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
@@ -312,6 +380,10 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
 
 class InvoiceVatLine(models.Model):
@@ -514,6 +586,11 @@ class Notification(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # The change of status this notice tells of: several workers may record the same change (the
+    # supplier's and the recipient's syncs share the row of an invoice sent from the portal).
+    status_event = models.ForeignKey(
+        StatusEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -523,6 +600,14 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        constraints = [
+            # One change, one notice per person, however many workers record it.
+            models.UniqueConstraint(
+                fields=["user", "status_event"],
+                condition=Q(status_event__isnull=False),
+                name="one_notice_per_status_change",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message[:60]

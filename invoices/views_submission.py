@@ -38,7 +38,7 @@ def submit(request, invoice_id: int):
     except NotReady:
         messages.error(request, _("Some checks do not pass yet: fix them, then send again."))
         return redirect("invoices:preflight", invoice.pk)
-    messages.success(request, _("The invoice is queued: it is being sent to Chorus Pro."))
+    # No flash message: the page's status region says where the sending stands, and follows it.
     return redirect("invoices:detail", invoice.pk)
 
 

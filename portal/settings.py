@@ -141,6 +141,7 @@ if PRODUCTION:
     DATABASE_URL = _required("DATABASE_URL")
     REDIS_URL = _required("REDIS_URL")
     ALLOWED_HOSTS = _required_list("ALLOWED_HOSTS")
+    PORTAL_BASE_URL = _required("PORTAL_BASE_URL")
     DEBUG = False
 else:
     _generated = _embedded_secrets()
@@ -149,6 +150,7 @@ else:
     DATABASE_URL = env_str("DATABASE_URL") or ""
     REDIS_URL = env_str("REDIS_URL") or ""
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+    PORTAL_BASE_URL = env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000"
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
@@ -171,6 +173,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

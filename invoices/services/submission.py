@@ -244,12 +244,8 @@ def _submitted(invoice: Invoice, chorus_id: int, deposited_on) -> None:
         )
         # Chorus Pro's own history (DEPOSEE and on) arrives with the status sync, stamped to the
         # minute: this event is too, so that the timeline keeps the order things happened in.
-        _event(
-            invoice,
-            Invoice.Status.SUBMITTED,
-            comment=f"Chorus Pro: {chorus_id}",
-            at=now.replace(second=0, microsecond=0),
-        )
+        # The page names the Chorus Pro id next to it, in the reader's language.
+        _event(invoice, Invoice.Status.SUBMITTED, at=now.replace(second=0, microsecond=0))
 
 
 def _refused(invoice: Invoice, error) -> None:

@@ -151,6 +151,8 @@ def invoice_fields_from_details(details: InvoiceDetails) -> dict:
         if fields["kind"] == Invoice.Kind.CREDIT_NOTE
         else ""
     )
+    if details.mandate_number:
+        fields["mandate_number"] = details.mandate_number[:50]
     if details.currency and len(details.currency) == 3 and details.currency.isupper():
         fields["currency"] = details.currency
     if details.invoice_date:
