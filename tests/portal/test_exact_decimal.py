@@ -2,9 +2,12 @@
 same on SQLite (scaled integers) as on PostgreSQL (numeric)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.db import DataError, transaction
+from django.apps import apps
+from django.conf import settings
+from django.db import DataError, models, transaction
 from django.db.models import Case, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -12,6 +15,18 @@ from invoices.models import Invoice, InvoiceLine
 from portal.exact_decimal import ExactDecimalField
 
 pytestmark = [pytest.mark.django_db, pytest.mark.money]
+
+
+def test_every_decimal_column_of_the_project_is_exact():
+    # A plain DecimalField would be a binary float again on SQLite.
+    plain = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(settings.BASE_DIR)
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DecimalField) and not isinstance(field, ExactDecimalField)
+    ]
+    assert plain == []
 
 
 @pytest.fixture
