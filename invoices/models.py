@@ -8,8 +8,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.exact_decimal import ExactDecimalField
 from structures.models import Service, Structure
 
+# Decimal columns are ExactDecimalField: Django's DecimalField computes in floats on SQLite.
 MONEY = {"max_digits": 15, "decimal_places": 2}
 ZERO = Decimal("0")
 
@@ -177,10 +179,10 @@ class Invoice(models.Model):
     # The payment order's number the recipient gave with MANDATEE (numeroDPMandat).
     mandate_number = models.CharField(_("mandate number"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
-    total_vat = models.DecimalField(_("total VAT"), default=ZERO, **MONEY)
-    total_incl_tax = models.DecimalField(_("total including VAT"), default=ZERO, **MONEY)
-    amount_due = models.DecimalField(_("amount due"), default=ZERO, **MONEY)
+    total_excl_tax = ExactDecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
+    total_vat = ExactDecimalField(_("total VAT"), default=ZERO, **MONEY)
+    total_incl_tax = ExactDecimalField(_("total including VAT"), default=ZERO, **MONEY)
+    amount_due = ExactDecimalField(_("amount due"), default=ZERO, **MONEY)
 
     status = models.CharField(
         _("portal status"),
@@ -351,17 +353,17 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField(_("line"))
     reference = models.CharField(_("reference"), max_length=50, blank=True)
     description = models.CharField(_("description"), max_length=300)
-    quantity = models.DecimalField(
+    quantity = ExactDecimalField(
         _("quantity"), max_digits=15, decimal_places=4, validators=[MinValueValidator(ZERO)]
     )
     unit = models.CharField(_("unit"), max_length=20, default="C62")
-    unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=18, decimal_places=6)
-    discount = models.DecimalField(_("discount excl. VAT"), default=ZERO, **MONEY)
+    unit_price = ExactDecimalField(_("unit price excl. VAT"), max_digits=18, decimal_places=6)
+    discount = ExactDecimalField(_("discount excl. VAT"), default=ZERO, **MONEY)
     # Null when the line is exempt (the invoice carries the exemption reason).
-    vat_rate = models.DecimalField(
+    vat_rate = ExactDecimalField(
         _("VAT rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    total_excl_tax = models.DecimalField(_("line total excl. VAT"), default=ZERO, **MONEY)
+    total_excl_tax = ExactDecimalField(_("line total excl. VAT"), default=ZERO, **MONEY)
 
     class Meta:
         verbose_name = _("invoice line")
@@ -390,9 +392,9 @@ class InvoiceVatLine(models.Model):
     """The VAT breakdown: one row per rate, computed by the server from the lines."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
-    rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
-    taxable_amount = models.DecimalField(_("taxable amount"), **MONEY)
-    vat_amount = models.DecimalField(_("VAT amount"), **MONEY)
+    rate = ExactDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    taxable_amount = ExactDecimalField(_("taxable amount"), **MONEY)
+    vat_amount = ExactDecimalField(_("VAT amount"), **MONEY)
 
     class Meta:
         verbose_name = _("VAT breakdown line")

@@ -14,12 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.utils import timezone
 
-from invoices.models import ChorusStatus, Invoice, awaiting_payment_q
+from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
+from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
 
@@ -234,9 +235,11 @@ def _summary_compute(space: Space) -> InvoiceSummary:
     def signed(name: str, **options) -> Sum:
         return Sum(
             Case(
-                When(kind=Invoice.Kind.CREDIT_NOTE, then=-F(name)),
+                # 0 - x rather than -x: SQLite refuses multiplying an exact column (-x is × -1).
+                When(kind=Invoice.Kind.CREDIT_NOTE, then=V(0) - F(name)),
                 default=F(name),
-                output_field=DecimalField(max_digits=15, decimal_places=2),
+                # The sum comes back from the exact column's scaled integers (exact_decimal.py).
+                output_field=ExactDecimalField(**MONEY),
             ),
             **options,
         )
