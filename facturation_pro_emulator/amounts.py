@@ -52,8 +52,8 @@ def line_total(item: dict) -> Decimal:
     return cents(Decimal(item["quantity"]) * Decimal(item["unit_price"]))
 
 
-def totals(invoice: dict) -> tuple[Decimal, Decimal, Decimal]:
-    """(total excluding VAT, VAT, total including VAT) of an invoice.
+def vat_by_rate(invoice: dict) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(rate, base, VAT) per rate, highest rate first.
 
     [U] the doc does not say how it rounds: bases are summed per rate, the global rebate applied,
     then each rate's VAT is rounded to the cent (the French way, and what the client's
@@ -65,11 +65,15 @@ def totals(invoice: dict) -> tuple[Decimal, Decimal, Decimal]:
         if billed(item):
             vat = Decimal(item["vat"]).normalize()
             bases[vat] = bases.get(vat, ZERO) + line_total(item)
-    total = vat_total = ZERO
-    for vat, base in bases.items():
-        base = cents(base * keep)
-        total += base
-        vat_total += cents(base * vat)
+    return [(vat, cents(bases[vat] * keep), cents(cents(bases[vat] * keep) * vat))
+            for vat in sorted(bases, reverse=True)]
+
+
+def totals(invoice: dict) -> tuple[Decimal, Decimal, Decimal]:
+    """(total excluding VAT, VAT, total including VAT) of an invoice."""
+    rates = vat_by_rate(invoice)
+    total = sum((base for _, base, _ in rates), ZERO)
+    vat_total = sum((vat for _, _, vat in rates), ZERO)
     return total, vat_total, total + vat_total
 
 

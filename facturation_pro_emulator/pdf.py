@@ -63,6 +63,12 @@ def euros(value: Decimal) -> str:
     return f"{sign}{groups},{cents} €"
 
 
+def percent(rate) -> str:
+    """``0.055`` → ``5,5 %``."""
+    text = format((Decimal(rate) * 100).normalize(), "f")
+    return f"{text.replace('.', ',')} %"
+
+
 def french(day: str | None) -> str:
     return date.fromisoformat(day).strftime("%d/%m/%Y") if day else "-"
 
@@ -116,14 +122,15 @@ def invoice_pdf(firm: dict, customer: dict, invoice: dict, *, stamp_paid: bool) 
         if item.get("style"):
             out.line(title, bold=item["style"] == "title")
             continue
-        vat = f"{Decimal(item['vat']) * 100:.1f} %".replace(".0 %", " %").replace(".", ",")
         out.row(list(zip(columns, (title, amounts.ruby(item["quantity"]).removesuffix(".0"),
-                                   euros(Decimal(item["unit_price"])), vat,
+                                   euros(Decimal(item["unit_price"])), percent(item["vat"]),
                                    euros(amounts.line_total(item))), strict=True)))
-    total, vat_total, with_vat = amounts.totals(invoice)
+    total, _, with_vat = amounts.totals(invoice)
     out.y -= 10
-    for label, value in (("Total HT", total), ("TVA", vat_total), ("Total TTC", with_vat)):
-        out.row([(380, label), (470, euros(value))], bold=label == "Total TTC")
+    out.row([(380, "Total HT"), (470, euros(total))])
+    for rate, _, vat in amounts.vat_by_rate(invoice):
+        out.row([(380, f"TVA {percent(rate)}"), (470, euros(vat))])
+    out.row([(380, "Total TTC"), (470, euros(with_vat))], bold=True)
     if invoice.get("vat_exemption"):
         out.line(invoice["vat_exemption"], size=8)
     if stamp_paid and invoice.get("paid_on"):

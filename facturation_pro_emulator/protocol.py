@@ -130,6 +130,15 @@ class Fields:
     def given(self, name: str) -> bool:
         return name in self.body
 
+    def _present(self, name: str, required: bool):
+        """The value, or None when absent, null or empty (an error when ``required``)."""
+        value = self.body.get(name)
+        if value is None or value == "":
+            if required:
+                self.add(name, BLANK)
+            return None
+        return value
+
     def text(self, name: str, *, limit: int = 255, required: bool = False) -> str | None:
         value = self.body.get(name)
         if value is None or value == "":
@@ -145,10 +154,8 @@ class Fields:
         return text
 
     def integer(self, name: str, *, required: bool = False) -> int | None:
-        value = self.body.get(name)
-        if value is None or value == "":
-            if required:
-                self.add(name, BLANK)
+        value = self._present(name, required)
+        if value is None:
             return None
         number = amounts.decimal(value)
         if number is None or number != number.to_integral_value():
@@ -157,10 +164,8 @@ class Fields:
         return int(number)
 
     def amount(self, name: str, *, required: bool = False) -> Decimal | None:
-        value = self.body.get(name)
-        if value is None or value == "":
-            if required:
-                self.add(name, BLANK)
+        value = self._present(name, required)
+        if value is None:
             return None
         number = amounts.decimal(value)
         if number is None:
@@ -168,10 +173,8 @@ class Fields:
         return number
 
     def day(self, name: str, *, required: bool = False) -> str | None:
-        value = self.body.get(name)
-        if value is None or value == "":
-            if required:
-                self.add(name, BLANK)
+        value = self._present(name, required)
+        if value is None:
             return None
         try:
             # "Les dates doivent toujours être transmises au format AAAA-MM-DD".

@@ -159,7 +159,7 @@ def test_the_pdf_is_a_readable_invoice(client, recorded):
     text = pdf_text(content)
     assert "FACTURE N° AN-202608-61" in text
     assert "Bon de commande : EJ-2026-0002" in text
-    assert "3 852,00 €" in text
+    assert "TVA 20 % 642,00 €" in text and "Total TTC 3 852,00 €" in text
     assert recorded.exchanges[-1].response_body == f"<file {len(content)} bytes>"
 
 

@@ -3,11 +3,13 @@ invoices with realistic lines, a valid PDF for each (docs/facturation-pro-emulat
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from pypdf import PdfReader
 
 import chorus_emulator.world
+from facturation_pro_emulator import pdf
 
 CHORUS_WORLD = chorus_emulator.world.DEFAULT_FIXTURE
 
@@ -62,6 +64,8 @@ def test_a_dozen_finalised_invoices_and_two_drafts_each_with_its_pdf(atelier):
         text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
         assert (invoice["full_invoice_ref"] or "BROUILLON") in text
         assert invoice["customer_identity"] in text
+        total = invoice["total_with_vat"]
+        assert f"Total TTC {pdf.euros(Decimal(total))}" in text
 
 
 def test_the_second_account_is_another_supplier_with_its_own_commune(bureau):
