@@ -1,5 +1,7 @@
 """Raw HTTP, as any client written from the doc would send it (no facturation_pro_client)."""
 
+import json
+
 import pytest
 import requests
 
@@ -31,7 +33,7 @@ class Caller:
 
     def send(self, method: str, path: str, body, **kwargs) -> requests.Response:
         """A JSON body with the Content-Type the doc's curl examples use."""
-        return self.request(method, path, data=requests.compat.json.dumps(body),
+        return self.request(method, path, data=json.dumps(body),
                             headers={"Content-Type": JSON, **kwargs.pop("headers", {})},
                             **kwargs)
 
