@@ -1,0 +1,3 @@
+from facturation_pro_emulator.cli import main
+
+raise SystemExit(main())
