@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 from chorus_emulator import invoices, presenters
-from chorus_emulator.clock import iso_ms
+from chorus_emulator.clock import iso_ms, parse_moment
 from chorus_emulator.protocol import ApiError
 from chorus_emulator.rules import KNOWN_STATUSES
 
@@ -68,6 +68,8 @@ def handle(app, method: str, path: str, query: dict, raw: bytes) -> tuple[int, d
         if seconds < 0:
             raise _bad("the clock only moves forward")
         return 200, {"now": iso_ms(app.advance(seconds))}
+    if route == "clock/set" and method == "POST":
+        return 200, {"now": iso_ms(app.set_clock(_moment(body.get("now"))))}
     if route == "config" and method == "POST":
         return 200, _configure(app, body)
     if route == "seed/invoices" and method == "POST":
@@ -78,6 +80,15 @@ def handle(app, method: str, path: str, query: dict, raw: bytes) -> tuple[int, d
     if match and method == "POST":
         return 200, _force_status(app, int(match.group(1)), body)
     raise ApiError(404, {"error": f"unknown admin route {method} /_emulator/{route}"})
+
+
+def _moment(value) -> float:
+    if not isinstance(value, str) or not value.strip():
+        raise _bad("now must be a date-time, e.g. 2026-03-02T10:15:00+01:00")
+    try:
+        return parse_moment(value)
+    except ValueError as error:
+        raise _bad(f"now is not a date-time: {error}") from error
 
 
 def _configure(app, body: dict) -> dict:

@@ -87,3 +87,9 @@ class Emulator:
         now = self.clock.advance(seconds)
         self.process_due()
         return now
+
+    def set_clock(self, moment: float) -> float:
+        """Set the emulated now and apply the steps due by then, each at its own due time."""
+        now = self.clock.set(moment)
+        self.process_due()
+        return now

@@ -5,8 +5,6 @@ import argparse
 import json
 import logging
 import sys
-import urllib.error
-import urllib.request
 
 from chorus_emulator.faults import KINDS
 
@@ -24,15 +22,12 @@ def _serve(args) -> int:
 
 
 def _admin(url: str, method: str, path: str, payload: dict | None = None) -> dict:
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(  # noqa: S310 - the URL is the operator's own emulator
-        url.rstrip("/") + "/_emulator/" + path, data=data, method=method,
-        headers={"Content-Type": "application/json"})
+    from chorus_emulator.admin_client import EmulatorAdmin, EmulatorAdminError
+
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        raise SystemExit(f"{error.code}: {error.read().decode()}") from error
+        return EmulatorAdmin(url).request(method, path, payload)
+    except EmulatorAdminError as error:
+        raise SystemExit(str(error)) from error
 
 
 def _fault(args) -> int:

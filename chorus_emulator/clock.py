@@ -38,6 +38,13 @@ class Clock:
             self._offset += float(seconds)
         return self.now()
 
+    def set(self, moment: float) -> float:
+        """Move the emulated now to ``moment`` (an epoch), backwards too: a demo history is
+        replayed from its first day on, then the clock is set back to the wall clock."""
+        with self._lock:
+            self._offset = float(moment) - time.time()
+        return self.now()
+
     def rewind_to_wall_clock(self) -> None:
         with self._lock:
             self._offset = 0.0

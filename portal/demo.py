@@ -67,7 +67,7 @@ SERVICES = {
     ],
     "13000261100015": [
         ("FACTURES_PUBLIQUES", "Factures publiques", True, False),
-        ("DRFIP_LOGISTIQUE", "Logistique", True, False),
+        ("SERV_ACHATS", "Service des achats", True, False),
     ],
     "11000201100010": [("FACTURES_PUBLIQUES", "Factures publiques", True, False)],
 }

@@ -62,5 +62,36 @@ def test_the_clock_advances_by_the_requested_seconds(emulator):
     assert 7200 <= elapsed.total_seconds() < 7260
 
 
+def test_setting_the_clock_back_replays_an_invoice_life_at_past_dates(emulator, supplier):
+    from datetime import datetime
+
+    from chorus_emulator.admin_client import EmulatorAdmin
+
+    admin = EmulatorAdmin(emulator.base_url)
+    now = datetime.fromisoformat(admin.request("GET", "clock")["now"])
+    admin.set_clock(datetime.fromisoformat("2026-03-02T09:00:00+01:00"))
+    invoice_id = submit(supplier, number="PAST-001")["identifiantFactureCPP"]
+
+    # Set forward a day: the routing steps due meanwhile are applied, each at its due time.
+    admin.set_clock(datetime.fromisoformat("2026-03-03T09:00:00+01:00"))
+
+    [invoice] = emulator.invoices("PAST-001")
+    assert invoice["idFacture"] == invoice_id
+    assert [(h["histoStatutCode"], h["histoStatutDatePassage"]) for h in invoice["history"]] == [
+        ("MISE_A_DISPOSITION", "2026-03-02 09:00"),
+        ("EN_COURS_ACHEMINEMENT", "2026-03-02 09:00"),
+        ("DEPOSEE", "2026-03-02 09:00"),
+    ]
+    back = datetime.fromisoformat(admin.set_clock(now))
+    assert abs((back - now).total_seconds()) < 60
+
+
+def test_the_clock_is_set_to_a_date_time_only(emulator):
+    response = requests.post(f"{emulator.base_url}/_emulator/clock/set", json={"now": "hier"},
+                             timeout=10)
+
+    assert response.status_code == 400
+
+
 def test_unknown_admin_routes_answer_404(emulator):
     assert requests.get(f"{emulator.base_url}/_emulator/nothing", timeout=10).status_code == 404
