@@ -61,6 +61,13 @@ ROUTING_CHORUS_STATUSES = frozenset(
 )
 
 
+def due_now():
+    """A new row's first attempt is due at once. Read through the module at call time (not
+    ``default=timezone.now``, bound when the class is made), so that a clock the demo history
+    turns back applies to the due time as it does to the claim that compares it."""
+    return timezone.now()
+
+
 def awaiting_payment_q() -> Q:
     """Sent to Chorus Pro and can still be paid: the one definition behind every amount awaiting
     payment and every overdue count."""
@@ -552,7 +559,7 @@ class Flow(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
-    send_next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    send_next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -649,7 +656,7 @@ class InvoiceAction(models.Model):
     batch = models.UUIDField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
     error_code = models.CharField(max_length=20, blank=True)
     error_message = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
@@ -749,7 +756,7 @@ class InvoiceDownload(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # parts done so far
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

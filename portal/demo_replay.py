@@ -51,7 +51,10 @@ from portal.demo_outside import (
     ubl_invoice,
 )
 from structures.models import ChorusConnection, Structure
-from structures.services.directory import directory_refresh_structure
+from structures.services.directory import (
+    directory_refresh_own_structure,
+    directory_refresh_structure,
+)
 
 BEAT_DELAY = timedelta(minutes=15)
 EVERYONE = {stories.ATELIER, stories.COMMUNE, stories.DRFIP, stories.MINISTERE}
@@ -130,6 +133,9 @@ class Replay:
     # the structures join the portal: their first syncs import what Chorus Pro already had
     def _join(self) -> None:
         connection = self._connection(stories.ATELIER)
+        # What the daily own-structure refresh reads first: among it the bank accounts the
+        # editor offers.
+        directory_refresh_own_structure(connection=connection)
         for siret in stories.DIRECTORY_LOOKUPS:
             directory_refresh_structure(connection=connection, siret=siret)
         for siret, templates in stories.REASON_TEMPLATES.items():

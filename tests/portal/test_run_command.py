@@ -90,7 +90,7 @@ class Run:
     """``./dev run`` in a session of its own, as a terminal would start it."""
 
     def __init__(self, var: Path) -> None:
-        self.port, self.emulator_port = _free_port(), _free_port()
+        self.port, self.emulator_port, self.fpro_port = _free_port(), _free_port(), _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # The run command is the embedded default: nothing from the test settings leaks in.
         env = {
@@ -105,10 +105,14 @@ class Run:
                 "PORTAL_VAR_DIR",
                 "PORTAL_ENV",
                 "CHORUS_EMULATOR_URL",
+                "FACTURATION_PRO_URL",
             }
         }
         env.update(
-            PORT=str(self.port), EMULATOR_PORT=str(self.emulator_port), PORTAL_VAR_DIR=str(var)
+            PORT=str(self.port),
+            EMULATOR_PORT=str(self.emulator_port),
+            FACTURATION_PRO_EMULATOR_PORT=str(self.fpro_port),
+            PORTAL_VAR_DIR=str(var),
         )
         self.process = subprocess.Popen(
             ["./dev", "run"],
@@ -127,12 +131,15 @@ class Run:
     def processes(self) -> list[str]:
         return _session_processes(self.process.pid)
 
+    def ports_open(self) -> bool:
+        return any(_port_open(port) for port in (self.port, self.emulator_port, self.fpro_port))
+
     def stopped_within(self, seconds: float, signalled: float) -> float:
-        """Wait until the run and every process it started are gone and both ports are free;
+        """Wait until the run and every process it started are gone and its ports are free;
         return how long that took after ``signalled``. Fails if they are not within
         ``seconds``, after killing what is left."""
         deadline = signalled + seconds
-        while self.processes() or _port_open(self.port) or _port_open(self.emulator_port):
+        while self.processes() or self.ports_open():
             if time.monotonic() > deadline:
                 left = self.processes()
                 self.kill()
@@ -172,6 +179,7 @@ def test_ctrl_c_stops_every_process_after_the_demo_served_each_login(demo_data):
             assert NOTICE.search(notices.text), f"{username}: no notification"
         emulator = requests.get(f"http://127.0.0.1:{run.emulator_port}/_emulator/health", timeout=5)
         assert emulator.status_code == 200
+        assert _port_open(run.fpro_port), "the Facturation.pro emulator is not listening"
         # Beat schedules the heartbeat at start-up and a worker process runs it.
         deadline = time.monotonic() + 90
         while requests.get(f"{run.base}/sante/", timeout=5).json()["status"] != "ok":
@@ -185,7 +193,7 @@ def test_ctrl_c_stops_every_process_after_the_demo_served_each_login(demo_data):
     signalled = time.monotonic()
     os.killpg(run.process.pid, signal.SIGINT)
     elapsed = run.stopped_within(STOPPED_WITHIN, signalled)
-    print(f"\nCtrl-C: every process gone and both ports free after {elapsed:.2f} s")
+    print(f"\nCtrl-C: every process gone and its ports free after {elapsed:.2f} s")
     assert run.process.returncode == 130
     assert "Stopped." in run.output
     assert run.output.count("demo-portail-2026") == 1, "the logins are printed once"
