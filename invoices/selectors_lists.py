@@ -22,6 +22,7 @@ from invoices.models import FINAL_CHORUS_STATUSES, ChorusStatus, Invoice
 from invoices.selectors import invoice_list_for_space
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
+from structures.selectors import structure_name_condition
 
 PAGE_SIZE = 25
 ZERO = Decimal("0.00")
@@ -152,7 +153,9 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
         # the invoice side is two index scans (trigram on the number, btree on the counterpart)
         # joined by a bitmap OR instead of a scan of every invoice (migration 0009).
-        counterparts = Q(name__icontains=text)
+        # Names are compared folded (accents and case ignored: "universite" finds the
+        # Université), on every database (migration structures 0005).
+        counterparts = structure_name_condition(text) or Q(pk__in=[])
         digits = text.replace(" ", "")
         if digits.isdigit():
             counterparts |= Q(siret__startswith=digits)

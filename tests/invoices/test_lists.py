@@ -96,6 +96,18 @@ def test_each_filter_narrows_the_supplier_list_to_what_it_names(world, sent, mak
     assert listed(text=r2.siret[:9]) == {big.number}
 
 
+@pytest.mark.parametrize(
+    "typed", ["regionale", "RÉGIONALE", "Direction Regionale", "direction-régionale"]
+)
+def test_the_search_by_counterpart_name_ignores_accents_and_case(world, sent, typed):
+    # On every database: SQLite's LIKE folds ASCII case only, PostgreSQL's compares accents.
+    big = sent(world["supplier"], world["other_recipient"], number="F-BIG")
+    sent(world["supplier"], world["recipient"], number="F-SMALL")
+    filters = InvoiceListFilters(text=typed)
+    found = invoice_list_filtered(space=world["supplier_space"], filters=filters)
+    assert _numbers(found) == [big.number]
+
+
 def test_the_recipient_filters_on_download_service_and_overdue(world, sent):
     s, r = world["supplier"], world["recipient"]
     service = r.services.create(code="SERV_TECH", label="Services techniques")
