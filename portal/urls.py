@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from portal import views
@@ -32,9 +35,12 @@ urlpatterns = [
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
     path("back-office/", admin.site.urls),
+    # Pages that do not link an icon (the back-office) make browsers ask for this one.
+    # Lazy: with the manifest storage of production the address exists after collectstatic.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as static_urls
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static_urls(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
