@@ -34,7 +34,7 @@ def invoice_detail(request, invoice_id: int):
     context.update(
         lines=invoice.lines.all(),
         vat_lines=invoice.vat_lines.all(),
-        events=invoice_timeline(invoice=invoice),
+        events=invoice_timeline(invoice=invoice, space=request.space),
     )
     for panel in PANELS:
         context.update(panel.detail_panel(request=request, invoice=invoice))
