@@ -153,15 +153,28 @@ def test_the_inbox_marks_new_and_not_downloaded_invoices_and_the_last_sync(engli
     assert "badge-new" not in seen_row and "badge-not-downloaded" not in seen_row
 
 
-def test_the_inbox_selection_treats_by_get_and_downloads_by_post(client, world, sent):
+def test_the_inbox_selection_never_puts_its_csrf_token_in_an_address(client, world, sent):
+    # Both buttons share one form (a checkbox belongs to one form); the download needs the
+    # CSRF token, so the form posts, and treating answers with the preview's own address.
     invoice = sent(world["supplier"], world["recipient"])
     client.force_login(world["recipient_user"])
     page = client.get(reverse("invoices:recipient_inbox")).text
     assert f'name="invoice" value="{invoice.pk}" form="selection"' in page
     treat = reverse("invoices:treat_batch")
-    download = reverse("invoices:download_group")
-    assert f'formmethod="get" formaction="{treat}"' in page
-    assert f'formmethod="post" formaction="{download}"' in page
+    selection = page.split('<form id="selection"')[1].split("</form>")[0]
+    assert f'method="post" action="{treat}"' in selection
+    assert "csrfmiddlewaretoken" in selection and 'formmethod="get"' not in selection
+    assert f'formaction="{reverse("invoices:download_group")}"' in selection
+    response = client.post(treat, {"invoice": [invoice.pk], "step": "choose"})
+    assert response.status_code == 303
+    assert response.url == f"{treat}?invoice={invoice.pk}"
+    assert client.get(response.url).status_code == 200
+
+
+def test_treating_an_empty_selection_says_to_pick_invoices(english, world):
+    english.force_login(world["recipient_user"])
+    response = english.post(reverse("invoices:treat_batch"), {"step": "choose"}, follow=True)
+    assert "Select at least one invoice first." in response.text
 
 
 def test_the_inbox_says_when_it_was_never_synchronised(english, world):

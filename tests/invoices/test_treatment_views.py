@@ -229,9 +229,16 @@ def test_a_batch_previews_each_invoice_then_queues_one_action_each(
     assert response.url == reverse("invoices:treat_batch_progress", args=[action.batch])
     progress = recipient_client.get(response.url).text
     assert 'hx-trigger="every 2s"' in progress and 'data-finished="0"' in progress
+    assert "Décisions en cours de transmission à Chorus Pro" in progress
     action_run(action_id=action.pk)
+    recipient_client.cookies["django_language"] = "en"  # words new to this part
     progress = recipient_client.get(response.url, **HTMX).text
     assert 'data-finished="1"' in progress and "every 2s" not in progress
+    # What the page says once all have landed is in the polled region: nothing stays "on
+    # its way" next to a row that is done.
+    assert "<h1>Decisions recorded by Chorus Pro</h1>" in progress
+    assert "on their way" not in progress and "On its way" not in progress
+    assert "Recorded: Service certified" in progress
 
 
 def test_a_batch_rejection_needs_the_confirmation_box(recipient_client, received):
