@@ -166,10 +166,11 @@ def directory_refresh_structure(*, connection: ChorusConnection, siret: str) -> 
     return structure
 
 
-def _without_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+def _chorus_name_queries(name: str) -> list[str]:
+    """What Chorus Pro is asked for a name: without accents, then as typed when it has some."""
+    decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(character for character in decomposed if not unicodedata.combining(character))
-    return unicodedata.normalize("NFC", bare)
+    return list(dict.fromkeys([unicodedata.normalize("NFC", bare), name]))
 
 
 def directory_search(*, connection: ChorusConnection, query: str) -> list[Structure]:
@@ -185,10 +186,9 @@ def directory_search(*, connection: ChorusConnection, query: str) -> list[Struct
     Rows created here have no ``last_synced_at``: routing rules and services are read in full
     (:func:`directory_refresh_structure`) when the supplier picks one.
     """
-    texts = list(dict.fromkeys([_without_accents(query), query]))
     summaries: dict[int, StructureSummary] = {}
     with chorus_client_for(connection) as client:
-        for text in texts:
+        for text in _chorus_name_queries(query):
             page = client.structures.search_structures(
                 StructureSearch(company_name=text, kind=StructureKind.PUBLIQUE),
                 PageRequest(page_size=DIRECTORY_SEARCH_PAGE_SIZE),
@@ -215,7 +215,9 @@ def directory_search(*, connection: ChorusConnection, query: str) -> list[Struct
 
 
 def _lookup_key(query: DirectoryQuery) -> str:
-    digest = hashlib.sha256(query.text.casefold().encode()).hexdigest()[:32]
+    # A name's outcome is kept under what Chorus Pro was asked for it.
+    text = query.siret or "name:" + "|".join(_chorus_name_queries(query.name))
+    digest = hashlib.sha256(text.casefold().encode()).hexdigest()[:32]
     return f"chorus-directory-lookup:{digest}"
 
 
