@@ -430,19 +430,19 @@ class StatusEvent(models.Model):
 
 # Chorus Pro's flow states (contract §9.11) in words, for the supplier; a file's, not an invoice's.
 FLOW_CHORUS_STATES = {
-    "IN_RECU": _("Received"),
-    "IN_TRAITE_SE_CPP": _("Taken in"),
-    "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP": _("Being analysed"),
-    "IN_EN_ATTENTE_TRAITEMENT_CPP": _("Waiting to be processed"),
-    "IN_EN_COURS_TRAITEMENT_CPP": _("Being processed"),
-    "IN_EN_ATTENTE_RETRAITEMENT_CPP": _("Held up, waiting to be processed again"),
-    "IN_INCIDENTE": _("Not processed: deposit the file again"),
+    "IN_RECU": _("File received"),
+    "IN_TRAITE_SE_CPP": _("File taken in"),
+    "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP": _("File being analysed"),
+    "IN_EN_ATTENTE_TRAITEMENT_CPP": _("File waiting to be processed"),
+    "IN_EN_COURS_TRAITEMENT_CPP": _("File being processed"),
+    "IN_EN_ATTENTE_RETRAITEMENT_CPP": _("File held up, waiting to be processed again"),
+    "IN_INCIDENTE": _("File not processed: deposit it again"),
     "IN_REJETE": _("File rejected"),
     "IN_INTEGRE": _("All invoices integrated"),
     "IN_INTEGRE_PARTIEL": _("Some invoices rejected"),
-    "QP_IRRECEVABLE": _("Not receivable"),
-    "QP_RECEVABLE": _("Receivable"),
-    "QP_RECEVABLE_AVEC_ERREUR": _("Receivable with errors"),
+    "QP_IRRECEVABLE": _("File not receivable"),
+    "QP_RECEVABLE": _("File receivable"),
+    "QP_RECEVABLE_AVEC_ERREUR": _("File receivable with errors"),
 }
 
 

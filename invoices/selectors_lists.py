@@ -58,7 +58,7 @@ VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None]] = {
         (ChorusStatus.VALIDATED_1, ChorusStatus.VALIDATED_2, *RECIPIENT_STATUSES),
     ),
     "refused": (
-        _("Refused"),
+        _("Refused by the validator"),
         (ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR),
     ),
     "expired": (_("Not validated in time"), (ChorusStatus.NO_VALIDATION_1,)),
