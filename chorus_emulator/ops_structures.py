@@ -1,5 +1,7 @@
 """Structures API (contract §4) and engagementsJuridiques/v1/rechercher (contract §6)."""
 
+import unicodedata
+
 from chorus_emulator.operations import operation
 from chorus_emulator.protocol import (
     OK_TRANSVERSES,
@@ -39,8 +41,16 @@ def _structure(ctx, structure_id) -> dict:
     return structure
 
 
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
 def _contains(haystack: str | None, needle: str) -> bool:
-    return needle.casefold() in (haystack or "").casefold()
+    # contract §4.1 [U]: how Chorus Pro compares names is not documented. Its directory names come
+    # from SIRENE, in capitals without accents, so "universite" finds "UNIVERSITE ..." there;
+    # this world's names carry accents, so we ignore accents and case to answer alike.
+    return _folded(needle) in _folded(haystack or "")
 
 
 @operation("structures/v1/rechercher")

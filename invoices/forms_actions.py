@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
 from invoices.attachments import megabytes
+from invoices.forms_fields import LimitedTextField
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES
 from invoices.services.supplier_actions import COMMENT_MAX_LENGTH
 
@@ -38,11 +39,8 @@ class MultipleFileField(forms.FileField):
 
 
 class CompletionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment for the recipient"),
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    comment = LimitedTextField(
+        label=_("Comment for the recipient"), required=False, max_length=COMMENT_MAX_LENGTH
     )
     files = MultipleFileField(
         label=_("Supporting documents"),
@@ -59,8 +57,11 @@ class CompletionForm(forms.Form):
 class RecycleForm(forms.Form):
     recipient_siret = forms.CharField(label=_("Recipient SIRET"), max_length=17)
     service_code = forms.CharField(label=_("Service code"), max_length=100, required=False)
-    commitment_number = forms.CharField(label=_("Commitment number"), max_length=50, required=False)
-    comment = forms.CharField(
+    # Chorus Pro takes 50 characters of a commitment number (contract §8.3).
+    commitment_number = LimitedTextField(
+        label=_("Commitment number"), max_length=50, required=False, widget=forms.TextInput
+    )
+    comment = LimitedTextField(
         label=_("Comment"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
@@ -79,7 +80,7 @@ class RecycleForm(forms.Form):
 
 
 class AcknowledgementForm(forms.Form):
-    comment = forms.CharField(
+    comment = LimitedTextField(
         label=_("Comment (optional)"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,

@@ -61,10 +61,7 @@ class InvoiceListFilterForm(forms.Form):
     def __init__(self, data, *, space: Space):
         super().__init__(data)
         self.space = space
-        self.fields["status"].choices = [
-            ("", _("All statuses")),
-            *status_choices_for_space(space=space),
-        ]
+        self.fields["status"].choices = status_choices_for_space(space=space)
         # Named after what it filters, so the address reads ?recipient=12 or ?supplier=12.
         self.counterpart_name = "recipient" if space.kind == SpaceKind.SUPPLIER else "supplier"
         self.fields[self.counterpart_name] = forms.TypedChoiceField(

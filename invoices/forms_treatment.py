@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from invoices.forms_fields import LimitedTextField
 from invoices.models import ChorusStatus, ReasonTemplate
 from invoices.services.treatment import MAX_MOTIVE, RECIPIENT_TARGETS
 
@@ -26,13 +27,10 @@ class TreatForm(forms.Form):
             }
         ),
     )
-    # No max_length here: the service says why 255 in its own message, and the browser's
-    # maxlength keeps most people from getting there.
-    motive = forms.CharField(
+    motive = LimitedTextField(
         label=_("Motive"),
         required=False,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MOTIVE}),
+        max_length=MAX_MOTIVE,
         help_text=_("Required to suspend or reject; at most 255 characters, sent to the supplier."),
     )
     mandate_number = forms.CharField(
@@ -80,11 +78,10 @@ class BatchTreatForm(TreatForm):
 class ValidatorDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("validate", _("Validate")), ("refuse", _("Refuse"))])
     refusal_reason = forms.ChoiceField(label=_("Refusal reason"), required=False)
-    comment = forms.CharField(
+    comment = LimitedTextField(
         label=_("Comment"),
         required=False,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MOTIVE}),
+        max_length=MAX_MOTIVE,
         help_text=_("Sent to the supplier with the decision; at most 255 characters."),
     )
 
@@ -96,7 +93,17 @@ class ValidatorDecisionForm(forms.Form):
 
 
 class ReasonTemplateForm(forms.ModelForm):
+    label = LimitedTextField(
+        label=_("Label"),
+        max_length=ReasonTemplate._meta.get_field("label").max_length,
+        widget=forms.TextInput,
+    )
+    text = LimitedTextField(
+        label=_("Motive"),
+        max_length=MAX_MOTIVE,
+        help_text=_("At most 255 characters, as Chorus Pro keeps a motive."),
+    )
+
     class Meta:
         model = ReasonTemplate
         fields = ["label", "text", "use"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3, "maxlength": MAX_MOTIVE})}

@@ -527,6 +527,24 @@ class StatusEvent(models.Model):
         return self.status
 
 
+# Chorus Pro's flow states (contract §9.11) in words, for the supplier; a file's, not an invoice's.
+FLOW_CHORUS_STATES = {
+    "IN_RECU": _("File received"),
+    "IN_TRAITE_SE_CPP": _("File taken in"),
+    "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP": _("File being analysed"),
+    "IN_EN_ATTENTE_TRAITEMENT_CPP": _("File waiting to be processed"),
+    "IN_EN_COURS_TRAITEMENT_CPP": _("File being processed"),
+    "IN_EN_ATTENTE_RETRAITEMENT_CPP": _("File held up, waiting to be processed again"),
+    "IN_INCIDENTE": _("File not processed: deposit it again"),
+    "IN_REJETE": _("File rejected"),
+    "IN_INTEGRE": _("All invoices integrated"),
+    "IN_INTEGRE_PARTIEL": _("Some invoices rejected"),
+    "QP_IRRECEVABLE": _("File not receivable"),
+    "QP_RECEVABLE": _("File receivable"),
+    "QP_RECEVABLE_AVEC_ERREUR": _("File receivable with errors"),
+}
+
+
 class Flow(models.Model):
     """A file of invoices (Factur-X, UBL, CII, or a tar.gz of several) sent with deposer/flux."""
 
@@ -584,6 +602,16 @@ class Flow(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def invoice_file_names(self) -> list[str]:
+        """The user's own files in this deposit (``name`` is the tar.gz's when several are
+        bundled into one)."""
+        return [entry.get("name") or "" for entry in self.file_names or []] or [self.name]
+
+    @property
+    def chorus_state_label(self) -> str:
+        return str(FLOW_CHORUS_STATES.get(self.chorus_state, self.chorus_state))
 
 
 class Notification(models.Model):

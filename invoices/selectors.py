@@ -14,6 +14,17 @@ from portal.spaces import Space, SpaceKind
 from structures.models import Service
 
 NOT_YET_RECEIVED = ["", "DEPOSEE", "EN_COURS_ACHEMINEMENT"]
+# The supplier's own steps, before and while the portal hands the invoice to Chorus Pro: the
+# other sides never read them (their history starts with Chorus Pro's statuses).
+SUPPLIER_SIDE_STATUSES = frozenset(
+    {
+        Invoice.Status.DRAFT,
+        Invoice.Status.QUEUED,
+        Invoice.Status.SENDING,
+        Invoice.Status.SUBMITTED,
+        Invoice.Status.SUBMISSION_REFUSED,
+    }
+)
 
 
 def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
@@ -24,10 +35,11 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
         return invoices.filter(supplier=space.structure)
     # Recipients and validators never see a supplier's drafts or unsent invoices.
     sent = invoices.filter(chorus_invoice_id__isnull=False)
+    # Nor, when a portal supplier sent it, an invoice Chorus Pro has not routed to them yet: in
+    # Chorus Pro the recipient sees it from MISE_A_DISPOSITION, the validator from A_VALIDER_1.
+    sent = sent.exclude(chorus_status__in=NOT_YET_RECEIVED)
     if space.kind == SpaceKind.RECIPIENT:
-        # Nor, when a portal supplier sent it, an invoice Chorus Pro has not made available to
-        # them yet: in Chorus Pro the recipient does not see it either.
-        return sent.filter(recipient=space.structure).exclude(chorus_status__in=NOT_YET_RECEIVED)
+        return sent.filter(recipient=space.structure)
     return sent.filter(validator=space.structure)
 
 
@@ -99,10 +111,14 @@ def recipient_services(*, invoice: Invoice) -> list[Service]:
     return list(invoice.recipient.services.filter(is_active=True).order_by("code"))
 
 
-def invoice_timeline(*, invoice: Invoice) -> list[StatusEvent]:
+def invoice_timeline(*, invoice: Invoice, space: Space | None = None) -> list[StatusEvent]:
     """Newest first. Chorus Pro stamps its history to the minute, so events are ordered by
-    minute, then by the order they were recorded in."""
-    events = list(invoice.events.select_related("actor"))
+    minute, then by the order they were recorded in. Only the supplier reads its own steps
+    (queued, sent to Chorus Pro…)."""
+    events = invoice.events.select_related("actor")
+    if space is not None and space.kind != SpaceKind.SUPPLIER:
+        events = events.exclude(status__in=SUPPLIER_SIDE_STATUSES)
+    events = list(events)
     events.sort(key=lambda e: (e.occurred_at.replace(second=0, microsecond=0), e.pk), reverse=True)
     return events
 
@@ -111,6 +127,29 @@ def notification_list_for_user(*, user) -> QuerySet:
     from invoices.models import Notification
 
     return Notification.objects.filter(user=user).select_related("invoice")
+
+
+def notification_page_for_user(*, user, limit: int) -> list:
+    """The newest notifications with what the page shows of each invoice: the counterpart seen
+    from the user's side (the recipient for the supplier's people, the supplier otherwise) and
+    the status that side reads."""
+    own = set(user.memberships.values_list("structure_id", flat=True))
+    notifications = list(
+        notification_list_for_user(user=user).select_related(
+            "invoice__supplier", "invoice__recipient"
+        )[:limit]
+    )
+    for notification in notifications:
+        invoice = notification.invoice
+        if invoice is None:
+            continue
+        supplier_side = invoice.supplier_id in own
+        notification.counterpart = invoice.recipient if supplier_side else invoice.supplier
+        if invoice.chorus_status:
+            notification.status_label = invoice.get_chorus_status_display()
+        else:
+            notification.status_label = invoice.get_status_display() if supplier_side else ""
+    return notifications
 
 
 def notification_for_user(*, user, notification_id: int):

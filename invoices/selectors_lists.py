@@ -17,12 +17,14 @@ from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
 from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
+from structures.selectors import structure_name_condition
 
 PAGE_SIZE = 25
 ZERO = Decimal("0.00")
@@ -33,6 +35,36 @@ PORTAL_STATUSES = (
     Invoice.Status.SENDING,
     Invoice.Status.SUBMISSION_REFUSED,
 )
+# The statuses a recipient meets: Chorus Pro shows them an invoice from MISE_A_DISPOSITION on.
+RECIPIENT_STATUSES = (
+    ChorusStatus.AVAILABLE,
+    ChorusStatus.TO_RECYCLE,
+    ChorusStatus.SUSPENDED,
+    ChorusStatus.COMPLETED,
+    ChorusStatus.REJECTED,
+    ChorusStatus.SERVICE_DONE,
+    ChorusStatus.MANDATED,
+    ChorusStatus.AVAILABLE_TO_ACCOUNTANT,
+    ChorusStatus.ACCOUNTED,
+    ChorusStatus.PAID,
+)
+# The validator's queue filters by what became of an invoice on their side, not by Chorus Pro's
+# status of the day: a validated invoice moves on to the recipient's statuses. "" is the queue
+# itself, what waits for the validator; "all" is everything they were given.
+AWAITING_VALIDATION = (ChorusStatus.TO_VALIDATE_1, ChorusStatus.TO_VALIDATE_2)
+VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "": (_("Awaiting validation"), AWAITING_VALIDATION),
+    "validated": (
+        _("Validated"),
+        (ChorusStatus.VALIDATED_1, ChorusStatus.VALIDATED_2, *RECIPIENT_STATUSES),
+    ),
+    "refused": (
+        _("Refused by the validator"),
+        (ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR),
+    ),
+    "expired": (_("Not validated in time"), (ChorusStatus.NO_VALIDATION_1,)),
+    "all": (_("All statuses"), None),
+}
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
 FACETS_CACHE_SECONDS = 60
@@ -92,8 +124,24 @@ def status_label(key: str) -> str:
 
 
 def status_choices_for_space(*, space: Space) -> list[tuple[str, str]]:
-    portal = [(s.value, s.label) for s in PORTAL_STATUSES] if _is_supplier(space) else []
-    return portal + [(s.value, s.label) for s in ChorusStatus]
+    """The status filter's choices, "" first: the statuses each side meets (a validator's are
+    the stages of VALIDATOR_STAGES, "" being what waits for them)."""
+    if space.kind == SpaceKind.VALIDATOR:
+        return [(key, label) for key, (label, _statuses) in VALIDATOR_STAGES.items()]
+    if space.kind == SpaceKind.RECIPIENT:
+        statuses = [*RECIPIENT_STATUSES, ChorusStatus.ABANDONED, ChorusStatus.DELETED]
+    else:
+        statuses = [*PORTAL_STATUSES, *ChorusStatus]
+    return [("", _("All statuses")), *[(s.value, s.label) for s in statuses]]
+
+
+def invoice_status_label(*, invoice: Invoice, space: Space) -> str:
+    """The status a side reads on an invoice's badge. The supplier follows the portal's own
+    steps until Chorus Pro has the invoice; the other sides only ever read Chorus Pro's status
+    (never the supplier's "Sent to Chorus Pro")."""
+    if invoice.chorus_status:
+        return invoice.get_chorus_status_display()
+    return invoice.get_status_display() if _is_supplier(space) else "—"
 
 
 def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:
@@ -120,7 +168,11 @@ def service_list_for_space(*, space: Space) -> list[Service]:
 def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> QuerySet[Invoice]:
     invoices = invoice_list_for_space(space=space)
     side = "recipient" if _is_supplier(space) else "supplier"
-    if filters.status in ChorusStatus.values:
+    if space.kind == SpaceKind.VALIDATOR:
+        _label, stage = VALIDATOR_STAGES.get(filters.status, VALIDATOR_STAGES[""])
+        if stage is not None:
+            invoices = invoices.filter(chorus_status__in=stage)
+    elif filters.status in ChorusStatus.values:
         invoices = invoices.filter(chorus_status=filters.status)
     elif filters.status in Invoice.Status.values:
         invoices = invoices.filter(status=filters.status, chorus_status="")
@@ -145,7 +197,9 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
         # the invoice side is two index scans (trigram on the number, btree on the counterpart)
         # joined by a bitmap OR instead of a scan of every invoice (migration 0009).
-        counterparts = Q(name__icontains=text)
+        # Names are compared folded (accents and case ignored: "universite" finds the
+        # Université), on every database (migration structures 0005).
+        counterparts = structure_name_condition(text) or Q(pk__in=[])
         digits = text.replace(" ", "")
         if digits.isdigit():
             counterparts |= Q(siret__startswith=digits)
@@ -166,9 +220,11 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
     return invoices.order_by(*[f"-{key}" for key in keys])
 
 
-def _decorated(rows: list[Invoice], today: date) -> list[Invoice]:
-    """What each row shows beyond its fields: days since deposit and the overdue flag."""
+def _decorated(rows: list[Invoice], today: date, space: Space) -> list[Invoice]:
+    """What each row shows beyond its fields: days since deposit, the overdue flag and the
+    status as the space reads it."""
     for invoice in rows:
+        invoice.status_badge = invoice_status_label(invoice=invoice, space=space)
         invoice.days_since_deposit = (
             (today - invoice.deposited_on).days if invoice.deposited_on else None
         )
@@ -192,7 +248,7 @@ def invoice_page_for_space(
         if len(rows) > PAGE_SIZE:
             rows = rows[:PAGE_SIZE][::-1]
             return InvoicePage(
-                invoices=_decorated(rows, timezone.localdate()),
+                invoices=_decorated(rows, timezone.localdate(), space),
                 next_cursor=_cursor_encode(rows[-1], keys),
                 previous_cursor=_cursor_encode(rows[0], keys),
             )
@@ -208,7 +264,7 @@ def invoice_page_for_space(
     if values is not None:
         previous = _cursor_encode(rows[0], keys) if rows else after
     return InvoicePage(
-        invoices=_decorated(rows, timezone.localdate()),
+        invoices=_decorated(rows, timezone.localdate(), space),
         next_cursor=_cursor_encode(rows[-1], keys) if has_next else "",
         previous_cursor=previous,
     )

@@ -35,7 +35,7 @@ def invoice_detail(request, invoice_id: int):
         "invoice": invoice,
         "refusal": invoice_validator_refusal(invoice=invoice),
     }
-    context["events"] = invoice_timeline(invoice=invoice)
+    context["events"] = invoice_timeline(invoice=invoice, space=request.space)
     if request.htmx and request.GET.get("region") == "progress":
         # Polled while the invoice is in transit (invoice.in_transit): its status, the panels
         # that depend on it (answers, payment clock) and the timeline are drawn again together,

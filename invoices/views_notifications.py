@@ -6,7 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoices.selectors import notification_for_user, notification_list_for_user
+from invoices.selectors import (
+    notification_for_user,
+    notification_list_for_user,
+    notification_page_for_user,
+)
 from invoices.services.notification_reads import notification_open, notifications_mark_read
 
 SHOWN = 100
@@ -14,7 +18,7 @@ SHOWN = 100
 
 @login_required
 def notification_list(request):
-    notifications = notification_list_for_user(user=request.user)[:SHOWN]
+    notifications = notification_page_for_user(user=request.user, limit=SHOWN)
     return render(request, "invoices/notifications.html", {"notifications": notifications})
 
 

@@ -4,9 +4,12 @@ Forms post as plain pages (they work without JavaScript): a decision is queued a
 page follows it with htmx polling; bad input re-renders the form with everything typed.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -203,11 +206,22 @@ def _invoice_ids(values: list[str]) -> list[int]:
 
 @space_required(SpaceKind.RECIPIENT)
 def treat_batch(request):
-    """One decision for the invoices picked in the inbox: preview (GET), then confirm (POST)."""
+    """One decision for the invoices picked in the inbox: preview (GET), then confirm (POST).
+
+    The inbox posts its selection here (``step=choose``, with the download button's CSRF token
+    in the same form): it is answered with the preview's address, so no token sits in a URL.
+    """
     source = request.POST if request.method == "POST" else request.GET
-    invoices = invoices_for_space_by_ids(
-        space=request.space, invoice_ids=_invoice_ids(source.getlist("invoice"))
-    )
+    invoice_ids = _invoice_ids(source.getlist("invoice"))
+    if request.method == "POST" and source.get("step") == "choose" and not invoice_ids:
+        messages.warning(request, _("Select at least one invoice first."))
+        return redirect("invoices:recipient_inbox")
+    invoices = invoices_for_space_by_ids(space=request.space, invoice_ids=invoice_ids)
+    if request.method == "POST" and source.get("step") == "choose":
+        query = urlencode([("invoice", invoice.pk) for invoice in invoices])
+        response = redirect(f"{reverse('invoices:treat_batch')}?{query}")
+        response.status_code = 303  # see the preview, by GET
+        return response
     templates = reason_templates_for_space(space=request.space)
     bound = request.method == "POST" or "target_status" in request.GET
     form = BatchTreatForm(source if bound else None, templates=templates)
@@ -261,6 +275,8 @@ def treat_batch(request):
 @space_required(SpaceKind.RECIPIENT)
 def treat_batch_progress(request, batch):
     actions = treatment_batch_for_space(space=request.space, batch=batch)
+    for action in actions:
+        action.target_label = _target_label(action)
     failures = [
         (action, action_failure_explained(action=action))
         for action in actions

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from portal import views
 
@@ -31,4 +34,7 @@ urlpatterns = [
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
     path("back-office/", admin.site.urls),
+    # Pages that do not link an icon (the back-office) make browsers ask for this one.
+    # Lazy: with the manifest storage of production the address exists after collectstatic.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
 ]

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +19,18 @@ def validate_siret(value: str) -> None:
             params={"value": value},
             code="invalid_siret",
         )
+
+
+# Letters Unicode does not decompose into a base letter and an accent.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
+
+
+def name_search_key(text: str) -> str:
+    """A name folded for searching: no accents, no case, words split on anything but letters and
+    digits ("Université de Sainte-Marie" -> "universite de sainte marie")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return " ".join(re.findall(r"[^\W_]+", bare))
 
 
 class Structure(models.Model):
@@ -44,6 +59,9 @@ class Structure(models.Model):
     siret = models.CharField(_("SIRET"), max_length=32, unique=True)
     siren = models.CharField(_("SIREN"), max_length=9, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
+    # The name as name_search_key folds it, kept by save(): the same search on every database
+    # (SQLite has no unaccent, PostgreSQL's needs an extension).
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     address_line = models.CharField(_("address"), max_length=200, blank=True)
@@ -92,6 +110,10 @@ class Structure(models.Model):
 
     def save(self, *args, **kwargs):
         self.siren = self.siret[:9] if self.identifier_type == self.IdentifierType.SIRET else ""
+        self.search_name = name_search_key(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
 
     def clean(self):

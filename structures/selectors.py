@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from structures.models import ChorusConnection, Membership, Service, Structure
+from structures.models import ChorusConnection, Membership, Service, Structure, name_search_key
 
 # A connection test still without report after this long is shown as stalled (workers down?).
 CONNECTION_TEST_STALLED_AFTER = timedelta(minutes=2)
@@ -124,6 +124,27 @@ def directory_structure_list(*, structure_ids: list[int]) -> list[Structure]:
     """Structures found by a directory lookup, in the order Chorus Pro gave them."""
     by_id = Structure.objects.in_bulk(structure_ids)
     return [by_id[pk] for pk in structure_ids if pk in by_id]
+
+
+def structure_name_condition(text: str) -> Q | None:
+    """Structures whose name holds every word of ``text``, accents and case ignored (on the
+    folded ``search_name``, so alike on SQLite and PostgreSQL); None when ``text`` has no word."""
+    words = name_search_key(text).split()
+    if not words:
+        return None
+    return Q(*[Q(search_name__contains=word) for word in words])
+
+
+def directory_structures_named(*, name: str, limit: int) -> list[Structure]:
+    """Public structures of the local copy whose name matches ``name`` (see
+    structure_name_condition), by name: what the portal already knows, whatever Chorus Pro's
+    own search makes of accents."""
+    condition = structure_name_condition(name)
+    if condition is None:
+        return []
+    return list(
+        Structure.objects.filter(condition, kind=Structure.Kind.PUBLIC).order_by("name")[:limit]
+    )
 
 
 def directory_structure_for_refresh(*, structure_id: int) -> Structure:

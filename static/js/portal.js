@@ -22,3 +22,40 @@ document.addEventListener("htmx:afterRequest", (event) => {
     notice.hidden = event.detail.successful;
   }
 });
+
+// Live character count for the texts Chorus Pro limits (fields with data-maxchars, see
+// invoices/forms_fields.py). Nothing is cut: past the limit the count turns red and the server
+// refuses the text with a message. The count's wording comes translated from the server.
+function showCount(field) {
+  const id = `${field.id}_counter`;
+  let counter = document.getElementById(id);
+  if (!counter) {
+    counter = document.createElement("p");
+    counter.id = id;
+    counter.className = "char-counter";
+    field.insertAdjacentElement("afterend", counter);
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? `${described} ${id}` : id);
+  }
+  const limit = Number(field.dataset.maxchars);
+  const count = [...field.value].length;
+  const over = count > limit;
+  counter.textContent = (over ? field.dataset.counterOver : field.dataset.counter)
+    .replace("%(count)s", count)
+    .replace("%(limit)s", limit)
+    .replace("%(excess)s", count - limit);
+  counter.classList.toggle("char-counter-over", over);
+}
+
+function showCounts(root) {
+  root.querySelectorAll("[data-maxchars]").forEach(showCount);
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target instanceof HTMLElement && event.target.dataset.maxchars) {
+    showCount(event.target);
+  }
+});
+// Fields htmx swaps in (a saved motive picked) get their count too.
+document.addEventListener("htmx:load", (event) => showCounts(event.detail.elt));
+showCounts(document);

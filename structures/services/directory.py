@@ -4,6 +4,7 @@ local copy while it is fresh, and each connection's own structure refreshed from
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from structures.selectors import (
     directory_max_age,
     directory_structure_fresh,
     directory_structure_list,
+    directory_structures_named,
 )
 
 DIRECTORY_SEARCH_PAGE_SIZE = 20
@@ -167,21 +169,38 @@ def directory_refresh_structure(*, connection: ChorusConnection, siret: str) -> 
     return structure
 
 
+def _chorus_name_queries(name: str) -> list[str]:
+    """What Chorus Pro is asked for a name: without accents, then as typed when it has some."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return list(dict.fromkeys([unicodedata.normalize("NFC", bare), name]))
+
+
 def directory_search(*, connection: ChorusConnection, query: str) -> list[Structure]:
     """Public structures whose name contains ``query`` (one page of ``structures/rechercher``),
     kept as Structure rows with what the search returns (SIRET, name, active, Chorus Pro id).
 
+    How Chorus Pro compares names is not documented (contract §4.1, [U]): the query is sent
+    without its accents, which finds a name however Chorus Pro treats accents as long as the
+    name is written without them (as SIRENE writes names) or Chorus Pro ignores them; and, when
+    the user typed accents, as typed too, for an accented name on a Chorus Pro that does not
+    ignore them. The answers are merged in Chorus Pro's order.
+
     Rows created here have no ``last_synced_at``: routing rules and services are read in full
     (:func:`directory_refresh_structure`) when the supplier picks one.
     """
+    summaries: dict[int, StructureSummary] = {}
     with chorus_client_for(connection) as client:
-        page = client.structures.search_structures(
-            StructureSearch(company_name=query, kind=StructureKind.PUBLIQUE),
-            PageRequest(page_size=DIRECTORY_SEARCH_PAGE_SIZE),
-        )
+        for text in _chorus_name_queries(query):
+            page = client.structures.search_structures(
+                StructureSearch(company_name=text, kind=StructureKind.PUBLIQUE),
+                PageRequest(page_size=DIRECTORY_SEARCH_PAGE_SIZE),
+            )
+            for summary in page.items:
+                summaries.setdefault(summary.id, summary)
     found = []
     with transaction.atomic():
-        for summary in page.items:
+        for summary in summaries.values():
             siret = summary.identifier
             if summary.identifier_type not in (None, IdentifierType.SIRET):
                 continue
@@ -199,7 +218,9 @@ def directory_search(*, connection: ChorusConnection, query: str) -> list[Struct
 
 
 def _lookup_key(query: DirectoryQuery) -> str:
-    digest = hashlib.sha256(query.text.casefold().encode()).hexdigest()[:32]
+    # A name's outcome is kept under what Chorus Pro was asked for it.
+    text = query.siret or "name:" + "|".join(_chorus_name_queries(query.name))
+    digest = hashlib.sha256(text.casefold().encode()).hexdigest()[:32]
     return f"chorus-directory-lookup:{digest}"
 
 
@@ -323,6 +344,8 @@ def directory_lookup(
             return DirectoryOutcome(state="found", structures=[fresh])
     if state is not None and state.get("ok"):
         structures = directory_structure_list(structure_ids=state.get("structure_ids", []))
+        if query.name:
+            structures = _with_known_structures(structures, query.name)
         if query.name or structures:
             return DirectoryOutcome(state="found", structures=structures)
     if state is not None and not state.get("ok"):
@@ -331,12 +354,24 @@ def directory_lookup(
             return DirectoryOutcome(state="not_found")
         return DirectoryOutcome(state="error", error=error, detail=state.get("detail", ""))
     if connection is None:
-        stale = list(Structure.objects.filter(siret=query.siret)) if query.siret else []
+        if query.siret:
+            stale = list(Structure.objects.filter(siret=query.siret))
+        else:
+            stale = _with_known_structures([], query.name)
         if stale:
             return DirectoryOutcome(state="found", structures=stale)
         return DirectoryOutcome(state="error", error="no_connection")
     directory_lookup_start(connection=connection, query=query)
     return DirectoryOutcome(state="pending")
+
+
+def _with_known_structures(structures: list[Structure], name: str) -> list[Structure]:
+    """Chorus Pro's answer, then the structures the portal already knows whose name matches
+    without regard to accents or case (a supplier typing "Universite" finds the Université even
+    if Chorus Pro's search minds accents)."""
+    listed = {structure.pk for structure in structures}
+    known = directory_structures_named(name=name, limit=DIRECTORY_SEARCH_PAGE_SIZE)
+    return structures + [structure for structure in known if structure.pk not in listed]
 
 
 def directory_refresh_request(

@@ -51,17 +51,61 @@ def browser():
         browser.close()
 
 
+# Chromium reports most Content-Security-Policy violations in the console already; this makes
+# sure each one does (in every frame, on every document), with what was blocked and where.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || "an inline " + event.effectiveDirective} `
+    + `(${event.sourceFile || document.location.href}:${event.lineNumber})`);
+});
+"""
+
+
+class ConsoleWatch:
+    """What a page's browser console says that a user's console would show in red: errors
+    (failed loads such as a missing favicon, htmx errors, uncaught exceptions) and CSP
+    violations, with the address where each happened."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def watch(self, page) -> None:
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
+
+    def _console(self, page, message) -> None:
+        if message.type == "error":
+            source = (message.location or {}).get("url") or "?"
+            self.problems.append(f"{page.url}: {message.text} (from {source})")
+
+
 @pytest.fixture
-def new_page(browser):
-    """Factory: a page in a browser context of its own (its own cookies), in French; the
-    contexts close after the test."""
+def console_watch():
+    """The console problems of every page the test opened with ``new_page``/``page``; the test
+    fails on any (a clean console is part of every browser test)."""
+    watch = ConsoleWatch()
+    yield watch
+    if watch.problems:
+        pytest.fail(
+            "The browser console reported problems:\n" + "\n".join(watch.problems),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def new_page(browser, console_watch):
+    """Factory: a page in a browser context of its own (its own cookies), in French, whose
+    console is watched (``console_watch``); the contexts close after the test."""
     contexts = []
 
-    def new_page():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    def new_page(*, width: int = 1280, height: int = 900):
+        context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        console_watch.watch(page)
         return page
 
     yield new_page

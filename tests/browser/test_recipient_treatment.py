@@ -57,6 +57,32 @@ def test_the_commune_suspends_with_a_saved_motive_and_rejects_after_confirming(
     expect(page.locator(".timeline li").first).to_contain_text("F-WEB-0099")
 
 
+def test_a_motive_too_long_is_counted_as_typed_then_refused_whole(
+    received_invoices, log_in, fetch_possible_statuses, live_server, page
+):
+    (invoice,) = received_invoices("F-WEB-0105")
+    log_in(page, "commune")
+    page.goto(f"{live_server.url}/factures/{invoice.pk}/")
+    fetch_possible_statuses("MISE_A_DISPOSITION")
+    _choose(page, "SUSPENDUE")
+    motive = page.locator("#id_motive")
+    counter = page.locator("#id_motive_counter")
+    expect(counter).to_contain_text("0")
+    motive.focus()
+    text = ("Le bon de livraison signé manque ; merci de le joindre. " * 6).strip()
+    page.keyboard.insert_text(text)  # as a paste does: a maxlength would cut it silently
+    expect(motive).to_have_value(text)
+    expect(counter).to_have_class("char-counter char-counter-over")
+    expect(counter).to_contain_text(f"{len(text)} ")  # 335 of 255: 80 too many
+    expect(counter).to_contain_text(f"{len(text) - 255} ")
+    page.locator("#treatment-panel").screenshot(path="/tmp/screens/motive-counter.png")
+    _send(page)
+    # Refused by the server, with the whole text given back to shorten.
+    expect(page.locator("#errors-motive [role=alert]")).to_contain_text(f"{len(text)} ")
+    expect(page.locator("#id_motive")).to_have_value(text)
+    assert not InvoiceAction.objects.filter(invoice=invoice).exists()
+
+
 def test_the_commune_mandates_with_a_number_then_puts_in_payment(
     received_invoices, log_in, fetch_possible_statuses, run_queued_action, live_server, page
 ):

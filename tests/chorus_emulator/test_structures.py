@@ -26,6 +26,14 @@ def test_it_hides_other_private_structures_unless_restriction_is_lifted(supplier
     assert unrestricted["listeStructures"][0]["identifiantStructure"] == OTHER_SUPPLIER
 
 
+def test_it_finds_a_name_whatever_its_accents_and_case(supplier):
+    payload = supplier.ok("structures/v1/rechercher",
+                          {"structure": {"raisonSocialeStructure": "UNIVERSITE DE SAINTE"}})
+
+    assert [s["designationStructure"] for s in payload["listeStructures"]] == [
+        "Université de Sainte-Marie"]
+
+
 def test_it_pages_structure_searches(supplier):
     first = search(supplier, parametres={"nbResultatsParPage": 2, "pageResultatDemandee": 1})
     second = search(supplier, parametres={"nbResultatsParPage": 2, "pageResultatDemandee": 2})

@@ -103,6 +103,60 @@ def test_the_flow_page_shows_each_file_result_against_its_file(
     assert "fausse.xml" in bad_item and "<code>20305</code>" in bad_item
 
 
+def test_a_deposit_of_several_files_is_named_after_them_and_followed_until_it_settles(
+    supplier_client, demo_world, django_capture_on_commit_callbacks
+):
+    supplier_client.cookies["django_language"] = "en"  # words new to this part
+    response, _delay = post_files(
+        supplier_client,
+        [("mars-1.xml", cii_xml("N-1", LYCEE)), ("mars-2.xml", cii_xml("N-2", LYCEE))],
+        django_capture_on_commit_callbacks,
+    )
+    flow = Flow.objects.get()
+    assert flow.name.endswith(".tar.gz")  # the bundle the two files travel in
+    page = supplier_client.get(response.url).text
+    # Said once, and not "being sent" for ever: the page below follows the processing.
+    assert "2 files uploaded: Chorus Pro&#x27;s processing is followed below." in page
+    title = page.split("<h1>")[1].split("</h1>")[0]
+    assert "mars-1.xml" in title and "and 1 other file" in title and ".tar.gz" not in title
+    listing = supplier_client.get(reverse("invoices:flow_list")).text
+    assert "mars-1.xml" in listing and flow.name not in listing
+
+    flow_send(flow_id=flow.pk)
+    demo_world.advance(20)
+    Flow.objects.filter(pk=flow.pk).update(next_poll_at=timezone.now())
+    assert flow_report_poll(flow_id=flow.pk) == "integrated"
+    flow.refresh_from_db()
+    region = supplier_client.get(response.url, {"region": "progress"}, **HTMX).text
+    assert "Chorus Pro: All invoices integrated" in region
+    assert ">IN_INTEGRE<" not in region and "<code>IN_INTEGRE</code>" not in region
+    # The deposit's facts are polled with the rest: the flow number shows without a reload.
+    assert flow.chorus_flow_number in region and 'hx-trigger="every 2s"' not in region
+
+
+def test_the_files_accepted_next_to_refused_ones_are_followed_on_the_upload_page(
+    supplier_client, django_capture_on_commit_callbacks
+):
+    response, _delay = post_files(
+        supplier_client,
+        [("bon.xml", cii_xml("U-1", LYCEE)), ("scan.pdf", plain_pdf())],
+        django_capture_on_commit_callbacks,
+    )
+    flow = Flow.objects.get()
+    page = response.content.decode()
+    poll = f"{reverse('invoices:flow_list')}?region=flows&amp;flow={flow.pk}"
+    assert f'hx-get="{poll}" hx-trigger="every 2s"' in page
+    region = supplier_client.get(
+        reverse("invoices:flow_list"), {"region": "flows", "flow": flow.pk}, **HTMX
+    ).text
+    assert region.lstrip().startswith('<div id="flows"') and "bon.xml" in region
+    Flow.objects.update(status=Flow.Status.INTEGRATED)
+    region = supplier_client.get(
+        reverse("invoices:flow_list"), {"region": "flows", "flow": flow.pk}, **HTMX
+    ).text
+    assert "every 2s" not in region
+
+
 def test_the_flow_list_polls_while_a_flow_is_under_way(
     supplier_client, django_capture_on_commit_callbacks
 ):

@@ -14,6 +14,7 @@ from invoices.selectors_lists import (
     invoice_list_filtered,
     invoice_page_for_space,
     invoice_summary_for_space,
+    status_choices_for_space,
 )
 from portal.spaces import Space
 from structures.models import Membership, Structure
@@ -94,6 +95,18 @@ def test_each_filter_narrows_the_supplier_list_to_what_it_names(world, sent, mak
     assert listed(text="susp") == {suspended.number}
     assert listed(text="régionale") == {big.number}
     assert listed(text=r2.siret[:9]) == {big.number}
+
+
+@pytest.mark.parametrize(
+    "typed", ["regionale", "RÉGIONALE", "Direction Regionale", "direction-régionale"]
+)
+def test_the_search_by_counterpart_name_ignores_accents_and_case(world, sent, typed):
+    # On every database: SQLite's LIKE folds ASCII case only, PostgreSQL's compares accents.
+    big = sent(world["supplier"], world["other_recipient"], number="F-BIG")
+    sent(world["supplier"], world["recipient"], number="F-SMALL")
+    filters = InvoiceListFilters(text=typed)
+    found = invoice_list_filtered(space=world["supplier_space"], filters=filters)
+    assert _numbers(found) == [big.number]
 
 
 def test_the_recipient_filters_on_download_service_and_overdue(world, sent):
@@ -184,12 +197,48 @@ def test_the_validator_queue_puts_invoices_awaiting_validation_first(world, sent
     waiting = sent(s, r, ChorusStatus.TO_VALIDATE_1, number="F-WAIT", **a9)
     for i in range(PAGE_SIZE + 2):
         sent(s, r, ChorusStatus.VALIDATED_1, number=f"F-DONE-{i}", **a9)
-    space, filters = world["validator_space"], InvoiceListFilters()
+    space, filters = world["validator_space"], InvoiceListFilters(status="all")
     first = invoice_page_for_space(space=space, filters=filters)
     assert first.invoices[0].number == waiting.number
     second = invoice_page_for_space(space=space, filters=filters, after=first.next_cursor)
     seen = _numbers(first.invoices) + _numbers(second.invoices)
     assert len(seen) == len(set(seen)) == PAGE_SIZE + 3
+
+
+def test_the_validator_queue_shows_what_waits_for_the_validator_unless_asked_otherwise(
+    world, sent
+):
+    s, r, v = world["supplier"], world["recipient"], world["validator"]
+    a9 = {"validator": v, "billing_framework": Invoice.BillingFramework.A9}
+    waiting = sent(s, r, ChorusStatus.TO_VALIDATE_1, number="F-WAIT", **a9)
+    validated = sent(s, r, ChorusStatus.VALIDATED_1, number="F-OK", **a9)
+    passed_on = sent(s, r, ChorusStatus.AVAILABLE, number="F-ON", **a9)
+    refused = sent(s, r, ChorusStatus.REFUSED_1, number="F-NO", **a9)
+    late = sent(s, r, ChorusStatus.NO_VALIDATION_1, number="F-LATE", **a9)
+    # Sent by a portal supplier, not yet given to the validator by Chorus Pro.
+    sent(s, r, ChorusStatus.DEPOSITED, number="F-EARLY", **a9)
+    space = world["validator_space"]
+
+    def listed(status=""):
+        filters = InvoiceListFilters(status=status)
+        return set(_numbers(invoice_list_filtered(space=space, filters=filters)))
+
+    assert listed() == {waiting.number}
+    assert listed("validated") == {validated.number, passed_on.number}
+    assert listed("refused") == {refused.number}
+    assert listed("expired") == {late.number}
+    assert listed("all") == {"F-WAIT", "F-OK", "F-ON", "F-NO", "F-LATE"}
+
+
+def test_each_side_filters_on_the_statuses_it_meets(world):
+    def choices(space):
+        return [value for value, _label in status_choices_for_space(space=space)]
+
+    assert choices(world["validator_space"]) == ["", "validated", "refused", "expired", "all"]
+    recipient = choices(world["recipient_space"])
+    assert recipient[0] == "" and "MISE_A_DISPOSITION" in recipient
+    assert not {"A_VALIDER_1", "DEPOSEE", "submitted", "draft"} & set(recipient)
+    assert {"draft", "queued", "DEPOSEE"} <= set(choices(world["supplier_space"]))
 
 
 def test_the_summary_counts_and_sums_by_status_with_credit_notes_deducted(

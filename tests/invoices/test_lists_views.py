@@ -1,13 +1,14 @@
 """The list pages of the three spaces, as a user sees them: with and without htmx."""
 
 import itertools
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from invoices.models import ChorusStatus, Invoice
+from invoices.models import ChorusStatus, Invoice, StatusEvent
 from invoices.selectors_lists import PAGE_SIZE
 from structures.models import ChorusConnection, Membership, Structure
 
@@ -152,15 +153,28 @@ def test_the_inbox_marks_new_and_not_downloaded_invoices_and_the_last_sync(engli
     assert "badge-new" not in seen_row and "badge-not-downloaded" not in seen_row
 
 
-def test_the_inbox_selection_treats_by_get_and_downloads_by_post(client, world, sent):
+def test_the_inbox_selection_never_puts_its_csrf_token_in_an_address(client, world, sent):
+    # Both buttons share one form (a checkbox belongs to one form); the download needs the
+    # CSRF token, so the form posts, and treating answers with the preview's own address.
     invoice = sent(world["supplier"], world["recipient"])
     client.force_login(world["recipient_user"])
     page = client.get(reverse("invoices:recipient_inbox")).text
     assert f'name="invoice" value="{invoice.pk}" form="selection"' in page
     treat = reverse("invoices:treat_batch")
-    download = reverse("invoices:download_group")
-    assert f'formmethod="get" formaction="{treat}"' in page
-    assert f'formmethod="post" formaction="{download}"' in page
+    selection = page.split('<form id="selection"')[1].split("</form>")[0]
+    assert f'method="post" action="{treat}"' in selection
+    assert "csrfmiddlewaretoken" in selection and 'formmethod="get"' not in selection
+    assert f'formaction="{reverse("invoices:download_group")}"' in selection
+    response = client.post(treat, {"invoice": [invoice.pk], "step": "choose"})
+    assert response.status_code == 303
+    assert response.url == f"{treat}?invoice={invoice.pk}"
+    assert client.get(response.url).status_code == 200
+
+
+def test_treating_an_empty_selection_says_to_pick_invoices(english, world):
+    english.force_login(world["recipient_user"])
+    response = english.post(reverse("invoices:treat_batch"), {"step": "choose"}, follow=True)
+    assert "Select at least one invoice first." in response.text
 
 
 def test_the_inbox_says_when_it_was_never_synchronised(english, world):
@@ -177,13 +191,50 @@ def test_an_inbox_filter_on_download_state_only_lists_those(client, world, sent)
     assert "F-NODL" in page and "F-DL<" not in page
 
 
-def test_the_validator_queue_lists_invoices_to_validate_first(client, world, sent):
+def test_the_validator_queue_lists_what_waits_for_the_validator_and_filters_by_stage(
+    client, world, sent
+):
     a9 = {"validator": world["validator"], "billing_framework": Invoice.BillingFramework.A9}
     sent(world["supplier"], world["recipient"], ChorusStatus.TO_VALIDATE_1, number="F-WAIT", **a9)
-    sent(world["supplier"], world["recipient"], ChorusStatus.VALIDATED_1, number="F-DONE", **a9)
+    sent(world["supplier"], world["recipient"], ChorusStatus.AVAILABLE, number="F-DONE", **a9)
     client.force_login(world["validator_user"])
-    page = client.get(reverse("invoices:validator_queue")).text
-    assert page.index("F-WAIT") < page.index("F-DONE")
+    queue = client.get(reverse("invoices:validator_queue")).text
+    assert "F-WAIT" in queue and "F-DONE" not in queue
+    status_filter = queue.split('name="status"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]*)"', status_filter)
+    assert options == ["", "validated", "refused", "expired", "all"]
+    assert '<option value="" selected>À valider</option>' in status_filter
+    everything = client.get(reverse("invoices:validator_queue"), {"status": "all"}).text
+    assert everything.index("F-WAIT") < everything.index("F-DONE")
+    validated = client.get(reverse("invoices:validator_queue"), {"status": "validated"}).text
+    assert "F-DONE" in validated and "F-WAIT" not in validated
+
+
+def test_a_recipient_never_reads_the_suppliers_own_steps(client, world, sent):
+    # Sent through the portal: the row keeps the supplier's status "submitted" and its history
+    # the supplier's "sent to Chorus Pro" step, next to Chorus Pro's statuses.
+    invoice = sent(world["supplier"], world["recipient"], number="F-PORTAL")
+    StatusEvent.objects.create(
+        invoice=invoice,
+        status=Invoice.Status.SUBMITTED,
+        occurred_at=timezone.now(),
+        source=StatusEvent.Source.PORTAL,
+        comment="Chorus Pro: 42",
+    )
+    StatusEvent.objects.create(
+        invoice=invoice,
+        status=ChorusStatus.AVAILABLE,
+        occurred_at=timezone.now(),
+        source=StatusEvent.Source.CHORUS,
+    )
+    client.force_login(world["recipient_user"])
+    for url in (reverse("invoices:recipient_inbox"), reverse("invoices:detail", args=[invoice.pk])):
+        page = client.get(url).text
+        assert "Mise à disposition" in page
+        assert "Transmise à Chorus Pro" not in page
+    client.force_login(world["supplier_user"])
+    page = client.get(reverse("invoices:detail", args=[invoice.pk])).text
+    assert "Transmise à Chorus Pro" in page and "Chorus Pro: 42" in page
 
 
 def test_a_recipient_cannot_open_the_supplier_home(client, world):

@@ -66,3 +66,27 @@ def test_mark_all_read_empties_the_counter(client, supplier_and_recipient):
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
     page = client.get(reverse("invoices:notifications")).content.decode()
     assert "badge-count" not in page
+
+
+def test_each_notification_shows_its_invoice_number_counterpart_amount_and_status(
+    client, make_structure, make_user, make_invoice
+):
+    supplier = make_structure(name="Atelier Test")
+    commune = make_structure(name="Commune Test", kind="public")
+    invoice = make_invoice(
+        supplier, commune, status="submitted", chorus_invoice_id=987655, chorus_status="SUSPENDUE"
+    )
+    people = {
+        "supplier": make_user((supplier, Membership.Role.SUPPLIER_AGENT)),
+        "recipient": make_user((commune, Membership.Role.RECIPIENT_AGENT)),
+    }
+    for user in people.values():
+        Notification.objects.create(user=user, invoice=invoice, message="Facture suspendue.")
+    for side, counterpart in (("supplier", "Commune Test"), ("recipient", "Atelier Test")):
+        client.force_login(people[side])
+        page = client.get(reverse("invoices:notifications")).text
+        item = page.split('<li class="notification')[1]
+        assert f'<span class="notification-number">{invoice.number}</span>' in item
+        assert f'<span class="notification-party">{counterpart}</span>' in item
+        assert '<span class="notification-amount">120,00 EUR</span>' in item
+        assert ">Suspendue</span>" in item

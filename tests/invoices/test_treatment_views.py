@@ -76,6 +76,22 @@ def test_a_suspension_without_motive_is_explained_and_keeps_what_was_typed(
     assert not InvoiceAction.objects.exists()
 
 
+def test_a_motive_over_255_characters_is_refused_and_comes_back_whole(recipient_client, received):
+    # Chorus Pro keeps 255 characters of a motive: a longer one is never cut on the way.
+    _load_options(received)
+    motive = ("Bon de livraison manquant. " * 11).strip()  # 296 characters
+    recipient_client.cookies["django_language"] = "en"  # a message new to this part
+    response = recipient_client.post(
+        reverse("invoices:treat", args=[received.pk]),
+        {"target_status": "SUSPENDUE", "motive": motive},
+    )
+    assert response.status_code == 200
+    assert "This text has 296 characters, for 255 at most" in response.text
+    assert f"{motive}</textarea>" in response.text
+    assert "maxlength" not in response.text.split('name="motive"')[1].split(">")[0]
+    assert not InvoiceAction.objects.exists()
+
+
 def test_a_suspension_is_queued_and_the_page_follows_it_until_it_lands(recipient_client, received):
     _load_options(received)
     response = recipient_client.post(
@@ -213,9 +229,16 @@ def test_a_batch_previews_each_invoice_then_queues_one_action_each(
     assert response.url == reverse("invoices:treat_batch_progress", args=[action.batch])
     progress = recipient_client.get(response.url).text
     assert 'hx-trigger="every 2s"' in progress and 'data-finished="0"' in progress
+    assert "Décisions en cours de transmission à Chorus Pro" in progress
     action_run(action_id=action.pk)
+    recipient_client.cookies["django_language"] = "en"  # words new to this part
     progress = recipient_client.get(response.url, **HTMX).text
     assert 'data-finished="1"' in progress and "every 2s" not in progress
+    # What the page says once all have landed is in the polled region: nothing stays "on
+    # its way" next to a row that is done.
+    assert "<h1>Decisions recorded by Chorus Pro</h1>" in progress
+    assert "on their way" not in progress and "On its way" not in progress
+    assert "Recorded: Service certified" in progress
 
 
 def test_a_batch_rejection_needs_the_confirmation_box(recipient_client, received):

@@ -124,3 +124,11 @@ def test_responses_carry_a_content_security_policy(client):
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self' 'nonce-" in policy
+
+
+def test_logging_in_with_empty_fields_says_what_is_missing(client, supplier_user):
+    response = _login(client, "", password="")
+    assert response.status_code == 200
+    text = response.text
+    assert text.count('role="alert">Ce champ est obligatoire.</p>') == 2
+    assert 'aria-invalid="true"' in text

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from structures.forms import DirectoryQuery
-from structures.models import ChorusConnection, Service, Structure
+from structures.models import ChorusConnection, ChorusExchange, Service, Structure
 from structures.selectors import bank_accounts_for_supplier, recipient_services_for_supplier
 from structures.services import (
     StructureNotInChorus,
@@ -103,6 +103,34 @@ def test_a_name_search_keeps_the_public_structures_found(connection):
     assert lycee.kind == Structure.Kind.PUBLIC
     assert lycee.chorus_id == 25000004
     assert lycee.last_synced_at is None  # rules and services are read when picked
+
+
+def test_a_name_typed_without_accents_finds_the_accented_name(connection):
+    found = directory_search(connection=connection, query="universite")
+    assert [s.siret for s in found] == [UNIVERSITE]
+
+
+def test_the_name_search_asks_chorus_pro_without_accents_and_as_typed(connection):
+    # How Chorus Pro compares accents is not documented: both spellings are asked for.
+    directory_search(connection=connection, query="Université")
+    names = [
+        exchange.request["structure"]["raisonSocialeStructure"]
+        for exchange in ChorusExchange.objects.filter(operation="structures/v1/rechercher")
+    ]
+    assert sorted(names) == ["Universite", "Université"]
+
+
+def test_a_name_search_also_lists_known_structures_whatever_the_accents(
+    connection, make_structure
+):
+    # Known to the portal (read from Chorus Pro earlier) and found again although Chorus Pro's
+    # search answers nothing here: the portal's search does not depend on Chorus Pro's.
+    known = make_structure(name="Université Paris-Cité", kind=Structure.Kind.PUBLIC)
+    make_structure(name="Université privée", kind=Structure.Kind.PRIVATE)
+    query = DirectoryQuery(name="UNIVERSITE paris")
+    assert directory_lookup_run(connection=connection, query=query)["ok"]
+    outcome = directory_lookup(connection=connection, query=query)
+    assert (outcome.state, outcome.structures) == ("found", [known])
 
 
 def test_a_name_search_does_not_rename_a_structure_read_in_full(connection):

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
-from structures.models import ChorusConnection, Membership, Structure
+from structures.models import ChorusConnection, Membership, Structure, name_search_key
 
 
 def test_a_siret_with_a_wrong_check_digit_is_refused(make_structure):
@@ -72,3 +72,15 @@ def test_a_supplier_without_a_siret_is_kept_under_its_chorus_pro_identifier(db):
     assert foreign.siren == ""
     with transaction.atomic(), pytest.raises(IntegrityError):
         Structure.objects.create(siret="DE987654321", name="Not a SIRET", kind="private")
+
+
+def test_a_name_is_kept_folded_for_searching(make_structure):
+    structure = make_structure(name="Université de Sainte-Marie")
+    assert structure.search_name == "universite de sainte marie"
+    structure.name = "Lycée de l'Œuvre"
+    structure.save(update_fields=["name"])
+    structure.refresh_from_db()
+    assert structure.search_name == "lycee de l oeuvre"
+    assert name_search_key("  MINISTÈRE - mission_de   validation ") == (
+        "ministere mission de validation"
+    )
