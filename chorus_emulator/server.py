@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from chorus_emulator import (
     admin,
+    ops_engagements,
     ops_organisations,
     ops_recipient,
     ops_structures,
@@ -36,7 +37,7 @@ from chorus_emulator.operations import (
 from chorus_emulator.protocol import ApiError, dumps, loads
 
 assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
-assert ops_organisations  # registrations of the REST resources
+assert ops_organisations and ops_engagements  # registrations of the REST resources
 
 log = logging.getLogger("chorus_emulator")
 

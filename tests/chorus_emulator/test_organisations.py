@@ -303,6 +303,9 @@ def test_what_the_new_apis_change_survives_a_restart(tmp_path, chorus_emulator):
             "libelle": "Garderie"}).status_code == 201
         assert lycee.rest("PATCH", f"{BASE}/structures/{LYCEE}/parametres-edi",
                           {"connexion_edi": True}).status_code == 204
+        assert lycee.rest("POST", "engagements/v1/engagement", {
+            "numero": "EJ-LYCEE-1", "montantTotalTtc": 100,
+            "emetteur": {"siret": LYCEE}}).status_code == 201
     finally:
         stop_emulator(process)
 
@@ -311,5 +314,7 @@ def test_what_the_new_apis_change_survives_a_restart(tmp_path, chorus_emulator):
         lycee = lycee_of(base_url)
         assert "GARDE" in {s["codeService"] for s in get(lycee, f"structures/{LYCEE}/services")}
         assert get(lycee, f"structures/{LYCEE}")["emetteurFluxEdi"] is True
+        assert lycee.rest("GET", "engagements/v1/engagement/referentiel/EJ-LYCEE-1/existence"
+                          ).json()["existe"] is True
     finally:
         stop_emulator(process)
