@@ -21,6 +21,7 @@ from .errors import (
 from .exchange import Exchange, ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
+from .organisations import Organisations
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
@@ -75,6 +76,23 @@ from .types_invoices import (
     VatLine,
     VatLineDetails,
 )
+from .types_organisations import (
+    Condition,
+    LegalUnit,
+    LegalUnitField,
+    Operator,
+    OrganisationStatus,
+    OrganisationType,
+    RegistryAttachment,
+    RegistryBankAccount,
+    RegistryQuery,
+    RegistryService,
+    RegistryStructure,
+    ServiceCreation,
+    ServiceField,
+    ServiceState,
+    StructureField,
+)
 from .types_structures import (
     Commitment,
     CommitmentSearch,
@@ -122,6 +140,7 @@ __all__ = [
     "Commitment",
     "CommitmentFiles",
     "CommitmentSearch",
+    "Condition",
     "DepositMode",
     "DepositedFlow",
     "DepositedPdf",
@@ -149,7 +168,13 @@ __all__ = [
     "InvoiceSupplier",
     "InvoiceTotals",
     "InvoiceType",
+    "LegalUnit",
+    "LegalUnitField",
     "MainAttachment",
+    "Operator",
+    "OrganisationStatus",
+    "OrganisationType",
+    "Organisations",
     "Page",
     "PageRequest",
     "PaymentMode",
@@ -161,12 +186,21 @@ __all__ = [
     "RecipientInvoices",
     "RecycledInvoice",
     "RefusalReason",
+    "RegistryAttachment",
+    "RegistryBankAccount",
+    "RegistryQuery",
+    "RegistryService",
+    "RegistryStructure",
     "RoutingRequirement",
+    "ServiceCreation",
     "ServiceDetails",
+    "ServiceField",
+    "ServiceState",
     "ServiceSummary",
     "SortDirection",
     "StatusChange",
     "StructureDetails",
+    "StructureField",
     "StructureFiles",
     "StructureKind",
     "StructureRouting",
