@@ -11,6 +11,7 @@ from .config import (
     SANDBOX_TOKEN_URL,
     ChorusConfig,
 )
+from .engagements import Engagements
 from .errors import (
     ChorusAuthenticationError,
     ChorusError,
@@ -25,6 +26,21 @@ from .organisations import Organisations
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .types_commitments import (
+    CommitmentAction,
+    CommitmentAttachment,
+    CommitmentCreation,
+    CommitmentDetails,
+    CommitmentField,
+    CommitmentLine,
+    CommitmentOperation,
+    CommitmentParty,
+    CommitmentPaymentRequest,
+    CommitmentStatus,
+    CommitmentStatusChange,
+    CommitmentType,
+    CommitmentUpdate,
+)
 from .types_common import (
     BillingFramework,
     DepositMode,
@@ -138,14 +154,28 @@ __all__ = [
     "ChorusRejectedError",
     "ChorusTransientError",
     "Commitment",
+    "CommitmentAction",
+    "CommitmentAttachment",
+    "CommitmentCreation",
+    "CommitmentDetails",
+    "CommitmentField",
     "CommitmentFiles",
+    "CommitmentLine",
+    "CommitmentOperation",
+    "CommitmentParty",
+    "CommitmentPaymentRequest",
     "CommitmentSearch",
+    "CommitmentStatus",
+    "CommitmentStatusChange",
+    "CommitmentType",
+    "CommitmentUpdate",
     "Condition",
     "DepositMode",
     "DepositedFlow",
     "DepositedPdf",
     "DetailedFlowReport",
     "DownloadFormat",
+    "Engagements",
     "Exchange",
     "ExchangeHook",
     "FlowDeposit",
