@@ -39,6 +39,11 @@ def test_a_structure_is_the_same_by_uuid_siret_and_vat_number(supplier):
     assert by_siret["identifiant"] == SUPPLIER and by_siret["typeIdentifiant"] == "0"
 
 
+def test_uuids_are_the_ones_docs_emulator_world_lists(supplier):
+    assert uuid_of(supplier, COMMUNE) == "de043d8cb2c755c18b0bfbecd4ebc589"
+    assert get(supplier, "siren/123456782")["uuid"] == "18f12cea8c3d5f80a61aec23bb9cb04f"
+
+
 def test_the_structures_api_and_the_referentiel_show_the_same_structure(supplier):
     legacy = supplier.ok("structures/v1/consulter", {"idStructureCPP": 25000002})
     info, params, address = (legacy["informationGenerales"], legacy["parametres"],
