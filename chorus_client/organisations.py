@@ -8,6 +8,7 @@ Verbs are §2.1's: [S] where ZMOG-RO used the resource, the contract's proposal 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +31,8 @@ from .wire import Reader, compact
 
 BASE = "organisations/v1"
 NOT_FOUND = "NotFoundReference"
+# "Aucun Structures trouvé" / "Aucun Siren trouvé", but not "Aucun PieceJointeStructure trouvé".
+_PARENT_MISSING = re.compile(r"\b(structures?|sirens?)\s+trouv", re.IGNORECASE)
 
 
 class Organisations:
@@ -42,16 +45,17 @@ class Organisations:
         operation = f"{BASE}/{rest.path(*segments)}"
         return Reader(rest.call(self._transport, "GET", operation), operation=operation)
 
-    def _array(self, *segments: str, empty_kind: str | None = None) -> list[Reader]:
+    def _array(self, *segments: str, empty_is_not_found: bool = False) -> list[Reader]:
         """A listed sub-resource. §2.0 [S]: an empty attachment list answers 400
-        NotFoundReference; that refusal naming ``empty_kind`` (and not the structure) is read as
-        an empty list, as ZMOG-RO does."""
+        NotFoundReference, read as an empty list as ZMOG-RO does; unless the refusal is about
+        the structure or SIREN itself ("Aucun Structures trouvé", the pattern of §2.0's
+        "Aucun Services trouvé"), which still raises."""
         operation = f"{BASE}/{rest.path(*segments)}"
         try:
             answer = rest.call(self._transport, "GET", operation)
         except ChorusRejectedError as refused:
-            if empty_kind and refused.reason == NOT_FOUND and empty_kind in (
-                    f"{refused.message} {refused.detail or ''}"):
+            if (empty_is_not_found and refused.reason == NOT_FOUND
+                    and not _PARENT_MISSING.search(refused.message)):
                 return []
             raise
         return parse.readers(answer, operation)
@@ -97,7 +101,7 @@ class Organisations:
         """``GET /siren/{uuid_identifiant}/pieces_jointes`` (Consulter pièces jointes par
         SIREN): the attachments of its structures, without their content."""
         return [parse.attachment(item) for item in self._array(
-            "siren", identifier, "pieces_jointes", empty_kind="PiecesJointes")]
+            "siren", identifier, "pieces_jointes", empty_is_not_found=True)]
 
     def get_legal_unit_attachment(self, identifier: str, attachment_uuid: str
                                   ) -> RegistryAttachment:
@@ -110,7 +114,7 @@ class Organisations:
         """``GET /siren/{uuid_identifiant}/coordonnees_bancaires`` (Consulter coordonnées
         bancaires par SIREN)."""
         return [parse.bank_account(item) for item in self._array(
-            "siren", identifier, "coordonnees_bancaires", empty_kind="CoordonneesBancaires")]
+            "siren", identifier, "coordonnees_bancaires", empty_is_not_found=True)]
 
     def download_legal_unit_bank_document(self, identifier: str, document_uuid: str
                                           ) -> RegistryAttachment:
@@ -156,7 +160,7 @@ class Organisations:
         """``GET /structures/{uuid_identifiant}/pieces_jointes`` (Consulter pièces jointes par
         structure); none is an empty list (the API's 400 NotFoundReference, §2.0 [S])."""
         return [parse.attachment(item) for item in self._array(
-            "structures", identifier, "pieces_jointes", empty_kind="PiecesJointes")]
+            "structures", identifier, "pieces_jointes", empty_is_not_found=True)]
 
     def get_structure_attachment(self, identifier: str, attachment_uuid: str
                                  ) -> RegistryAttachment:
@@ -170,7 +174,7 @@ class Organisations:
         bancaires par structure)."""
         return [parse.bank_account(item) for item in self._array(
             "structures", identifier, "coordonnees_bancaires",
-            empty_kind="CoordonneesBancaires")]
+            empty_is_not_found=True)]
 
     def download_structure_bank_document(self, identifier: str, document_uuid: str
                                          ) -> RegistryAttachment:

@@ -10,6 +10,7 @@ import base64
 import re
 
 from chorus_emulator import documents
+from chorus_emulator.ops_structures import SERVICE_START_ISO
 from chorus_emulator.rest import derived_uuid, invalid_identifier, not_found
 
 UUID_RE = re.compile(r"[0-9a-f]{32}")
@@ -26,9 +27,8 @@ COUNTRY_LABELS = {"FR": "France", "DE": "Allemagne", "BE": "Belgique", "ES": "Es
                   "IT": "Italie", "CH": "Suisse", "LU": "Luxembourg"}
 # [U] the fixture has no update stamps; this one stands for "before the emulator started".
 FIXTURE_UPDATED_AT = "2026-01-05T09:00:00+01:00"
-# §2.2.2 [S]: the sandbox service started on this kind of date; ours matches the Structures API's
-# dateDbtService of fixture services (ops_structures.SERVICE_START).
-FIXTURE_SERVICE_START = "2016-12-28T08:30:00+01:00"
+# The start of fixture services, as structures/v1/consulter/service shows it.
+FIXTURE_SERVICE_START = SERVICE_START_ISO
 
 
 def structure_uuid(structure: dict) -> str:

@@ -253,3 +253,12 @@ def test_paging_stops_when_the_server_ignores_limit_and_offset():
 
     assert len(list(make(session).organisations.iter_structures(page_size=2))) == 2
     assert len(list(make(session).organisations.iter_structures(page_size=1))) == 2
+
+
+def test_an_empty_list_is_recognised_whatever_the_attachment_type_is_called():
+    # The real API's type name for attachments is unknown; only a missing parent must raise.
+    session = ScriptedSession(400, [{"error": "NotFoundReference",
+                                     "message": "Aucun PieceJointeStructure trouvé",
+                                     "detail": None}])
+
+    assert make(session).organisations.structure_attachments(COMMUNE_SIRET) == []
