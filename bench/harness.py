@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -124,6 +126,62 @@ class BenchWorld:
         from structures.models import ChorusConnection
 
         return ChorusConnection.objects.select_related("structure").get(structure__siret=siret)
+
+
+def invoices_create(count: int, *, prefix: str, status: str = "draft") -> list[int]:
+    """N complete invoices (one line, 100 € + 20 % VAT) from Atelier Numérique to the Commune de
+    Villeneuve's technical service, numbered ``<prefix>-00001``...; returns their ids."""
+    from django.utils import timezone
+
+    from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
+    from structures.models import Service, Structure
+
+    # A queued invoice's first attempt is due at once (invoices/services/retries.py).
+    due = timezone.now() if status == Invoice.Status.QUEUED else None
+    supplier = Structure.objects.get(siret="12345678200010")
+    commune = Structure.objects.get(siret="21750001600019")
+    service = Service.objects.get(structure=commune, code="SERV_TECH")
+    invoices = Invoice.objects.bulk_create(
+        Invoice(
+            supplier=supplier,
+            recipient=commune,
+            service=service,
+            number=f"{prefix}-{index:05d}",
+            issue_date=date(2026, 11, 20),
+            due_date=date(2026, 12, 20),
+            payment_mode="transfer",
+            total_excl_tax=Decimal("100.00"),
+            total_vat=Decimal("20.00"),
+            total_incl_tax=Decimal("120.00"),
+            amount_due=Decimal("120.00"),
+            status=status,
+            send_next_attempt_at=due,
+        )
+        for index in range(count)
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=1,
+            description="Maintenance applicative",
+            quantity=Decimal(1),
+            unit="DAY",
+            unit_price=Decimal("100.00"),
+            vat_rate=Decimal(20),
+            total_excl_tax=Decimal("100.00"),
+        )
+        for invoice in invoices
+    )
+    InvoiceVatLine.objects.bulk_create(
+        InvoiceVatLine(
+            invoice=invoice,
+            rate=Decimal(20),
+            taxable_amount=Decimal("100.00"),
+            vat_amount=Decimal("20.00"),
+        )
+        for invoice in invoices
+    )
+    return [invoice.pk for invoice in invoices]
 
 
 @contextmanager

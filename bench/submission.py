@@ -39,11 +39,9 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-from harness import ROOT, BenchWorld
+from harness import ROOT, BenchWorld, invoices_create
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 SUBMIT = "factures/v1/soumettre"
@@ -66,56 +64,6 @@ def parse_args():
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait at most")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
-
-
-def invoices_create(count: int, run: str) -> list[int]:
-    """N complete invoices (one line, 100 € + 20 % VAT) to the Commune de Villeneuve, queued."""
-    from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
-    from structures.models import Service, Structure
-
-    supplier = Structure.objects.get(siret="12345678200010")
-    commune = Structure.objects.get(siret="21750001600019")
-    service = Service.objects.get(structure=commune, code="SERV_TECH")
-    invoices = Invoice.objects.bulk_create(
-        Invoice(
-            supplier=supplier,
-            recipient=commune,
-            service=service,
-            number=f"B{run}-{index:05d}",
-            issue_date=date(2026, 11, 20),
-            due_date=date(2026, 12, 20),
-            payment_mode="transfer",
-            total_excl_tax=Decimal("100.00"),
-            total_vat=Decimal("20.00"),
-            total_incl_tax=Decimal("120.00"),
-            amount_due=Decimal("120.00"),
-            status=Invoice.Status.QUEUED,
-        )
-        for index in range(count)
-    )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=invoice,
-            position=1,
-            description="Maintenance applicative",
-            quantity=Decimal(1),
-            unit="DAY",
-            unit_price=Decimal("100.00"),
-            vat_rate=Decimal(20),
-            total_excl_tax=Decimal("100.00"),
-        )
-        for invoice in invoices
-    )
-    InvoiceVatLine.objects.bulk_create(
-        InvoiceVatLine(
-            invoice=invoice,
-            rate=Decimal(20),
-            taxable_amount=Decimal("100.00"),
-            vat_amount=Decimal("20.00"),
-        )
-        for invoice in invoices
-    )
-    return [invoice.pk for invoice in invoices]
 
 
 def worker_start(workdir: Path, concurrency: int) -> subprocess.Popen:
@@ -277,7 +225,9 @@ def main() -> None:
 
         from invoices.tasks import invoice_send_task
 
-        ids = invoices_create(args.invoices, run=f"{int(time.time()) % 100000:05d}")
+        ids = invoices_create(
+            args.invoices, prefix=f"B{int(time.time()) % 100000:05d}", status="queued"
+        )
         worker = worker_start(world.folder, args.concurrency)
         try:
             admin = world.admin

@@ -141,7 +141,8 @@ class Transverses:
         accounts; their ``id`` is the submission's ``supplier_bank_account_id``."""
         answer = self._call("recuperer/coordbanc/valides", {"idStructure": structure_id})
         return [BankAccount(id=item.integer("idCoordonneeBancaire"),
-                            name=item.opt_text("nomCoordonneeBancaire"))
+                            name=item.opt_text("nomCoordonneeBancaire"),
+                            iban=item.opt_text("iban") or "")
                 for item in answer.items("listeCoordonneeBancaire")]
 
     def flow_report(self, flow_number: str) -> FlowReport:

@@ -59,6 +59,8 @@ class BankAccount:
 
     id: int
     name: str | None
+    # The emulator lists it; the documented answer names the account only (contract §3.7).
+    iban: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,12 +1,17 @@
 """Reading invoice files: CII (EN16931 / Factur-X) and UBL Invoice/CreditNote XML, Factur-X
 PDFs (XML extracted with facturx) and tar.gz bundles of several files."""
 
+import gzip
 import io
 import logging
+import re
 import tarfile
+import zlib
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
+
+from chorus_emulator.rules import MAX_INVOICE_BYTES
 
 logging.getLogger("factur-x").setLevel(logging.ERROR)
 
@@ -20,6 +25,12 @@ CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT, "cac": CAC, "cbc": CBC}
 CREDIT_NOTE_CODES = ("381", "261", "262", "396", "532")
 MAX_MEMBERS = 500
+# [U] The annex (§1.3) bounds each invoice once unpacked, not a whole archive: we hold the archive
+# to the same 100 MB, so that what a flow unpacks into memory stays bounded whatever it holds.
+MAX_UNPACKED_BYTES = MAX_INVOICE_BYTES
+# EN 16931 amounts (CII udt:AmountType, UBL cbc:*Amount) are xs:decimal: digits with an optional
+# sign and decimal point. "NaN", "INF" or "1E+30" fail the schema check Chorus Pro runs first.
+XS_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class UnreadableFile(Exception):
@@ -41,10 +52,13 @@ def _amount(node, path: str) -> Decimal | None:
     value = _text(node, path)
     if value is None:
         return None
+    if not XS_DECIMAL.fullmatch(value):
+        raise UnreadableFile("MONTANT_INVALIDE", f"Montant illisible : {value[:40]!r} n'est pas "
+                                                 f"un nombre décimal.")
     try:
         return Decimal(value)
     except InvalidOperation as error:
-        raise UnreadableFile("MONTANT_INVALIDE", f"Montant illisible : {value!r}.") from error
+        raise UnreadableFile("MONTANT_INVALIDE", f"Montant illisible : {value[:40]!r}.") from error
 
 
 def _date_102(value: str | None) -> str | None:
@@ -54,7 +68,12 @@ def _date_102(value: str | None) -> str | None:
 
 
 def _siret(node, party: str) -> str | None:
-    for path in (f"{party}/ram:SpecifiedLegalOrganization/ram:ID",
+    # An identifier under ISO 6523 scheme 0009 is a SIRET, whether given as the party's
+    # identifier (BT-29/BT-46) or its legal registration; under the French CTC rules the legal
+    # registration is the 9-digit SIREN (scheme 0002). Older files carry the SIRET there.
+    for path in (f"{party}/ram:GlobalID[@schemeID='0009']",
+                 f"{party}/ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']",
+                 f"{party}/ram:SpecifiedLegalOrganization/ram:ID",
                  f"{party}/ram:ID", f"{party}/ram:GlobalID"):
         value = _text(node, path)
         if value:
@@ -187,9 +206,15 @@ def parse_xml(content: bytes) -> dict:
     return draft
 
 
-def parse_document(content: bytes, file_name: str = "facture") -> list[dict]:
-    """Parse one file (PDF, XML or tar.gz) into invoice drafts, or raise UnreadableFile."""
+def parse_document(content: bytes, file_name: str = "facture", *,
+                   archives: bool = True) -> list[dict]:
+    """Parse one file (PDF, XML or, when ``archives``, tar.gz) into invoice drafts, or raise
+    UnreadableFile."""
     if content[:2] == b"\x1f\x8b":
+        if not archives:
+            # An archive in an archive would unpack beyond the bounds of the outer one.
+            raise UnreadableFile("FORMAT_NON_RECONNU", "Une archive ne peut pas contenir "
+                                                       "d'autre archive.")
         drafts, errors = parse_flow(content)
         if errors:
             raise UnreadableFile(errors[0]["codeErreur"], errors[0]["libelleErreur"])
@@ -225,24 +250,46 @@ def _technical(code: str, message: str) -> dict:
 
 
 def parse_flow(content: bytes) -> tuple[list[dict], list[dict]]:
-    """Parse a deposited flow: one file, or a tar.gz of several (contract §5.2)."""
+    """Parse a deposited flow: one file, or a tar.gz of several (contract §5.2).
+
+    The archive is read as a stream, one member at a time, each member's size taken from its
+    header before anything is unpacked: a member over 100 MB, or an archive that would unpack
+    beyond MAX_UNPACKED_BYTES, rejects the whole flow without inflating it (a few megabytes of
+    gzip can hold gigabytes of zeros)."""
     if content[:2] != b"\x1f\x8b":
         try:
             return parse_document(content), []
         except UnreadableFile as error:
             return [], [_technical(error.code, error.message)]
     drafts, errors = [], []
+    members = unpacked = 0
     try:
-        with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
-            members = [m for m in archive.getmembers() if m.isfile()][:MAX_MEMBERS]
-            if not members:
-                return [], [_technical("ARCHIVE_VIDE", "L'archive ne contient aucun fichier.")]
-            for member in members:
+        with (
+            gzip.GzipFile(fileobj=io.BytesIO(content)) as unzipped,
+            tarfile.open(fileobj=unzipped, mode="r|") as archive,
+        ):
+            for member in archive:
+                if not member.isfile():
+                    continue
+                if members == MAX_MEMBERS:
+                    break
+                members += 1
+                if member.size > MAX_INVOICE_BYTES:
+                    return [], [_technical("TAILLE_DEPASSEE", (
+                        f"{member.name} : le fichier dépasse, une fois décompressé, la taille "
+                        f"maximale autorisée pour une facture (100 Mo)."))]
+                unpacked += member.size
+                if unpacked > MAX_UNPACKED_BYTES:
+                    return [], [_technical("TAILLE_DEPASSEE", (
+                        "L'archive dépasse, une fois décompressée, la taille maximale "
+                        "autorisée (100 Mo)."))]
                 data = archive.extractfile(member).read()
                 try:
-                    drafts.extend(parse_document(data, member.name))
+                    drafts.extend(parse_document(data, member.name, archives=False))
                 except UnreadableFile as error:
                     errors.append(_technical(error.code, f"{member.name} : {error.message}"))
-    except (tarfile.TarError, EOFError, OSError) as error:
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
         return [], [_technical("ARCHIVE_ILLISIBLE", f"L'archive tar.gz est illisible : {error}.")]
+    if not members:
+        return [], [_technical("ARCHIVE_VIDE", "L'archive ne contient aucun fichier.")]
     return drafts, errors

@@ -19,6 +19,7 @@ from chorus_emulator.protocol import (
     ok,
 )
 from chorus_emulator.rules import (
+    ATTACHMENT_TOO_LARGE,
     BANK_ACCOUNT,
     INVALID_VALUE,
     LINES_TOTAL,
@@ -52,6 +53,14 @@ def complementary_attachments(ctx, items) -> list[tuple[int, str, str | None]]:
         own_attachment(ctx, attachment_id, "complémentaire")
         linked.append((attachment_id, "02", get_str(item, "pieceJointeComplementaireDesignation")))
     return linked
+
+
+def check_invoice_size(ctx, attachment_ids: list[int]) -> None:
+    """Annex §1.3: an invoice, all its files together, weighs at most 100 MB."""
+    total = sum(ctx.store.attachment(attachment_id)["size"] for attachment_id in attachment_ids)
+    if total > rules.MAX_INVOICE_BYTES:
+        raise BusinessError(ATTACHMENT_TOO_LARGE, "La taille totale des pièces jointes de la "
+                                                  "facture dépasse la limite autorisée de 100 Mo.")
 
 
 def check_totals(mode: str, body: dict, totals: dict) -> dict:
@@ -161,6 +170,7 @@ def soumettre(ctx, body):
         own_attachment(ctx, main_id, "principale")
         attachments.append((main_id, "01", get_str(main, "pieceJointePrincipaleDesignation")))
     attachments += complementary_attachments(ctx, get_list(body, "pieceJointeComplementaire"))
+    check_invoice_size(ctx, [attachment_id for attachment_id, _role, _name in attachments])
 
     # contract §5.3 [U]: whether SAISIE_API ignores numeroFactureSaisi is unclear; we keep it
     # when given (the portal needs its own numbers) and generate one otherwise.

@@ -160,9 +160,13 @@ def get_amount(body: dict, name: str, *, required: bool = False) -> Decimal | No
     if isinstance(value, bool):
         raise BadRequest(f"Requête mal formatée : {name} doit être un montant.")
     try:
-        return Decimal(str(value))
+        amount = Decimal(str(value))
     except InvalidOperation as error:
         raise BadRequest(f"Requête mal formatée : {name} doit être un montant.") from error
+    # Python's JSON reader takes NaN and Infinity, which no JSON parser of Chorus Pro's would.
+    if not amount.is_finite():
+        raise BadRequest(f"Requête mal formatée : {name} doit être un montant.")
+    return amount
 
 
 def decode_base64(value: str, name: str) -> bytes:

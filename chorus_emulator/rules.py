@@ -43,6 +43,9 @@ FORBIDDEN_TRANSITION_LIBELLE = (
 UNKNOWN_INVOICE_LIBELLE = "GDP_MSG_11.008 La demande de paiement est inconnue du système."
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # contract §3.2 [S]
+# Annex v6.1 §1.3: "Dans le cas spécifique d'une facture sa taille maximale est de 100 MO
+# décompressé": an invoice with all its files, and each invoice file of a flow once unpacked.
+MAX_INVOICE_BYTES = 100 * 1024 * 1024
 MAX_ATTACHMENT_NAME = 50  # contract §8.3 [S]: including the extension
 MAX_MOTIF = 255  # contract §5.12 [S]
 MAX_EJ_LENGTH = 50  # contract §8.3 [S]

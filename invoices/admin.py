@@ -21,6 +21,7 @@ from invoices.services.support import (
     invoice_resync_queue,
     invoice_send_retry,
 )
+from invoices.templatetags.amounts import amount
 from portal.admin import ReadOnlyAdminMixin
 from structures.models import ChorusExchange
 
@@ -104,6 +105,7 @@ class ActionInline(ReadOnlyInline):
         "status",
         "payload",
         "attempts",
+        "next_attempt_at",
         "error_code",
         "error_message",
         "created_by",
@@ -121,7 +123,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "recipient",
         "status",
         "chorus_status",
-        "total_incl_tax",
+        "total_incl_tax_display",
         "chorus_invoice_id",
         "created_at",
     ]
@@ -164,6 +166,10 @@ class InvoiceAdmin(admin.ModelAdmin):
         ExchangeInline,
     ]
     actions = ["resync_from_chorus", "resend_lost_submission"]
+
+    @admin.display(description=_("total including VAT"), ordering="total_incl_tax")
+    def total_incl_tax_display(self, invoice):
+        return amount(invoice.total_incl_tax, invoice.currency)
 
     def get_readonly_fields(self, request, obj=None):
         # Once in Chorus Pro, the invoice is what Chorus Pro has: support looks, never edits.

@@ -1,9 +1,10 @@
 """Attachment upload rules: what Chorus Pro accepts, enforced when the file is uploaded.
 
-Chorus Pro's limits (contract §3.2, §8.3): 10 MB per file, a name of at most 50 characters
-including a mandatory extension from a fixed list, 120 MB for all the files of one invoice. The
-content must also match the extension: Chorus Pro (and the recipient) cannot open a Word file
-renamed ``.pdf``, so we sniff the first bytes rather than trust the name or the browser's MIME type.
+Chorus Pro's limits (contract §3.2, §8.3; annex §1.3): 10 MB per file, a name of at most 50
+characters including a mandatory extension from a fixed list, 100 MB for all the files of one
+invoice. The content must also match the extension: Chorus Pro (and the recipient) cannot open a
+Word file renamed ``.pdf``, so we sniff the first bytes rather than trust the name or the
+browser's MIME type.
 """
 
 import hashlib
@@ -92,7 +93,7 @@ def attachment_add(
        extension is mandatory and the whole name is at most 50 characters.
     2. Size: not empty, at most 10 MB.
     3. Content: the first bytes must match the extension.
-    4. Under a lock on the invoice: all its attachments stay within 120 MB (a replaced main
+    4. Under a lock on the invoice: all its attachments stay within 100 MB (a replaced main
        document no longer counts); a new main document replaces the previous one.
 
     Raises ``AttachmentRejected`` with one of the codes ``empty_file``, ``no_extension``,
@@ -110,7 +111,7 @@ def attachment_add(
         raise AttachmentRejected(
             "too_large",
             _("The file weighs %(size)s; Chorus Pro accepts at most %(limit)s per file."),
-            params={"size": _megabytes(size), "limit": _megabytes(ATTACHMENT_MAX_BYTES)},
+            params={"size": megabytes(size), "limit": megabytes(ATTACHMENT_MAX_BYTES)},
         )
     sha256 = _sha256(uploaded_file)
     if not _content_matches(uploaded_file, extension):
@@ -121,7 +122,7 @@ def attachment_add(
         )
 
     with transaction.atomic():
-        # Serialises concurrent uploads to one invoice, so the 120 MB total holds.
+        # Serialises concurrent uploads to one invoice, so the total per invoice holds.
         Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
         existing = Attachment.objects.filter(invoice=invoice)
         previous_main = existing.filter(kind=Attachment.Kind.MAIN).first()
@@ -138,8 +139,8 @@ def attachment_add(
                     "Chorus Pro accepts at most %(limit)s per invoice."
                 ),
                 params={
-                    "total": _megabytes(stored_total + size),
-                    "limit": _megabytes(INVOICE_ATTACHMENTS_MAX_BYTES),
+                    "total": megabytes(stored_total + size),
+                    "limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES),
                 },
             )
         if kind == Attachment.Kind.MAIN and previous_main is not None:
@@ -275,8 +276,8 @@ def _sha256(uploaded_file: File) -> str:
     return digest.hexdigest()
 
 
-def _megabytes(size: int) -> str:
-    # Shown to users: one decimal, French decimal comma.
+def megabytes(size: int) -> str:
+    """A size as the limits are stated to users: megabytes, one decimal, French comma."""
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 

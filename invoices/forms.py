@@ -4,27 +4,58 @@ is typed is checked here; completeness is the pre-flight check's job."""
 from decimal import Decimal
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
-from invoices.models import Invoice, InvoiceLine
+from invoices.limits import invoice_number_acceptable
+from invoices.models import UNIT_LABELS, Invoice, InvoiceLine
+from invoices.totals import LineAmounts, line_total, totals_compute
 from structures.models import Service, Structure
+from structures.selectors import bank_accounts_for_supplier
 
 RESERVED_SERVICE = "FACTURES_PUBLIQUES"
+# Chorus Pro documents no limit for an invoice's comment; the portal keeps what a person writes
+# (the same limit as the comments of the supplier's answers), not a megabyte pasted by mistake.
+COMMENT_MAX_LENGTH = 1000
 
 # EN 16931 units (UN/ECE recommendation 20) offered in the editor; others can be typed.
 UNITS = [
-    ("C62", _("unit")),
-    ("H87", _("piece")),
-    ("HUR", _("hour")),
-    ("DAY", _("day")),
-    ("MON", _("month")),
-    ("KGM", _("kilogram")),
-    ("MTR", _("metre")),
-    ("LTR", _("litre")),
-    ("LS", _("lump sum")),
+    (code, UNIT_LABELS[code])
+    for code in ("C62", "H87", "HUR", "DAY", "MON", "KGM", "MTR", "LTR", "LS")
 ]
 VAT_RATES = [Decimal("20"), Decimal("10"), Decimal("5.5"), Decimal("2.1"), Decimal("0")]
+
+
+class IsoDateInput(forms.DateInput):
+    """A date picker. Its value must be ISO whatever the language: a browser cannot read
+    "28/11/2026" in an input of type date, shows it blank and sends it back empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DecimalInput(forms.NumberInput):
+    """A number input showing a decimal without the zeros its column pads it with ("450", not
+    "450.000000"), and never localized: a number input cannot read "20,00"."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return format(value.normalize(), "f")
+        return super().format_value(value)
+
+
+def largest_amount(model, field_name: str) -> Decimal:
+    """The largest value a DecimalField of ``model`` stores (99 999 999 999 999,99 for money)."""
+    field = model._meta.get_field(field_name)
+    step = Decimal(1).scaleb(-field.decimal_places)
+    return Decimal(10) ** (field.max_digits - field.decimal_places) - step
+
+
+def _amount_text(value: Decimal) -> str:
+    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 def _structure_by_siret(value: str, field_label: str) -> Structure:
@@ -45,6 +76,15 @@ def _structure_by_siret(value: str, field_label: str) -> Structure:
     return structure
 
 
+def _number_acceptable(number: str) -> str:
+    if number and not invoice_number_acceptable(number):
+        raise forms.ValidationError(
+            _("Chorus Pro accepts only letters, digits and the signs + - _ /, without spaces."),
+            code="number_format",
+        )
+    return number
+
+
 class InvoiceDraftForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Invoice.Kind.choices)
     number = forms.CharField(label=_("Invoice number"), max_length=20, required=False)
@@ -53,12 +93,8 @@ class InvoiceDraftForm(forms.Form):
     )
     recipient_siret = forms.CharField(label=_("Recipient SIRET"), max_length=17, required=False)
     service_code = forms.CharField(label=_("Service"), max_length=100, required=False)
-    issue_date = forms.DateField(
-        label=_("Invoice date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issue_date = forms.DateField(label=_("Invoice date"), required=False, widget=IsoDateInput())
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=IsoDateInput())
     billing_framework = forms.ChoiceField(
         label=_("Billing framework"), choices=Invoice.BillingFramework.choices
     )
@@ -66,7 +102,18 @@ class InvoiceDraftForm(forms.Form):
     payment_mode = forms.ChoiceField(
         label=_("Payment mode"), choices=[("", "—"), *Invoice.PaymentMode.choices], required=False
     )
-    bank_account_chorus_id = forms.IntegerField(label=_("Bank account"), required=False)
+    # Chorus Pro's id of one of the supplier's bank accounts, chosen from its list (never typed).
+    bank_account_chorus_id = forms.TypedChoiceField(
+        label=_("Bank account"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the bank accounts Chorus Pro knows for your structure."
+            )
+        },
+    )
     vat_regime = forms.ChoiceField(label=_("VAT regime"), choices=Invoice.VatRegime.choices)
     vat_exemption_reason = forms.CharField(
         label=_("VAT exemption reason"), max_length=100, required=False
@@ -74,15 +121,19 @@ class InvoiceDraftForm(forms.Form):
     commitment_number = forms.CharField(label=_("Commitment number"), max_length=50, required=False)
     market_number = forms.CharField(label=_("Market number"), max_length=50, required=False)
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, invoice: Invoice, **kwargs):
         self.invoice = invoice
         super().__init__(*args, **kwargs)
+        self.fields["bank_account_chorus_id"].choices = bank_account_choices(invoice)
 
     def clean_number(self):
-        number = self.cleaned_data["number"].strip()
+        number = _number_acceptable(self.cleaned_data["number"].strip())
         if (
             number
             and Invoice.objects.filter(supplier_id=self.invoice.supplier_id, number=number)
@@ -93,6 +144,9 @@ class InvoiceDraftForm(forms.Form):
                 _("This number is already used by another of your invoices."), code="duplicate"
             )
         return number
+
+    def clean_original_number(self):
+        return _number_acceptable(self.cleaned_data["original_number"].strip())
 
     def clean_recipient_siret(self):
         value = self.cleaned_data["recipient_siret"]
@@ -154,10 +208,33 @@ class InvoiceDraftForm(forms.Form):
         return cleaned
 
 
+def bank_account_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """The supplier's valid bank accounts in Chorus Pro, and the invoice's own account should
+    Chorus Pro no longer list it (so that saving another field does not drop it)."""
+    choices = [("", _("— choose a bank account —"))]
+    known = set()
+    for account in bank_accounts_for_supplier(invoice.supplier) or []:
+        known.add(account.id)
+        choices.append((str(account.id), account.text))
+    current = invoice.bank_account_chorus_id
+    if current is not None and current not in known:
+        choices.append(
+            (str(current), _("Account %(id)s (not in Chorus Pro's list)") % {"id": current})
+        )
+    return choices
+
+
 class InvoiceLineForm(forms.ModelForm):
     class Meta:
         model = InvoiceLine
         fields = ["description", "quantity", "unit", "unit_price", "discount", "vat_rate"]
+        widgets = {
+            "quantity": DecimalInput(),
+            "unit": forms.TextInput(attrs={"list": "units"}),
+            "unit_price": DecimalInput(),
+            "discount": DecimalInput(),
+            "vat_rate": DecimalInput(attrs={"min": "0", "max": "100", "placeholder": _("exempt")}),
+        }
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
@@ -184,4 +261,39 @@ class InvoiceLineForm(forms.ModelForm):
         rate = cleaned.get("vat_rate")
         if rate is not None and not (0 <= rate <= 100):
             self.add_error("vat_rate", _("A VAT rate is a percentage between 0 and 100."))
+        if not self.errors and quantity is not None and price is not None:
+            self._check_totals_fit(LineAmounts(quantity, price, discount, rate))
         return cleaned
+
+    def _check_totals_fit(self, amounts: LineAmounts) -> None:
+        """The line's total and the invoice's totals with it must fit the columns that keep
+        them (a database refuses a larger number)."""
+        largest = largest_amount(InvoiceLine, "total_excl_tax")
+        if line_total(amounts) > largest:
+            self.add_error(
+                "unit_price",
+                forms.ValidationError(
+                    _("The line total cannot exceed %(max)s: split it into several lines."),
+                    params={"max": _amount_text(largest)},
+                    code="line_total_too_large",
+                ),
+            )
+            return
+        invoice = self.instance.invoice
+        others = [
+            LineAmounts(line.quantity, line.unit_price, line.discount, line.vat_rate)
+            for line in invoice.lines.exclude(pk=self.instance.pk)
+        ]
+        largest = largest_amount(Invoice, "total_incl_tax")
+        if totals_compute([*others, amounts]).total_incl_tax > largest:
+            self.add_error(
+                "unit_price",
+                forms.ValidationError(
+                    _(
+                        "With this line the invoice total incl. VAT would exceed %(max)s: "
+                        "split it into several invoices."
+                    ),
+                    params={"max": _amount_text(largest)},
+                    code="invoice_total_too_large",
+                ),
+            )

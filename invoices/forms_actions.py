@@ -3,10 +3,21 @@ shape is checked here; what the invoice's status and the recipient's rules allow
 service's job (invoices/services/supplier_actions.py)."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
+from invoices.attachments import megabytes
+from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES
 from invoices.services.supplier_actions import COMMENT_MAX_LENGTH
+
+
+def _files_help() -> str:
+    return gettext(
+        "PDF, images, office documents…: 10 MB at most per file, 50 characters at most per "
+        "name, %(limit)s in all for the invoice."
+    ) % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,10 +47,7 @@ class CompletionForm(forms.Form):
     files = MultipleFileField(
         label=_("Supporting documents"),
         required=False,
-        help_text=_(
-            "PDF, images, office documents…: 10 MB at most per file, 50 characters at most per "
-            "name, 120 MB in all for the invoice."
-        ),
+        help_text=lazy(_files_help, str)(),
     )
     shorten_long_names = forms.BooleanField(
         label=_("Shorten names over 50 characters automatically"),

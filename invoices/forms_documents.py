@@ -4,12 +4,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import Invoice, InvoiceDownload
-from invoices.selectors import invoice_list_for_space
+from invoices.selectors import invoice_id_possible, invoice_list_for_space
 from invoices.services.downloads import MAX_SELECTION
 
 
+class InvoicesField(forms.ModelMultipleChoiceField):
+    """Invoices by id. An id past what the id column holds is refused like an unknown one: the
+    database would not even compare it (SQLite raises an OverflowError)."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the parent field says why
+            if not invoice_id_possible(number):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
 class DownloadGroupForm(forms.Form):
-    invoice = forms.ModelMultipleChoiceField(
+    invoice = InvoicesField(
         queryset=Invoice.objects.none(),
         error_messages={
             "required": _("Select at least one invoice to download."),

@@ -5,10 +5,13 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.exact_decimal import ExactDecimalField
 from structures.models import Service, Structure
 
+# Decimal columns are ExactDecimalField: Django's DecimalField computes in floats on SQLite.
 MONEY = {"max_digits": 15, "decimal_places": 2}
 ZERO = Decimal("0")
 
@@ -44,6 +47,26 @@ class ChorusStatus(models.TextChoices):
 FINAL_CHORUS_STATUSES = frozenset(
     {ChorusStatus.REJECTED, ChorusStatus.PAID, ChorusStatus.ABANDONED, ChorusStatus.DELETED}
 )
+# A validator turned the invoice down: it goes back to the supplier and nobody pays it as it
+# stands (only a corrected invoice, or a corrected validator, brings a payment back).
+VALIDATOR_REFUSED_STATUSES = frozenset(
+    {ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR}
+)
+# Sent, yet no payment can come of the invoice now: paid already, cancelled, or refused.
+NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
+# Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
+# that wait for a person: a page showing the invoice follows it while it is in one of them.
+ROUTING_CHORUS_STATUSES = frozenset(
+    {ChorusStatus.DEPOSITED, ChorusStatus.ROUTING, ChorusStatus.VALIDATED_1}
+)
+
+
+def awaiting_payment_q() -> Q:
+    """Sent to Chorus Pro and can still be paid: the one definition behind every amount awaiting
+    payment and every overdue count."""
+    return Q(status__in=[Invoice.Status.SUBMITTED, Invoice.Status.RECEIVED]) & ~Q(
+        chorus_status__in=NOT_PAYABLE_CHORUS_STATUSES
+    )
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -55,6 +78,13 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(status=Invoice.Status.SUBMITTED).exclude(
             chorus_status__in=FINAL_CHORUS_STATUSES
         )
+
+    def awaiting_payment(self):
+        return self.filter(awaiting_payment_q())
+
+    def overdue(self, *, today):
+        """Can still be paid and past the payment deadline (kept on the row by the clock)."""
+        return self.awaiting_payment().filter(payment_due_by__lt=today)
 
 
 class Invoice(models.Model):
@@ -146,11 +176,13 @@ class Invoice(models.Model):
     # {"number", "found": true|false|null (could not tell), "checked_at", "error"}.
     commitment_check = models.JSONField(null=True, blank=True)
     market_number = models.CharField(_("market number"), max_length=50, blank=True)
+    # The payment order's number the recipient gave with MANDATEE (numeroDPMandat).
+    mandate_number = models.CharField(_("mandate number"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    total_excl_tax = models.DecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
-    total_vat = models.DecimalField(_("total VAT"), default=ZERO, **MONEY)
-    total_incl_tax = models.DecimalField(_("total including VAT"), default=ZERO, **MONEY)
-    amount_due = models.DecimalField(_("amount due"), default=ZERO, **MONEY)
+    total_excl_tax = ExactDecimalField(_("total excluding VAT"), default=ZERO, **MONEY)
+    total_vat = ExactDecimalField(_("total VAT"), default=ZERO, **MONEY)
+    total_incl_tax = ExactDecimalField(_("total including VAT"), default=ZERO, **MONEY)
+    amount_due = ExactDecimalField(_("amount due"), default=ZERO, **MONEY)
 
     status = models.CharField(
         _("portal status"),
@@ -182,8 +214,10 @@ class Invoice(models.Model):
     # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
     submission_error_code = models.CharField(max_length=20, blank=True)
     # A worker holds the invoice while sending; an expired lease lets another worker take over.
+    # Between attempts, when the next one is due (invoices/services/retries.py).
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
+    send_next_attempt_at = models.DateTimeField(null=True, blank=True)
     submission_error_message = models.TextField(blank=True)
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
     # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
@@ -194,6 +228,8 @@ class Invoice(models.Model):
     # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost
     # details task is found and queued again (invoices/services/inbox_sync/details.py).
     details_fetched_at = models.DateTimeField(null=True, blank=True)
+    # When the details are next due to be read: a task was queued then, or will retry then.
+    details_next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Payment-delay clock (invoices/services/payment_clock.py): days spent SUSPENDUE do not count,
     # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
     suspended_since = models.DateTimeField(null=True, blank=True)
@@ -214,6 +250,12 @@ class Invoice(models.Model):
             models.Index(fields=["supplier", "-created_at", "-id"], name="invoice_supplier_keyset"),
             models.Index(
                 fields=["recipient", "-created_at", "-id"], name="invoice_recipient_keyset"
+            ),
+            # The beat's sweep for details tasks that were lost: the few rows still waiting.
+            models.Index(
+                fields=["details_next_attempt_at"],
+                condition=Q(source="chorus", details_fetched_at__isnull=True),
+                name="invoice_details_waiting",
             ),
         ]
         constraints = [
@@ -266,23 +308,62 @@ class Invoice(models.Model):
     def is_final(self) -> bool:
         return self.chorus_status in FINAL_CHORUS_STATUSES
 
+    @property
+    def awaiting_payment(self) -> bool:
+        """The row-level reading of `awaiting_payment_q`."""
+        return (
+            self.status in (self.Status.SUBMITTED, self.Status.RECEIVED)
+            and self.chorus_status not in NOT_PAYABLE_CHORUS_STATUSES
+        )
+
+    @property
+    def refused_by_validator(self) -> bool:
+        return self.chorus_status in VALIDATOR_REFUSED_STATUSES
+
+    @property
+    def in_transit(self) -> bool:
+        """Being sent, or routed by Chorus Pro: its status will move within moments without
+        anybody acting, so a page showing it follows it."""
+        if self.status in (self.Status.QUEUED, self.Status.SENDING):
+            return True
+        return bool(self.chorus_invoice_id) and self.chorus_status in ROUTING_CHORUS_STATUSES
+
+
+# UN/ECE recommendation 20 units (EN 16931) by code, as people name them; a code not listed here
+# is shown as it is.
+UNIT_LABELS = {
+    "C62": _("unit"),
+    "H87": _("piece"),
+    "HUR": _("hour"),
+    "DAY": _("day"),
+    "WEE": _("week"),
+    "MON": _("month"),
+    "ANN": _("year"),
+    "KGM": _("kilogram"),
+    "MTR": _("metre"),
+    "MTK": _("square metre"),
+    "LTR": _("litre"),
+    "LS": _("lump sum"),
+    "E48": _("service unit"),
+}
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("line"))
     reference = models.CharField(_("reference"), max_length=50, blank=True)
     description = models.CharField(_("description"), max_length=300)
-    quantity = models.DecimalField(
+    quantity = ExactDecimalField(
         _("quantity"), max_digits=15, decimal_places=4, validators=[MinValueValidator(ZERO)]
     )
     unit = models.CharField(_("unit"), max_length=20, default="C62")
-    unit_price = models.DecimalField(_("unit price excl. VAT"), max_digits=18, decimal_places=6)
-    discount = models.DecimalField(_("discount excl. VAT"), default=ZERO, **MONEY)
+    unit_price = ExactDecimalField(_("unit price excl. VAT"), max_digits=18, decimal_places=6)
+    discount = ExactDecimalField(_("discount excl. VAT"), default=ZERO, **MONEY)
     # Null when the line is exempt (the invoice carries the exemption reason).
-    vat_rate = models.DecimalField(
+    vat_rate = ExactDecimalField(
         _("VAT rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    total_excl_tax = models.DecimalField(_("line total excl. VAT"), default=ZERO, **MONEY)
+    total_excl_tax = ExactDecimalField(_("line total excl. VAT"), default=ZERO, **MONEY)
 
     class Meta:
         verbose_name = _("invoice line")
@@ -302,14 +383,18 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
 
+    @property
+    def unit_label(self) -> str:
+        return str(UNIT_LABELS.get(self.unit, self.unit))
+
 
 class InvoiceVatLine(models.Model):
     """The VAT breakdown: one row per rate, computed by the server from the lines."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
-    rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
-    taxable_amount = models.DecimalField(_("taxable amount"), **MONEY)
-    vat_amount = models.DecimalField(_("VAT amount"), **MONEY)
+    rate = ExactDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    taxable_amount = ExactDecimalField(_("taxable amount"), **MONEY)
+    vat_amount = ExactDecimalField(_("VAT amount"), **MONEY)
 
     class Meta:
         verbose_name = _("VAT breakdown line")
@@ -338,7 +423,9 @@ def flow_path(instance: "Flow", filename: str) -> str:
 # Chorus Pro limits (contract §3.2, §8.3).
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_NAME_MAX_LENGTH = 50
-INVOICE_ATTACHMENTS_MAX_BYTES = 120 * 1024 * 1024
+# The AIFE annex (v6.1, §1.3) caps an invoice at 100 MB unzipped, all its files together; the
+# 120 MB some clients cite (contract §8.3) is the limit of a download bundle (§5.12).
+INVOICE_ATTACHMENTS_MAX_BYTES = 100 * 1024 * 1024
 
 
 class Attachment(models.Model):
@@ -465,6 +552,7 @@ class Flow(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
+    send_next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -500,6 +588,11 @@ class Notification(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # The change of status this notice tells of: several workers may record the same change (the
+    # supplier's and the recipient's syncs share the row of an invoice sent from the portal).
+    status_event = models.ForeignKey(
+        StatusEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     message = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -509,6 +602,14 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        constraints = [
+            # One change, one notice per person, however many workers record it.
+            models.UniqueConstraint(
+                fields=["user", "status_event"],
+                condition=Q(status_event__isnull=False),
+                name="one_notice_per_status_change",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message[:60]
@@ -548,6 +649,7 @@ class InvoiceAction(models.Model):
     batch = models.UUIDField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     error_code = models.CharField(max_length=20, blank=True)
     error_message = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
@@ -647,6 +749,7 @@ class InvoiceDownload(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # parts done so far
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ The space comes from one of the user's own memberships (portal.spaces), so filte
 structure is enough to keep one structure's invoices away from another's users.
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -41,12 +42,49 @@ def attachment_for_space(*, space: Space | None, attachment_id: int) -> Attachme
     )
 
 
+class DraftLocked(Exception):
+    """The invoice left the draft stage (queued, sent): it can no longer be edited."""
+
+    def __init__(self, invoice: Invoice) -> None:
+        super().__init__(invoice.pk)
+        self.invoice = invoice
+
+
 def draft_for_space(*, space: Space | None, invoice_id: int) -> Invoice:
-    """A draft the supplier space may edit; anything else, including a sent invoice, is 404."""
+    """A draft the supplier space may edit. One of its invoices that was sent since raises
+    DraftLocked, so that a page left open (or restored by Back) can say so and lead to it;
+    anything else is 404."""
     if space is None or space.kind != SpaceKind.SUPPLIER:
         raise Http404
-    return get_object_or_404(
-        invoice_list_for_space(space=space).filter(status=Invoice.Status.DRAFT), pk=invoice_id
+    invoice = get_object_or_404(invoice_list_for_space(space=space), pk=invoice_id)
+    if invoice.status != Invoice.Status.DRAFT:
+        raise DraftLocked(invoice)
+    return invoice
+
+
+def empty_drafts() -> QuerySet[Invoice]:
+    """Drafts in which nothing was typed yet: as "New invoice" opened them."""
+    return Invoice.objects.filter(
+        status=Invoice.Status.DRAFT,
+        source=Invoice.Source.PORTAL,
+        number="",
+        original_number="",
+        recipient__isnull=True,
+        service__isnull=True,
+        validator__isnull=True,
+        original_invoice__isnull=True,
+        replaces__isnull=True,
+        issue_date__isnull=True,
+        due_date__isnull=True,
+        payment_mode="",
+        bank_account_chorus_id__isnull=True,
+        vat_exemption_reason="",
+        commitment_number="",
+        market_number="",
+        comment="",
+        draft_input={},
+        lines__isnull=True,
+        attachments__isnull=True,
     )
 
 
@@ -156,9 +194,18 @@ def draft_attachment_for_space(
 # Treatment and validation -------------------------------------------------------------------
 
 
+def invoice_id_possible(value: int) -> bool:
+    """Whether an invoice could have this id. A database compares nothing past its id column's
+    range (SQLite raises OverflowError), so such an id is answered as unknown before."""
+    low, high = connection.ops.integer_field_range(Invoice._meta.pk.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 def invoices_for_space_by_ids(*, space: Space | None, invoice_ids: list[int]) -> list[Invoice]:
     """The invoices picked in a list, in the order given; one the space may not see is a 404."""
     wanted = list(dict.fromkeys(invoice_ids))
+    if not all(invoice_id_possible(pk) for pk in wanted):
+        raise Http404
     visible = invoice_list_for_space(space=space).filter(pk__in=wanted)
     found = {invoice.pk: invoice for invoice in visible}
     if not wanted or len(found) != len(wanted):

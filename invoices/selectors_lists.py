@@ -14,12 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models import Value as V
 from django.utils import timezone
 
-from invoices.models import FINAL_CHORUS_STATUSES, ChorusStatus, Invoice
+from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
+from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
 
@@ -116,14 +117,6 @@ def service_list_for_space(*, space: Space) -> list[Service]:
     return list(space.structure.services.only("pk", "code", "label").order_by("code"))
 
 
-def overdue_q(*, today: date) -> Q:
-    """Past the payment deadline and not settled (the deadline is kept on the row by the
-    payment clock, so this stays one SQL condition)."""
-    return Q(payment_due_by__lt=today, chorus_invoice_id__isnull=False) & ~Q(
-        chorus_status__in=FINAL_CHORUS_STATUSES
-    )
-
-
 def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> QuerySet[Invoice]:
     invoices = invoice_list_for_space(space=space)
     side = "recipient" if _is_supplier(space) else "supplier"
@@ -146,7 +139,7 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
     if filters.downloaded is not None:
         invoices = invoices.filter(downloaded_by_recipient=filters.downloaded)
     if filters.overdue:
-        invoices = invoices.filter(overdue_q(today=timezone.localdate()))
+        invoices = invoices.overdue(today=timezone.localdate())
     text = filters.text.strip()
     if text:
         # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
@@ -180,10 +173,7 @@ def _decorated(rows: list[Invoice], today: date) -> list[Invoice]:
             (today - invoice.deposited_on).days if invoice.deposited_on else None
         )
         invoice.is_overdue = bool(
-            invoice.payment_due_by
-            and invoice.payment_due_by < today
-            and invoice.chorus_invoice_id
-            and not invoice.is_final
+            invoice.payment_due_by and invoice.payment_due_by < today and invoice.awaiting_payment
         )
     return rows
 
@@ -228,7 +218,7 @@ def invoice_summary_for_space(*, space: Space) -> InvoiceSummary:
     """Counts and amounts by status over all the space's invoices, as of at most a minute ago.
 
     Credit notes count negatively in the amounts: they reduce what the public buyer owes.
-    Awaiting payment: sent and not in a final status (MISE_EN_PAIEMENT, the payment, is final).
+    Awaiting payment and overdue: invoices that can still be paid (`awaiting_payment_q`).
     """
     key = f"invoice-lists:summary:{space.kind}:{space.structure.pk}"
     summary = cache.get(key)
@@ -241,24 +231,31 @@ def invoice_summary_for_space(*, space: Space) -> InvoiceSummary:
 def _summary_compute(space: Space) -> InvoiceSummary:
     """One grouped query over the space's invoices."""
     today = timezone.localdate()
-    signed = {
-        name: Sum(
+
+    def signed(name: str, **options) -> Sum:
+        return Sum(
             Case(
-                When(kind=Invoice.Kind.CREDIT_NOTE, then=-F(name)),
+                # 0 - x rather than -x: SQLite refuses multiplying an exact column (-x is × -1).
+                When(kind=Invoice.Kind.CREDIT_NOTE, then=V(0) - F(name)),
                 default=F(name),
-                output_field=DecimalField(max_digits=15, decimal_places=2),
-            )
+                # The sum comes back from the exact column's scaled integers (exact_decimal.py).
+                output_field=ExactDecimalField(**MONEY),
+            ),
+            **options,
         )
-        for name in ("total_excl_tax", "total_incl_tax", "amount_due")
-    }
+
+    awaiting = awaiting_payment_q()
     groups = (
         invoice_list_for_space(space=space)
         .order_by()
         .values("status", "chorus_status")
         .annotate(
             count=Count("pk"),
-            overdue=Count("pk", filter=Q(payment_due_by__lt=today)),
-            **signed,
+            total_excl_tax=signed("total_excl_tax"),
+            total_incl_tax=signed("total_incl_tax"),
+            awaiting=Count("pk", filter=awaiting),
+            awaiting_amount=signed("amount_due", filter=awaiting),
+            overdue=Count("pk", filter=awaiting & Q(payment_due_by__lt=today)),
         )
     )
     totals: dict[str, dict] = {}
@@ -269,11 +266,9 @@ def _summary_compute(space: Space) -> InvoiceSummary:
         total["count"] += group["count"]
         total["excl"] += group["total_excl_tax"] or ZERO
         total["incl"] += group["total_incl_tax"] or ZERO
-        sent = group["status"] in (Invoice.Status.SUBMITTED, Invoice.Status.RECEIVED)
-        if sent and group["chorus_status"] not in FINAL_CHORUS_STATUSES:
-            awaiting_count += group["count"]
-            awaiting_amount += group["amount_due"] or ZERO
-            overdue_count += group["overdue"]
+        awaiting_count += group["awaiting"]
+        awaiting_amount += group["awaiting_amount"] or ZERO
+        overdue_count += group["overdue"]
     order = [s.value for s in PORTAL_STATUSES] + list(ChorusStatus.values)
     by_status = [
         StatusTotal(

@@ -3,28 +3,31 @@
 from celery import shared_task
 
 from chorus_client import ChorusTransientError
-from invoices.services.submission import invoice_send, submissions_stalled
+from invoices.services.retries import RetryLater
+from invoices.services.submission import invoice_send, submissions_lost
 
 # Redis redelivers a task whose worker died (acks_late): invoice_send is safe to run twice.
+# Tasks carrying work to Chorus Pro retry until it is done (no max_retries): the row holds when
+# the next attempt is due, the service sets it (backoff, Retry-After), the task only waits for
+# it. The time limit ends a worker stuck for good, and with it the lease it keeps.
+WORK_TASK = {"bind": True, "acks_late": True, "max_retries": None, "ignore_result": True}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=20, ignore_result=True)
+@shared_task(**WORK_TASK, time_limit=1800)
 def invoice_send_task(self, invoice_id: int) -> str:
     try:
         return invoice_send(invoice_id=invoice_id)
-    except ChorusTransientError as error:
-        # Chorus Pro's Retry-After when it gives one, otherwise exponential up to 10 minutes.
-        countdown = error.retry_after or min(600, 5 * 2**self.request.retries)
-        raise self.retry(exc=error, countdown=countdown) from None
+    except RetryLater as later:
+        raise self.retry(exc=later.error, countdown=later.delay) from None
 
 
 @shared_task(ignore_result=True)
 def submissions_resume() -> int:
-    """Re-enqueue submissions whose task was lost (broker flushed, worker gone for good)."""
-    stalled = submissions_stalled()
-    for invoice_id in stalled:
+    """Beat entry: re-enqueue submissions whose task was lost (broker flushed, worker gone)."""
+    lost = submissions_lost()
+    for invoice_id in lost:
         invoice_send_task.delay(invoice_id)
-    return len(stalled)
+    return len(lost)
 
 
 @shared_task(ignore_result=True)
@@ -62,3 +65,13 @@ def commitment_check_task(self, invoice_id: int, number: str) -> None:
             commitment_check_give_up(invoice_id=invoice_id, number=number)
             return
         raise self.retry(exc=error, countdown=min(error.retry_after or 5, 30)) from None
+
+
+@shared_task(ignore_result=True)
+def empty_drafts_clean() -> int:
+    """Daily (beat): drafts opened by "New invoice" and left without anything typed."""
+    from datetime import timedelta
+
+    from invoices.services.draft_cleanup import invoice_empty_drafts_delete
+
+    return invoice_empty_drafts_delete(older_than=timedelta(days=1))

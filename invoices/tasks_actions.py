@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from chorus_client import ChorusTransientError
+from invoices.services.retries import RetryLater
+from invoices.tasks import WORK_TASK
 
 
 def _register_handlers() -> None:
@@ -11,24 +12,23 @@ def _register_handlers() -> None:
     import invoices.services.treatment  # noqa: F401
 
 
-@shared_task(bind=True, acks_late=True, max_retries=20, ignore_result=True)
+@shared_task(**WORK_TASK, time_limit=600)
 def invoice_action_task(self, action_id: int) -> str:
     from invoices.services.actions import action_run
 
     _register_handlers()
     try:
         return action_run(action_id=action_id)
-    except ChorusTransientError as error:
-        countdown = error.retry_after or min(600, 5 * 2**self.request.retries)
-        raise self.retry(exc=error, countdown=countdown) from None
+    except RetryLater as later:
+        raise self.retry(exc=later.error, countdown=later.delay) from None
 
 
 @shared_task(ignore_result=True)
 def actions_resume() -> int:
     """Beat entry: re-enqueue actions whose task was lost."""
-    from invoices.services.actions import actions_stalled
+    from invoices.services.actions import actions_lost
 
-    stalled = actions_stalled()
-    for action_id in stalled:
+    lost = actions_lost()
+    for action_id in lost:
         invoice_action_task.delay(action_id)
-    return len(stalled)
+    return len(lost)

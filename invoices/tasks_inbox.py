@@ -6,6 +6,8 @@ from celery import shared_task
 from django.core.cache import cache
 
 from chorus_client import ChorusTransientError
+from invoices.services.retries import RetryLater
+from invoices.tasks import WORK_TASK
 
 # Beat runs inbox_sync_all every 30 s; an account already queued is not queued again within
 # this many seconds, so a slow cycle does not pile copies of itself up in the broker.
@@ -44,18 +46,22 @@ def inbox_sync_task(self, connection_id: int, side: str) -> None:
         raise self.retry(exc=error, countdown=error.retry_after or 30) from None
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, ignore_result=True)
+@shared_task(**WORK_TASK, time_limit=1800)
 def inbox_details_task(self, connection_id: int, side: str, invoice_ids: list[int]) -> int:
     from invoices.services.inbox_sync import inbox_details_fetch
     from structures.models import ChorusConnection
 
     connection = ChorusConnection.objects.select_related("structure").get(pk=connection_id)
     try:
-        return inbox_details_fetch(connection=connection, invoice_ids=invoice_ids, side=side)
-    except ChorusTransientError as error:
-        # Storing is idempotent (lines replaced, history entries once): the retry redoes the batch.
-        countdown = error.retry_after or min(600, 10 * 2**self.request.retries)
-        raise self.retry(exc=error, countdown=countdown) from None
+        # The retry reads only the invoices of the batch still without details.
+        return inbox_details_fetch(
+            connection=connection,
+            invoice_ids=invoice_ids,
+            side=side,
+            attempt=self.request.retries + 1,
+        )
+    except RetryLater as later:
+        raise self.retry(exc=later.error, countdown=later.delay) from None
 
 
 @shared_task(ignore_result=True)

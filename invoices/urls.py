@@ -22,6 +22,16 @@ urlpatterns = [
     path("fournisseur/factures/nouvelle/", views_editor.draft_new, name="draft_new"),
     path("factures/<int:invoice_id>/modifier/", views_editor.edit, name="edit"),
     path("factures/<int:invoice_id>/brouillon/", views_editor.draft_save, name="draft_save"),
+    path(
+        "factures/<int:invoice_id>/brouillon/supprimer/",
+        views_editor.draft_delete,
+        name="draft_delete",
+    ),
+    path(
+        "factures/<int:invoice_id>/comptes-bancaires/",
+        views_editor.bank_accounts,
+        name="bank_accounts",
+    ),
     path("factures/<int:invoice_id>/lignes/", views_editor.line_add, name="line_add"),
     path(
         "factures/<int:invoice_id>/lignes/<int:line_id>/", views_editor.line_save, name="line_save"

@@ -9,12 +9,19 @@ from django.shortcuts import render
 
 from invoices import views_actions, views_documents, views_treatment
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
+from invoices.services.refusals import invoice_validator_refusal
+from invoices.services.status_sync import invoice_watched
 from invoices.services.submission import submission_error_explained
 from portal.access import space_required
 from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
 PANELS = (views_actions, views_treatment, views_documents)
+FOLLOWED_PANELS = (
+    views_actions.detail_panel,
+    views_treatment.detail_panel,
+    views_documents.clock_panel,
+)
 
 
 @space_required(SpaceKind.SUPPLIER, SpaceKind.RECIPIENT, SpaceKind.VALIDATOR)
@@ -26,16 +33,19 @@ def invoice_detail(request, invoice_id: int):
         if invoice.status == invoice.Status.SUBMISSION_REFUSED
         else "",
         "invoice": invoice,
+        "refusal": invoice_validator_refusal(invoice=invoice),
     }
+    context["events"] = invoice_timeline(invoice=invoice)
     if request.htmx and request.GET.get("region") == "progress":
-        # Polled every 2 s while a worker sends the invoice: only the status region is drawn,
-        # so neither the panels nor the timeline are worked out for it.
-        return render(request, f"{template}#progress", context)
-    context.update(
-        lines=invoice.lines.all(),
-        vat_lines=invoice.vat_lines.all(),
-        events=invoice_timeline(invoice=invoice),
-    )
+        # Polled while the invoice is in transit (invoice.in_transit): its status, the panels
+        # that depend on it (answers, payment clock) and the timeline are drawn again together,
+        # not the lines nor the documents; the region stops polling once the status settles.
+        invoice_watched(invoice=invoice)
+        for panel in FOLLOWED_PANELS:
+            context.update(panel(request=request, invoice=invoice))
+        context["oob"] = True
+        return render(request, f"{template}#followed", context)
+    context.update(lines=invoice.lines.all(), vat_lines=invoice.vat_lines.all())
     for panel in PANELS:
         context.update(panel.detail_panel(request=request, invoice=invoice))
     return render(request, template, context)

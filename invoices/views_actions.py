@@ -83,7 +83,7 @@ def _panel(invoice: Invoice, **forms) -> dict:
         "completion_form": forms.get("completion_form") or CompletionForm(),
         "pending": invoice_completion_pending(invoice=invoice) if options.complete else [],
         "recycle_form": forms.get("recycle_form") or RecycleForm(initial=_routing(invoice)),
-        "acknowledgement_form": AcknowledgementForm(),
+        "acknowledgement_form": forms.get("acknowledgement_form") or AcknowledgementForm(),
         "correction": invoice_correction(invoice=invoice)
         if options.correct
         else None,
@@ -235,9 +235,14 @@ def recycle(request, invoice_id: int):
 def acknowledge_rejection(request, invoice_id: int):
     invoice = sent_invoice_for_supplier_space(space=request.space, invoice_id=invoice_id)
     form = AcknowledgementForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A comment too long comes back with its message rather than being dropped.
+        template = "invoices/actions/acknowledge.html"
+        return _page(request, invoice, template, acknowledgement_form=form)
     try:
-        invoice_rejection_acknowledge(invoice=invoice, user=request.user, comment=comment)
+        invoice_rejection_acknowledge(
+            invoice=invoice, user=request.user, comment=form.cleaned_data["comment"]
+        )
     except ActionUnderWayError:
         messages.error(request, _under_way_message())
     except ActionNotAllowedError as error:

@@ -38,13 +38,18 @@ def detail_panel(*, request, invoice) -> dict:
     space = request.space
     if space.kind == SpaceKind.RECIPIENT and invoice.recipient_id == space.structure.pk:
         invoice_opened_by_recipient(invoice=invoice, user=request.user)
-    show_clock = space.kind in (SpaceKind.RECIPIENT, SpaceKind.SUPPLIER) and bool(
-        invoice.chorus_invoice_id
-    )
     return {
-        "payment_clock": payment_clock_for(invoice=invoice) if show_clock else None,
+        **clock_panel(request=request, invoice=invoice),
         **_documents(request, invoice, start_fetch=True),
     }
+
+
+def clock_panel(*, request, invoice) -> dict:
+    """The payment clock, for the two sides that pay and get paid."""
+    show_clock = request.space.kind in (SpaceKind.RECIPIENT, SpaceKind.SUPPLIER) and bool(
+        invoice.chorus_invoice_id
+    )
+    return {"payment_clock": payment_clock_for(invoice=invoice) if show_clock else None}
 
 
 def _documents(request, invoice, *, start_fetch: bool, again: bool = False) -> dict:

@@ -3,16 +3,21 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from invoices.selectors import draft_for_space, refused_invoice_for_space
 from invoices.services.preflight import invoice_preflight
 from invoices.services.submission import NotReady, invoice_reopen, invoice_submit
+from invoices.views_editor import answers_sent_drafts
 from portal.access import space_required
 from portal.spaces import SpaceKind
 
 
+# Never from the browser's cache: Back after sending must not offer to send again.
+@never_cache
 @space_required(SpaceKind.SUPPLIER)
+@answers_sent_drafts
 def preflight(request, invoice_id: int):
     invoice = draft_for_space(space=request.space, invoice_id=invoice_id)
     checks = invoice_preflight(invoice=invoice)
@@ -25,6 +30,7 @@ def preflight(request, invoice_id: int):
 
 @require_POST
 @space_required(SpaceKind.SUPPLIER)
+@answers_sent_drafts
 def submit(request, invoice_id: int):
     invoice = draft_for_space(space=request.space, invoice_id=invoice_id)
     try:
@@ -32,7 +38,7 @@ def submit(request, invoice_id: int):
     except NotReady:
         messages.error(request, _("Some checks do not pass yet: fix them, then send again."))
         return redirect("invoices:preflight", invoice.pk)
-    messages.success(request, _("The invoice is queued: it is being sent to Chorus Pro."))
+    # No flash message: the page's status region says where the sending stands, and follows it.
     return redirect("invoices:detail", invoice.pk)
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class SpaceSwitchForm(forms.Form):
     membership = forms.IntegerField()
+
+
+class LanguageForm(forms.Form):
+    # Each language named in itself, as a language switch should.
+    language = forms.ChoiceField(
+        label=_("Language of the portal and of your notices"),
+        choices=[("fr", "Français"), ("en", "English")],
+        widget=forms.RadioSelect,
+    )
+
+    def clean_language(self):
+        language = self.cleaned_data["language"]
+        if language not in dict(settings.LANGUAGES):
+            raise forms.ValidationError(_("Choose one of the languages offered."))
+        return language

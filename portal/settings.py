@@ -141,6 +141,7 @@ if PRODUCTION:
     DATABASE_URL = _required("DATABASE_URL")
     REDIS_URL = _required("REDIS_URL")
     ALLOWED_HOSTS = _required_list("ALLOWED_HOSTS")
+    PORTAL_BASE_URL = _required("PORTAL_BASE_URL")
     DEBUG = False
 else:
     _generated = _embedded_secrets()
@@ -149,6 +150,7 @@ else:
     DATABASE_URL = env_str("DATABASE_URL") or ""
     REDIS_URL = env_str("REDIS_URL") or ""
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+    PORTAL_BASE_URL = env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000"
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
@@ -171,6 +173,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -352,7 +355,10 @@ if not REDIS_URL:
     }
 else:
     # A task that is not acknowledged within this time is handed to another worker: our tasks are
-    # idempotent (house style: every job is safe to run twice).
+    # idempotent (house style: every job is safe to run twice). A scheduled retry waits
+    # unacknowledged in a worker until its time, so this stays above the longest countdown
+    # (30 minutes, invoices/services/retries.py); a task lost with a dead worker is found sooner
+    # by the beat's sweep anyway.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

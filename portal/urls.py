@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from portal import views
 
@@ -27,7 +26,8 @@ urlpatterns = [
     ),
     path("espace/", views.space_switch, name="space_switch"),
     path("sante/", views.health, name="health"),
-    path("langue/", set_language, name="set_language"),
+    path("langue/", views.language_switch, name="set_language"),
+    path("compte/", views.account, name="account"),
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
     path("back-office/", admin.site.urls),

@@ -1,13 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from portal.forms import SpaceSwitchForm, ThrottledAuthenticationForm
+from portal.forms import LanguageForm, SpaceSwitchForm, ThrottledAuthenticationForm
 from portal.health import health_report
+from portal.languages import language_for_user, language_for_user_set
 from portal.proxies import client_address
 from portal.spaces import SpaceKind, space_activate
 from portal.throttle import password_reset_allow
@@ -71,3 +75,31 @@ def health(request):
     body says which part is in which state."""
     report = health_report()
     return JsonResponse(report, status=503 if report["status"] == "down" else 200)
+
+
+@require_POST
+def language_switch(request):
+    """The header's switch: Django's cookie for this browser, and for a logged-in user their
+    own choice, kept for their next visits and for the notices the portal sends them."""
+    response = set_language(request)
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        language_for_user_set(user=request.user, language=form.cleaned_data["language"])
+    return response
+
+
+@login_required
+def account(request):
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            language = form.cleaned_data["language"]
+            language_for_user_set(user=request.user, language=language)
+            # The rest of this response already speaks the new language.
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            messages.success(request, _("Your language is saved."))
+            return redirect("account")
+    else:
+        form = LanguageForm(initial={"language": language_for_user(user=request.user)})
+    return render(request, "portal/account.html", {"form": form})

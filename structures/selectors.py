@@ -176,15 +176,34 @@ def recipient_services_for_supplier(
 
 
 def bank_accounts_cache_key(structure_id: int) -> str:
-    return f"chorus-bank-accounts:{structure_id}"
+    # v2: each account with its IBAN.
+    return f"chorus-bank-accounts:v2:{structure_id}"
 
 
-def bank_accounts_for_supplier(structure: Structure) -> list[tuple[int, str]]:
-    """The supplier's valid bank accounts in Chorus Pro as (id, label), from the cache the
-    own-structure refresh fills (``structures.tasks.own_structure_refresh``); [] until then.
-    The id is the submission's ``supplier_bank_account_id``."""
+@dataclass(frozen=True)
+class BankAccountChoice:
+    """A supplier's bank account as Chorus Pro lists it; ``id`` is the submission's
+    ``supplier_bank_account_id``."""
+
+    id: int
+    label: str
+    iban: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} – {self.iban}" if self.iban else self.label
+
+
+def bank_accounts_for_supplier(structure: Structure) -> list[BankAccountChoice] | None:
+    """The supplier's valid bank accounts in Chorus Pro, from the cache the own-structure refresh
+    fills (``structures.tasks.own_structure_refresh``); None until it has run."""
     accounts = cache.get(bank_accounts_cache_key(structure.pk))
-    return [(int(pk), str(label)) for pk, label in accounts or []]
+    if accounts is None:
+        return None
+    return [
+        BankAccountChoice(id=int(account["id"]), label=account["label"], iban=account["iban"])
+        for account in accounts
+    ]
 
 
 @dataclass(frozen=True)

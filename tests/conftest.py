@@ -2,7 +2,9 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from stdnum import luhn
 
 from invoices.models import Invoice
@@ -23,6 +25,14 @@ def _fresh_cache():
     # Login throttling counts live in the cache; each test starts with none.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _portal_language():
+    # A request by a user who chose English leaves English active in the test's thread, as it
+    # would in a server thread until its next request: each test starts in the portal's language.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

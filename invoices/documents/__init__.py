@@ -1,15 +1,19 @@
 """The invoice as documents: a PDF for people (``pdf``), a CII XML for machines (``cii``), and
 both together as a Factur-X PDF/A-3 (``facturx``).
 
-This module holds what the PDF and the XML must say alike: the VAT category of each line, the VAT
-breakdown by category and rate, and the legal mentions of a French B2G invoice.
+This module holds what the PDF and the XML must say alike: who the parties are (which of their
+identifiers is a SIRET, a SIREN, a VAT number), the VAT category of each line, the VAT breakdown
+by category and rate, and the legal mentions of a French B2G invoice.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from stdnum.eu import vat as eu_vat
+
 from invoices.models import Invoice, InvoiceLine
 from invoices.totals import ZERO
+from structures.models import Structure
 
 # UNTDID 5305 VAT categories used by the portal.
 VAT_STANDARD = "S"
@@ -26,6 +30,38 @@ RECOVERY_INDEMNITY = (
     "Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : 40 €."
 )
 NO_EARLY_PAYMENT_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+
+
+@dataclass(frozen=True)
+class PartyIdentity:
+    """A party's identifiers, each for what it is (empty when the party has none)."""
+
+    siret: str = ""
+    siren: str = ""
+    vat_number: str = ""
+    # Chorus Pro's identifier of a party without SIRET, when it is not its VAT number.
+    other_id: str = ""
+
+
+def party_identity(structure: Structure) -> PartyIdentity:
+    """Which of ``structure``'s identifiers is which.
+
+    ``Structure.siret`` holds the SIRET, or for a supplier without one its Chorus Pro identifier:
+    an intra-EU VAT number for the suppliers Chorus Pro types UE_HORS_FRANCE (contract §4.1,
+    docs/emulator-world.md: Werkstatt Berlin GmbH, DE811569869), a foreign or overseas
+    identifier otherwise. Such an identifier is never a SIRET, nor holds a SIREN.
+    """
+    if structure.identifier_type == Structure.IdentifierType.SIRET:
+        return PartyIdentity(
+            siret=structure.siret,
+            siren=structure.siret[:9],
+            vat_number=structure.vat_number.strip(),
+        )
+    identifier = structure.siret.strip()
+    identifier_vat = eu_vat.compact(identifier) if eu_vat.is_valid(identifier) else ""
+    vat_number = structure.vat_number.strip() or identifier_vat
+    same = identifier_vat and identifier_vat == "".join(vat_number.split()).upper()
+    return PartyIdentity(vat_number=vat_number, other_id="" if same else identifier)
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,28 @@ Every amount is the invoice's saved one (lines, VAT breakdown, totals), written 
 XML never recomputes anything, so a drift between the lines and the saved totals shows up as a
 schematron error in the pre-flight check instead of being silently corrected.
 
-Identifiers for Chorus Pro [U] (no official Chorus Pro CII mapping was available; the choices
-follow the common practice of Chorus Pro connectors, contract §5 and the Factur-X examples):
-- seller SIRET: legal organisation (BT-30) with scheme 0002, as Chorus Pro's Factur-X guide has
-  long asked, and also the seller identifier (BT-29) with scheme 0009 (SIRET);
-- buyer SIRET: the buyer identifier (BT-46) and legal organisation (BT-47), both scheme 0009:
-  Chorus Pro routes on the recipient's SIRET;
+Identifiers, each under its own ISO 6523 scheme, as the French CTC rules (BR-FR, the schematron
+shipped with factur-x, which the pre-flight check runs next to the EN 16931 one) expect them:
+- a party with a SIRET: the SIRET as its identifier (BT-29 seller, BT-46 buyer) under 0009, and
+  its SIREN as its legal registration (BT-30, BT-47) under 0002. BR-FR-32 wants exactly 9 digits
+  under 0002, BR-FR-10 the seller's SIREN there, BR-FR-09 a 14-digit SIRET under 0009 that starts
+  with the SIREN given under 0002;
+- a supplier Chorus Pro knows by another identifier (an EU VAT number, a foreign one): its VAT
+  number as its VAT identifier (BT-31, scheme VA), any other identifier as a seller identifier
+  without scheme (BT-29); never under 0002 or 0009, which are French registers;
+- electronic addresses (BT-34 seller, BT-49 buyer; BR-FR-12 and BR-FR-13 require them) under
+  0225, the French directory's scheme, whose addresses start with the SIREN: the seller's SIREN,
+  and for a public buyer the directory line it is invoiced at, SIREN_SIRET or
+  SIREN_SIRET_SERVICECODE (a Chorus Pro service code is a routing code of the SIRET:
+  contract-works §4.1). Chorus Pro itself routes on soumettre's codeDestinataire (the SIRET).
+Chorus Pro references [U] (common practice of Chorus Pro connectors, contract §5):
 - service code (codeServiceExecutant): BuyerReference (BT-10);
 - commitment number (numeroEngagement / EJ): buyer's order reference (BT-13);
 - market number: contract reference (BT-12);
 - billing framework (cadre de facturation A1, A2...): business process (BT-23).
+
+No element is ever written empty: a value the invoice lacks leaves its element out, so that the
+XSD or the schematrons name what is missing.
 """
 
 from datetime import date
@@ -26,8 +38,10 @@ from invoices.documents import (
     NO_EARLY_PAYMENT_DISCOUNT,
     RECOVERY_INDEMNITY,
     VAT_EXEMPT,
+    PartyIdentity,
     invoice_vat_breakdown,
     line_vat_category,
+    party_identity,
 )
 from invoices.models import Invoice, InvoiceLine
 from invoices.totals import ZERO
@@ -43,8 +57,11 @@ GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
 TYPE_INVOICE = "380"
 TYPE_CREDIT_NOTE = "381"
 
-SCHEME_SIRENE = "0002"
+# ISO 6523 ICD: the SIRENE register (SIREN) and SIRET; CEF EAS: the French directory.
+SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
+SCHEME_FR_DIRECTORY = "0225"
+SCHEME_VAT = "VA"
 
 # UNTDID 4461 payment means.
 PAYMENT_MEANS = {
@@ -73,6 +90,8 @@ def invoice_cii_xml(invoice: Invoice, *, payee_iban: str = "", payee_bic: str = 
     Factur-X rules (CII-SR-470) require the IBAN with payment means 30, and the portal's models
     keep only Chorus Pro's id of the account.
     """
+    if invoice.recipient_id is None:
+        raise ValueError("an invoice has no CII XML before it has a recipient")
     lines = list(invoice.lines.order_by("position"))
     root = etree.Element(_rsm("CrossIndustryInvoice"), nsmap=NSMAP)
 
@@ -101,7 +120,7 @@ def invoice_cii_xml(invoice: Invoice, *, payee_iban: str = "", payee_bic: str = 
     for line in lines:
         _line_item(transaction, invoice, line)
     _agreement(transaction, invoice)
-    _sub(transaction, _ram("ApplicableHeaderTradeDelivery"))
+    _delivery(transaction, invoice)
     _settlement(transaction, invoice, lines, payee_iban=payee_iban, payee_bic=payee_bic)
 
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -118,8 +137,7 @@ def _line_item(parent: etree._Element, invoice: Invoice, line: InvoiceLine) -> N
     item = _sub(parent, _ram("IncludedSupplyChainTradeLineItem"))
     _text(_sub(item, _ram("AssociatedDocumentLineDocument")), "LineID", str(line.position))
     product = _sub(item, _ram("SpecifiedTradeProduct"))
-    if line.reference:
-        _text(product, "SellerAssignedID", line.reference)
+    _text(product, "SellerAssignedID", line.reference)
     _text(product, "Name", line.description)
 
     agreement = _sub(item, _ram("SpecifiedLineTradeAgreement"))
@@ -146,14 +164,18 @@ def _line_item(parent: etree._Element, invoice: Invoice, line: InvoiceLine) -> N
 
 def _agreement(parent: etree._Element, invoice: Invoice) -> None:
     agreement = _sub(parent, _ram("ApplicableHeaderTradeAgreement"))
-    if invoice.service_id:
-        _text(agreement, "BuyerReference", invoice.service.code)
-    _party(agreement, "SellerTradeParty", invoice.supplier, legal_scheme=SCHEME_SIRENE)
-    if invoice.recipient_id:
-        _party(agreement, "BuyerTradeParty", invoice.recipient, legal_scheme=SCHEME_SIRET)
-    else:
-        # XSD requires the buyer; without a recipient the schematron reports what is missing.
-        _sub(agreement, _ram("BuyerTradeParty"))
+    service_code = invoice.service.code if invoice.service_id else ""
+    _text(agreement, "BuyerReference", service_code)
+    supplier = party_identity(invoice.supplier)
+    _party(agreement, "SellerTradeParty", invoice.supplier, supplier, address=supplier.siren)
+    recipient = party_identity(invoice.recipient)
+    # The directory line of the recipient's SIRET, or of its service (a routing code).
+    address = (
+        "_".join(part for part in (recipient.siren, recipient.siret, service_code) if part)
+        if recipient.siren
+        else ""
+    )
+    _party(agreement, "BuyerTradeParty", invoice.recipient, recipient, address=address)
     if invoice.commitment_number:
         order = _sub(agreement, _ram("BuyerOrderReferencedDocument"))
         _text(order, "IssuerAssignedID", invoice.commitment_number)
@@ -162,23 +184,49 @@ def _agreement(parent: etree._Element, invoice: Invoice) -> None:
         _text(contract, "IssuerAssignedID", invoice.market_number)
 
 
-def _party(parent: etree._Element, tag: str, structure: Structure, *, legal_scheme: str) -> None:
+def _party(
+    parent: etree._Element,
+    tag: str,
+    structure: Structure,
+    identity: PartyIdentity,
+    *,
+    address: str,
+) -> None:
+    """A trade party in the XSD's order: identifiers (BT-29/BT-46), name, legal registration
+    (BT-30/BT-47), postal address, electronic address (BT-34/BT-49), VAT identifier."""
     party = _sub(parent, _ram(tag))
-    _text(party, "GlobalID", structure.siret, schemeID=SCHEME_SIRET)
+    _text(party, "ID", identity.other_id)
+    _text(party, "GlobalID", identity.siret, schemeID=SCHEME_SIRET)
     _text(party, "Name", structure.name)
-    legal = _sub(party, _ram("SpecifiedLegalOrganization"))
-    _text(legal, "ID", structure.siret, schemeID=legal_scheme)
-    address = _sub(party, _ram("PostalTradeAddress"))
-    if structure.postal_code:
-        _text(address, "PostcodeCode", structure.postal_code)
-    if structure.address_line:
-        _text(address, "LineOne", structure.address_line)
-    if structure.city:
-        _text(address, "CityName", structure.city)
-    _text(address, "CountryID", structure.country_code)
-    if structure.vat_number:
+    if identity.siren:
+        legal = _sub(party, _ram("SpecifiedLegalOrganization"))
+        _text(legal, "ID", identity.siren, schemeID=SCHEME_SIREN)
+    postal = _sub(party, _ram("PostalTradeAddress"))
+    _text(postal, "PostcodeCode", structure.postal_code)
+    _text(postal, "LineOne", structure.address_line)
+    _text(postal, "CityName", structure.city)
+    _text(postal, "CountryID", structure.country_code)
+    if address:
+        communication = _sub(party, _ram("URIUniversalCommunication"))
+        _text(communication, "URIID", address, schemeID=SCHEME_FR_DIRECTORY)
+    if identity.vat_number:
         registration = _sub(party, _ram("SpecifiedTaxRegistration"))
-        _text(registration, "ID", structure.vat_number, schemeID="VA")
+        _text(registration, "ID", identity.vat_number, schemeID=SCHEME_VAT)
+
+
+def _delivery(parent: etree._Element, invoice: Invoice) -> None:
+    """The delivery block, which the XSD requires, with the actual delivery date (BT-72).
+
+    The portal records no delivery date: French law asks for it on an invoice only where it
+    differs from the invoice date (CGI, annexe II, art. 242 nonies A), so an invoice that
+    gives none says it is the invoice date. An empty block is what Chorus Pro refused (issue 9
+    §16); without an invoice date the block is left out and the XSD check says so.
+    """
+    if invoice.issue_date is None:
+        return
+    delivery = _sub(parent, _ram("ApplicableHeaderTradeDelivery"))
+    event = _sub(delivery, _ram("ActualDeliverySupplyChainEvent"))
+    _date(event, "OccurrenceDateTime", invoice.issue_date)
 
 
 def _settlement(
@@ -230,14 +278,31 @@ def _settlement(
     _text(summation, "DuePayableAmount", _amount(invoice.amount_due))
 
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        original = invoice.original_invoice
-        number = invoice.original_number or (original.number if original else "")
-        if number:
-            reference = _sub(settlement, _ram("InvoiceReferencedDocument"))
-            _text(reference, "IssuerAssignedID", number)
-            if original is not None and original.issue_date:
-                issued = _sub(reference, _ram("FormattedIssueDateTime"))
-                _qdt_date(issued, original.issue_date)
+        _original_reference(settlement, invoice)
+
+
+def _original_reference(settlement: etree._Element, invoice: Invoice) -> None:
+    """The invoice a credit note corrects (BT-25) with its date (BT-26), both of which
+    BR-FR-CO-05 requires. The date is the original's own: found by its number among the
+    supplier's invoices when the supplier typed the number rather than drafting the credit note
+    from the invoice."""
+    original = invoice.original_invoice
+    number = invoice.original_number or (original.number if original else "")
+    if not number:
+        return
+    if original is None:
+        original = (
+            Invoice.objects.filter(
+                supplier_id=invoice.supplier_id, number=number, kind=Invoice.Kind.INVOICE
+            )
+            .exclude(pk=invoice.pk)
+            .first()
+        )
+    reference = _sub(settlement, _ram("InvoiceReferencedDocument"))
+    _text(reference, "IssuerAssignedID", number)
+    if original is not None and original.issue_date:
+        issued = _sub(reference, _ram("FormattedIssueDateTime"))
+        _qdt_date(issued, original.issue_date)
 
 
 # --- primitives -----------------------------------------------------------------------------
@@ -259,10 +324,12 @@ def _sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
     return etree.SubElement(parent, tag, attributes)
 
 
-def _text(parent: etree._Element, tag: str, value: str, **attributes: str) -> etree._Element:
+def _text(parent: etree._Element, tag: str, value: str, **attributes: str) -> None:
+    """A text element, or nothing when there is no value: never an empty element."""
+    if not value or not value.strip():
+        return
     element = _sub(parent, _ram(tag), **attributes)
     element.text = value
-    return element
 
 
 def _note(parent: etree._Element, content: str, subject: str | None = None) -> None:
@@ -273,9 +340,11 @@ def _note(parent: etree._Element, content: str, subject: str | None = None) -> N
 
 
 def _date(parent: etree._Element, tag: str, value: date | None) -> None:
+    if value is None:
+        return
     holder = _sub(parent, _ram(tag))
     string = _sub(holder, _udt("DateTimeString"), format="102")
-    string.text = value.strftime("%Y%m%d") if value else ""
+    string.text = value.strftime("%Y%m%d")
 
 
 def _qdt_date(parent: etree._Element, value: date) -> None:

@@ -36,6 +36,7 @@ from invoices.documents import (
     VAT_EXEMPT,
     invoice_vat_breakdown,
     line_vat_category,
+    party_identity,
 )
 from invoices.documents.cii import PAYMENT_MEANS_LABELS
 from invoices.models import Invoice
@@ -126,7 +127,9 @@ def invoice_pdf_render(invoice: Invoice) -> bytes:
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.grey)
         supplier = invoice.supplier
-        canvas.drawString(15 * mm, 10 * mm, f"{supplier.name} – SIRET {supplier.siret} – {title}")
+        canvas.drawString(
+            15 * mm, 10 * mm, f"{supplier.name} – {_main_identifier(supplier)} – {title}"
+        )
         canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -191,10 +194,25 @@ def _party_block(label: str, structure: Structure, styles) -> list:
         city = f"{city} ({structure.country_code})".strip()
     if city:
         rows.append(Paragraph(escape(city), styles["normal"]))
-    rows.append(Paragraph(f"SIRET : {structure.siret}", styles["normal"]))
-    if structure.vat_number:
-        rows.append(Paragraph(f"N° TVA : {escape(structure.vat_number)}", styles["normal"]))
+    identity = party_identity(structure)
+    if identity.siret:
+        rows.append(Paragraph(f"SIRET : {identity.siret}", styles["normal"]))
+    if identity.other_id:
+        rows.append(Paragraph(f"Identifiant : {escape(identity.other_id)}", styles["normal"]))
+    if identity.vat_number:
+        rows.append(Paragraph(f"N° TVA : {escape(identity.vat_number)}", styles["normal"]))
     return rows
+
+
+def _main_identifier(structure: Structure) -> str:
+    """The supplier's identifier for the footer: its SIRET, else its VAT number, else what
+    Chorus Pro knows it by."""
+    identity = party_identity(structure)
+    if identity.siret:
+        return f"SIRET {identity.siret}"
+    if identity.vat_number:
+        return f"N° TVA {identity.vat_number}"
+    return identity.other_id
 
 
 def _references(invoice: Invoice, styles) -> Table:

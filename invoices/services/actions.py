@@ -3,12 +3,14 @@ refuse), carried to Chorus Pro by a worker.
 
 The web request records an InvoiceAction and returns; `action_run` (a Celery task) does the call:
 
-1. Claim the action with a conditional UPDATE (queued, or running with an expired lease), so one
-   worker holds it at a time and a worker killed mid-call leaves a lease that expires.
+1. Claim the action with a conditional UPDATE when its attempt is due (queued, waiting for its
+   retry, or left by a worker whose lease expired), so one worker holds it at a time, with a
+   short lease kept while it works (invoices/services/retries.py).
 2. Call the handler registered for the action's kind, with a client for the technical account of
    the side that acts (supplier, recipient or validator).
 3. Record the outcome: done (with the handler's result), failed (Chorus Pro's code and libelle,
-   kept raw for the page to explain), or released for a retry on a transient failure.
+   kept raw for the page to explain), or queued again until its next attempt is due (backoff or
+   Retry-After) on a transient failure.
 
 A handler must be safe to run again after a transient failure that may have reached Chorus Pro:
 when `action.attempts > 1` it reads the invoice's real status first and treats "already there" as
@@ -18,25 +20,29 @@ agents deciding at once cannot send two decisions.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from chorus_client import (
     ChorusAuthenticationError,
     ChorusProtocolError,
     ChorusRejectedError,
-    ChorusTransientError,
 )
 from invoices.models import Invoice, InvoiceAction
+from invoices.services.retries import WorkQueue
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
 
-LEASE = timedelta(minutes=5)
-STALLED_AFTER = timedelta(minutes=10)
+ACTIONS = WorkQueue(
+    InvoiceAction,
+    pending=Q(status__in=[InvoiceAction.Status.QUEUED, InvoiceAction.Status.RUNNING]),
+    lease="lease_until",
+    due="next_attempt_at",
+    attempts="attempts",
+)
 
 
 class ActionUnderWayError(Exception):
@@ -96,18 +102,7 @@ def action_under_way(*, invoice: Invoice) -> InvoiceAction | None:
 
 
 def _claim(action_id: int) -> InvoiceAction | None:
-    now = timezone.now()
-    claimed = (
-        InvoiceAction.objects.filter(pk=action_id)
-        .filter(
-            Q(status=InvoiceAction.Status.QUEUED)
-            | Q(status=InvoiceAction.Status.RUNNING, lease_until__lt=now)
-        )
-        .update(
-            status=InvoiceAction.Status.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1
-        )
-    )
-    if not claimed:
+    if not ACTIONS.claim(action_id, status=InvoiceAction.Status.RUNNING):
         return None
     return InvoiceAction.objects.select_related(
         "invoice", "invoice__supplier", "invoice__recipient", "invoice__validator", "created_by"
@@ -137,14 +132,11 @@ def action_run(*, action_id: int) -> str:
         )
         return "failed"
     try:
-        with chorus_client_for(connection, invoice=action.invoice) as client:
+        with (
+            ACTIONS.held(action.pk, action.attempts, on_retry=_queued_again),
+            chorus_client_for(connection, invoice=action.invoice) as client,
+        ):
             result = handler.run(client, action)
-    except ChorusTransientError:
-        # Released at once for the task's retry (or the resume sweep if the task is lost).
-        InvoiceAction.objects.filter(pk=action.pk).update(
-            status=InvoiceAction.Status.QUEUED, lease_until=None
-        )
-        raise
     except ChorusRejectedError as error:
         _finish(
             action,
@@ -175,13 +167,11 @@ def action_run(*, action_id: int) -> str:
     return "done"
 
 
-def actions_stalled(*, now=None) -> list[int]:
-    """Actions whose task was lost (broker flushed, worker gone): queued for long, or running
-    with an expired lease."""
-    now = now or timezone.now()
-    return list(
-        InvoiceAction.objects.filter(
-            Q(status=InvoiceAction.Status.QUEUED, created_at__lt=now - STALLED_AFTER)
-            | Q(status=InvoiceAction.Status.RUNNING, lease_until__lt=now)
-        ).values_list("pk", flat=True)
-    )
+def _queued_again(_error) -> dict:
+    return {"status": InvoiceAction.Status.QUEUED}
+
+
+def actions_lost(*, now=None) -> list[int]:
+    """Actions whose task was lost (broker flushed, worker gone), made due again: never one that
+    waits for its scheduled retry."""
+    return ACTIONS.lost(now=now)

@@ -36,11 +36,11 @@ from chorus_client import (
     CommitmentSearch,
     PageRequest,
 )
+from invoices.limits import COMMITMENT_NUMBER_MAX_LENGTH
 from invoices.models import Invoice
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
 
-COMMITMENT_MAX_LENGTH = 50
 COMMITMENT_PENDING_SECONDS = 120
 
 
@@ -136,7 +136,7 @@ def commitment_check_run(*, invoice_id: int, number: str) -> dict[str, Any] | No
     connection = connection_for_structure(structure=invoice.supplier)
     if connection is None:
         return _record(invoice, number, found=None, error="no_connection")
-    if len(number) > COMMITMENT_MAX_LENGTH:
+    if len(number) > COMMITMENT_NUMBER_MAX_LENGTH:
         return _record(invoice, number, found=False)
     try:
         with chorus_client_for(connection, invoice=invoice) as client:

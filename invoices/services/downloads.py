@@ -3,8 +3,9 @@ first opening of an invoice.
 
 A web request only records an InvoiceDownload; `invoice_download_run` (a Celery task) fetches it:
 
-1. Claim the row with a conditional UPDATE (queued, or running with an expired lease), so one
-   worker holds it at a time and a worker killed mid-way leaves a lease that expires.
+1. Claim the row with a conditional UPDATE when its attempt is due (queued, waiting for its
+   retry, or left by a worker whose lease expired), so one worker holds it at a time, with a
+   short lease kept while it works (invoices/services/retries.py).
 2. On the first run, split the selection into parts that each stay within Chorus Pro's 120 MB
    limit (contract §5.12, §8.3). Chorus Pro does not say how big a bundle will be before it is
    built (its search answer's `taille` is not given by every environment), so the plan uses what
@@ -19,13 +20,12 @@ A web request only records an InvoiceDownload; `invoice_download_run` (a Celery 
 """
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_noop
@@ -33,16 +33,21 @@ from django.utils.translation import gettext_noop
 from chorus_client import (
     ChorusAuthenticationError,
     ChorusRejectedError,
-    ChorusTransientError,
     DownloadFormat,
 )
 from invoices.models import Attachment, Invoice, InvoiceDownload
+from invoices.services.retries import WorkQueue
 from structures.chorus import chorus_client_for, error_verdict
 from structures.models import Structure
 from structures.selectors import connection_for_structure
 
-LEASE = timedelta(minutes=10)
-STALLED_AFTER = timedelta(minutes=10)
+DOWNLOADS = WorkQueue(
+    InvoiceDownload,
+    pending=Q(status__in=[InvoiceDownload.Status.QUEUED, InvoiceDownload.Status.RUNNING]),
+    lease="lease_until",
+    due="next_attempt_at",
+    attempts="attempts",
+)
 DEFAULT_MAX_BYTES = 120 * 1024 * 1024  # contract §5.12: beyond this Chorus Pro answers 413
 # Room per invoice for what Chorus Pro adds to the files we know of: a PDF it generates when the
 # invoice has none, and the ZIP headers. Undercounting costs one 413 and a halving, not a failure.
@@ -155,32 +160,18 @@ def part_is_done(part: dict) -> bool:
 
 
 def _claim(download_id: int) -> InvoiceDownload | None:
-    now = timezone.now()
-    claimed = (
-        InvoiceDownload.objects.filter(pk=download_id)
-        .filter(
-            Q(status=InvoiceDownload.Status.QUEUED)
-            | Q(status=InvoiceDownload.Status.RUNNING, lease_until__lt=now)
-        )
-        .update(
-            status=InvoiceDownload.Status.RUNNING,
-            lease_until=now + LEASE,
-            attempts=F("attempts") + 1,
-        )
-    )
-    if not claimed:
+    if not DOWNLOADS.claim(download_id, status=InvoiceDownload.Status.RUNNING):
         return None
     return InvoiceDownload.objects.select_related("structure").get(pk=download_id)
 
 
 def _save_progress(download: InvoiceDownload, *, release: bool = False, **fields) -> None:
-    """Store the parts and the progress; the lease is renewed, or given up with ``release``."""
+    """Store the parts and the progress; the lease is given up with ``release``."""
     download.progress = sum(1 for part in download.parts if part_is_done(part))
+    if release:
+        fields["lease_until"] = None
     InvoiceDownload.objects.filter(pk=download.pk).update(
-        parts=download.parts,
-        progress=download.progress,
-        lease_until=None if release else timezone.now() + LEASE,
-        **fields,
+        parts=download.parts, progress=download.progress, **fields
     )
 
 
@@ -226,14 +217,14 @@ def invoice_download_run(*, download_id: int) -> str:
         return "failed"
     numbers = {pk: invoice.number for pk, invoice in invoices.items()}
     try:
-        with chorus_client_for(connection) as client:
+        # On a transient failure the parts already stored are kept; the retry fetches the rest.
+        with (
+            DOWNLOADS.held(download.pk, download.attempts, on_retry=_queued_again),
+            chorus_client_for(connection) as client,
+        ):
             while (part := _next_part(download)) is not None:
                 _fetch_part(client, download, part, invoices, numbers)
                 _save_progress(download)
-    except ChorusTransientError:
-        # Released at once for the task's retry; the parts already stored are kept.
-        _save_progress(download, release=True, status=InvoiceDownload.Status.QUEUED)
-        raise
     except ChorusAuthenticationError as error:
         _finish(download, InvoiceDownload.Status.FAILED, error_verdict(error).message)
         return "failed"
@@ -277,12 +268,10 @@ def _fetch_part(client, download, part, invoices, numbers) -> None:
     Invoice.objects.filter(pk__in=recipient_ids).update(downloaded_by_recipient=True)
 
 
-def downloads_stalled(*, now=None) -> list[int]:
-    """Downloads whose task was lost: queued for long, or running with an expired lease."""
-    now = now or timezone.now()
-    return list(
-        InvoiceDownload.objects.filter(
-            Q(status=InvoiceDownload.Status.QUEUED, created_at__lt=now - STALLED_AFTER)
-            | Q(status=InvoiceDownload.Status.RUNNING, lease_until__lt=now)
-        ).values_list("pk", flat=True)
-    )
+def _queued_again(_error) -> dict:
+    return {"status": InvoiceDownload.Status.QUEUED}
+
+
+def downloads_lost(*, now=None) -> list[int]:
+    """Downloads whose task was lost, made due again: never one that waits for its retry."""
+    return DOWNLOADS.lost(now=now)

@@ -19,6 +19,7 @@ from invoices.attachments import (
 )
 from invoices.forms import InvoiceDraftForm, InvoiceLineForm
 from invoices.models import ATTACHMENT_MAX_BYTES, Attachment, Invoice, InvoiceLine, InvoiceVatLine
+from invoices.selectors import DraftLocked, empty_drafts
 from invoices.services.commitments import commitment_check_request
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import Structure
@@ -54,19 +55,39 @@ class DraftChange:
         return not self.form.errors
 
 
-class DraftLocked(Exception):
-    """The invoice left the draft stage: it can no longer be edited."""
-
-
 def _editable(invoice: Invoice) -> None:
     if invoice.status != Invoice.Status.DRAFT:
-        raise DraftLocked(invoice.pk)
+        raise DraftLocked(invoice)
 
 
 def invoice_draft_create(
     *, supplier: Structure, user, kind: str = Invoice.Kind.INVOICE, **initial
 ) -> Invoice:
     return Invoice.objects.create(supplier=supplier, created_by=user, kind=kind, **initial)
+
+
+def invoice_draft_start(*, supplier: Structure, user, kind: str = Invoice.Kind.INVOICE) -> Invoice:
+    """The draft "New invoice" opens: the user's own draft of that kind in which nothing was
+    typed yet, if one is left, so that clicking again leaves no second empty draft behind."""
+    if kind not in Invoice.Kind.values:
+        kind = Invoice.Kind.INVOICE
+    untouched = (
+        empty_drafts()
+        .filter(supplier=supplier, created_by=user, kind=kind)
+        .order_by("-created_at")
+        .first()
+    )
+    return untouched or invoice_draft_create(supplier=supplier, user=user, kind=kind)
+
+
+@transaction.atomic
+def invoice_draft_delete(*, invoice: Invoice) -> None:
+    """Delete a draft with its lines and supporting documents (refused once it is sent)."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    _editable(invoice)
+    for attachment in invoice.attachments.all():
+        attachment_remove(attachment=attachment)
+    invoice.delete()
 
 
 def invoice_draft_form(*, invoice: Invoice) -> InvoiceDraftForm:

@@ -1,64 +1,82 @@
-"""Telling the supplier's users that an invoice moved: in the portal and by e-mail."""
+"""Telling people that an invoice moved: in the portal and by e-mail, each in their own language.
 
-import functools
+Notices are written by workers, so each one is written in its reader's language
+(portal.languages), and e-mails carry absolute links (PORTAL_BASE_URL): a relative link cannot
+be opened from a mail client.
+"""
+
 import logging
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.urls import reverse
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from invoices.models import ChorusStatus, Invoice, Notification
+from portal.languages import language_for_user
+from portal.links import absolute_reverse
 from structures.models import Membership
 
 logger = logging.getLogger(__name__)
 SUPPLIER_ROLES = [Membership.Role.SUPPLIER_AGENT, Membership.Role.STRUCTURE_MANAGER]
 
 
-def _in_portal_language(function):
-    """Notices are stored and mailed in the portal's language, whatever language the request
-    or task that recorded the status happened to run in."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-@_in_portal_language
-def notify_status_change(*, invoice_id: int, status: str) -> int:
-    invoice = Invoice.objects.select_related("supplier", "recipient").get(pk=invoice_id)
-    label = ChorusStatus(status).label if status in ChorusStatus.values else status
-    message = _("Invoice %(number)s is now: %(status)s.") % {
-        "number": invoice.number,
-        "status": label,
-    }
-    users = {
-        m.user
-        for m in Membership.objects.filter(
-            structure=invoice.supplier, role__in=SUPPLIER_ROLES, user__is_active=True
-        ).select_related("user")
-    }
-    Notification.objects.bulk_create(
-        Notification(user=user, invoice=invoice, message=message) for user in users
+def _members(**filters) -> list:
+    """Active users of a structure in the given roles, each once, with their profile."""
+    memberships = Membership.objects.filter(user__is_active=True, **filters).select_related(
+        "user__profile"
     )
-    link = reverse("invoices:detail", args=[invoice.pk])
+    return list({m.user.pk: m.user for m in memberships.order_by("user_id")}.values())
+
+
+def _mail(messages: list[tuple[str, str, str]], what: str) -> None:
+    """(subject, body, address) each; a mail server outage must not undo the caller's work."""
     try:
         send_mass_mail(
-            [
-                (message, f"{message}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
-                for user in users
-                if user.email
-            ],
+            [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for subject, body, to in messages]
         )
     except OSError:
-        # The in-app notice is kept; a mail server outage must not undo the status sync.
-        logger.exception("status notification e-mail not sent for invoice %s", invoice.pk)
-    return len(users)
+        # The in-app notices are kept.
+        logger.exception("notification e-mail not sent (%s)", what)
+
+
+def notify_status_change(*, invoice_id: int, status: str, event_id: int | None = None) -> int:
+    """Tell the supplier's users that the invoice is now in ``status``; returns how many were
+    told. ``event_id`` is the timeline entry of that change: a person is told of it once, even
+    when two workers recorded the change (database constraint)."""
+    invoice = Invoice.objects.select_related("supplier").get(pk=invoice_id)
+    link = absolute_reverse("invoices:detail", invoice.pk)
+    mails = []
+    told = 0
+    for user in _members(structure=invoice.supplier, role__in=SUPPLIER_ROLES):
+        with override(language_for_user(user=user)):
+            label = ChorusStatus(status).label if status in ChorusStatus.values else status
+            message = _("Invoice %(number)s is now: %(status)s.") % {
+                "number": invoice.number,
+                "status": label,
+            }
+            body = "\n\n".join([message, _("Open the invoice: %(link)s") % {"link": link}])
+        if not _notice_once(user=user, invoice=invoice, event_id=event_id, message=message):
+            continue
+        told += 1
+        if user.email:
+            mails.append((message, body, user.email))
+    _mail(mails, f"invoice {invoice.pk}")
+    return told
+
+
+def _notice_once(*, user, invoice: Invoice, event_id: int | None, message: str) -> bool:
+    """Store the notice unless this person was already told of this change."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                user=user, invoice=invoice, status_event_id=event_id, message=message
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 # --- public entities: what arrived in an inbox or a validation queue ----------------------------
@@ -70,7 +88,6 @@ INBOX_PAGES = {"recipient": "invoices:recipient_inbox", "validator": "invoices:v
 MAIL_LISTED = 20  # invoices named in one e-mail; the rest are counted
 
 
-@_in_portal_language
 def notify_inbox_arrivals(
     *, structure_id: int, side: str, new_ids: Sequence[int], completed_ids: Sequence[int] = ()
 ) -> int:
@@ -81,50 +98,42 @@ def notify_inbox_arrivals(
     brings fifty invoices sends fifty notices and one e-mail, not fifty. Returns the users told.
     """
     wanted = [*new_ids, *completed_ids]
-    invoices = Invoice.objects.filter(pk__in=wanted).select_related("supplier").order_by("pk")
-    messages = []
-    for invoice in invoices:
-        values = {"number": invoice.number, "supplier": invoice.supplier.name}
-        if invoice.pk in completed_ids:
-            text = _("Invoice %(number)s from %(supplier)s was completed by the supplier.")
-        elif side == "validator":
-            text = _("Invoice %(number)s from %(supplier)s awaits your validation.")
-        else:
-            text = _("New invoice %(number)s from %(supplier)s.")
-        messages.append((invoice, text % values))
-    users = list(
-        {
-            m.user
-            for m in Membership.objects.filter(
-                structure_id=structure_id, role=INBOX_ROLES[side], user__is_active=True
-            ).select_related("user")
-        }
+    invoices = list(
+        Invoice.objects.filter(pk__in=wanted).select_related("supplier").order_by("pk")
     )
-    if not messages or not users:
+    users = _members(structure_id=structure_id, role=INBOX_ROLES[side])
+    if not invoices or not users:
         return 0
-    Notification.objects.bulk_create(
-        (
-            Notification(user=user, invoice=invoice, message=text)
-            for user in users
-            for invoice, text in messages
-        ),
-        batch_size=1000,
-    )
-    count = len(messages)
+    link = absolute_reverse(INBOX_PAGES[side])
+    notices, mails = [], []
+    for user in users:
+        with override(language_for_user(user=user)):
+            texts = [(invoice, _arrival_text(invoice, side, completed_ids)) for invoice in invoices]
+            notices += [Notification(user=user, invoice=i, message=text) for i, text in texts]
+            if user.email:
+                mails.append((*_arrivals_mail(texts, link), user.email))
+    Notification.objects.bulk_create(notices, batch_size=1000)
+    _mail(mails, f"inbox of structure {structure_id}")
+    return len(users)
+
+
+def _arrival_text(invoice: Invoice, side: str, completed_ids: Sequence[int]) -> str:
+    values = {"number": invoice.number, "supplier": invoice.supplier.name}
+    if invoice.pk in completed_ids:
+        return _("Invoice %(number)s from %(supplier)s was completed by the supplier.") % values
+    if side == "validator":
+        return _("Invoice %(number)s from %(supplier)s awaits your validation.") % values
+    return _("New invoice %(number)s from %(supplier)s.") % values
+
+
+def _arrivals_mail(texts: list[tuple[Invoice, str]], link: str) -> tuple[str, str]:
+    count = len(texts)
     subject = ngettext(
         "%(count)d invoice to process",
         "%(count)d invoices to process",
         count,
     ) % {"count": count}
-    listed = [text for _invoice, text in messages[:MAIL_LISTED]]
+    listed = [text for _invoice, text in texts[:MAIL_LISTED]]
     if count > MAIL_LISTED:
         listed.append(_("… and %(count)d more.") % {"count": count - MAIL_LISTED})
-    body = "\n".join([*listed, "", reverse(INBOX_PAGES[side])])
-    try:
-        send_mass_mail(
-            [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in users if u.email]
-        )
-    except OSError:
-        # The in-app notices are kept; a mail server outage must not undo the sync.
-        logger.exception("inbox notification e-mail not sent for structure %s", structure_id)
-    return len(users)
+    return subject, "\n".join([*listed, "", _("Open the list: %(link)s") % {"link": link}])

@@ -9,7 +9,9 @@ reached the portal (a history re-read, a portal-side event recorded before Choru
 3. Each SUSPENDUE pauses it until the next status that is not SUSPENDUE (usually COMPLETEE, once
    the supplier sent what was missing); days paused do not count.
 4. It stops at the first MISE_EN_PAIEMENT (paid: on time or late) or REJETEE (cancelled).
-5. Days are calendar days in Paris time; the day the invoice was made available is day 0.
+5. An invoice refused by its validator can no longer be paid as it stands: the clock is stopped
+   on the day of the refusal, whether or not it had started.
+6. Days are calendar days in Paris time; the day the invoice was made available is day 0.
 
 Past the deadline, the entity owes interest (ECB rate + margin, per year, on the amount due,
 pro rata of the days late) and a fixed recovery indemnity (Code de la commande publique,
@@ -23,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from invoices.models import ChorusStatus, Invoice
+from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice
 
 CENT = Decimal("0.01")
 DAYS_PER_YEAR = Decimal(365)
@@ -35,6 +37,7 @@ class ClockState:
     PAUSED = "paused"  # SUSPENDUE: waiting for the supplier
     PAID = "paid"
     REJECTED = "rejected"
+    REFUSED = "refused"  # by the validator: back with the supplier, nothing to pay as it stands
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,10 @@ def payment_clock_for(*, invoice: Invoice, today: date | None = None) -> Payment
     suspended_since = None
     stopped_on = None
     final_state = None
+    refused_on = None
     for occurred_at, _pk, status in events:
+        if status in VALIDATOR_REFUSED_STATUSES:
+            refused_on = _day(occurred_at)
         if started_on is None:
             if status == ChorusStatus.AVAILABLE:
                 made_available_at = occurred_at
@@ -130,6 +136,16 @@ def payment_clock_for(*, invoice: Invoice, today: date | None = None) -> Payment
             stopped_on = _day(occurred_at)
             final_state = ClockState.PAID if status == ChorusStatus.PAID else ClockState.REJECTED
             break
+        if status in VALIDATOR_REFUSED_STATUSES:
+            stopped_on, final_state = refused_on, ClockState.REFUSED
+            break
+    if invoice.refused_by_validator and final_state is None:
+        # Refused before Chorus Pro made it available (the usual case: validation comes first).
+        return PaymentClock(
+            state=ClockState.REFUSED,
+            deadline_days=deadline,
+            stopped_on=refused_on or _day(invoice.chorus_status_changed_at or timezone.now()),
+        )
     if started_on is None and invoice.made_available_at and not events:
         # Known as available (an inbox summary) before its history was read.
         started_on = _day(invoice.made_available_at)
@@ -140,8 +156,8 @@ def payment_clock_for(*, invoice: Invoice, today: date | None = None) -> Payment
     ongoing_pause = (end - _day(suspended_since)).days if suspended_since else 0
     elapsed = max(0, (end - started_on).days - paused_days - ongoing_pause)
     days_late = max(0, elapsed - deadline)
-    if final_state == ClockState.REJECTED:
-        # A rejected invoice is cancelled: nothing is owed on it, late or not.
+    if final_state in (ClockState.REJECTED, ClockState.REFUSED):
+        # A rejected or refused invoice is not to be paid: nothing is owed on it, late or not.
         interest = indemnity = Decimal("0.00")
     else:
         interest = late_payment_interest(amount=invoice.amount_due, days_late=days_late)

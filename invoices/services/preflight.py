@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import Attachment, Invoice
+from invoices.attachments import megabytes
+from invoices.limits import INVOICE_NUMBER_MAX_LENGTH, invoice_number_acceptable
+from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
 from invoices.services.commitments import (
     commitment_check_current,
     commitment_check_needed,
@@ -14,8 +16,6 @@ from invoices.services.commitments import (
 )
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import ChorusConnection
-
-MAX_INVOICE_BYTES = 120 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             _("Enter the number and the date."),
             edit,
         ),
+        _number_format_check(invoice, edit),
         _check(
             "pending_input",
             not invoice.draft_input,
@@ -142,8 +143,9 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
         ),
         _check(
             "attachments",
-            _attachments_size(invoice) <= MAX_INVOICE_BYTES,
-            _("Attachments stay within 120 MB in all"),
+            _attachments_size(invoice) <= INVOICE_ATTACHMENTS_MAX_BYTES,
+            _("Attachments stay within %(limit)s in all")
+            % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)},
             _("Remove or compress supporting documents."),
             edit,
         ),
@@ -204,6 +206,27 @@ def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
     return _check("commitment", True, label, warning=warning)
 
 
+def _number_format_check(invoice: Invoice, edit: str) -> Check:
+    """The invoice number, and the number of the invoice a credit note corrects, as Chorus Pro
+    and the French rules accept them (invoices/limits.py), with a link to the field to fix."""
+    label = _("Invoice numbers hold only letters, digits and the signs + - _ /")
+    for field, number in (("number", invoice.number), ("original_number", invoice.original_number)):
+        if number and not invoice_number_acceptable(number):
+            return _check(
+                "number_format",
+                False,
+                label,
+                _(
+                    "Chorus Pro refuses the number %(number)s: an invoice number has at most "
+                    "%(limit)s characters, letters, digits and the signs + - _ / only, without "
+                    "spaces (French rules BR-FR-01 and BR-FR-02)."
+                )
+                % {"number": number, "limit": INVOICE_NUMBER_MAX_LENGTH},
+                f"{edit}#id_{field}",
+            )
+    return _check("number_format", True, label)
+
+
 def _vat_consistent(invoice: Invoice, lines) -> bool:
     exempt = invoice.vat_regime in {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}
     # EN 16931 (BR-E-10): lines without VAT need the reason, whether exempt or outside VAT.
@@ -240,10 +263,13 @@ def _facturx_check(invoice: Invoice) -> Check:
     from invoices.documents.facturx import facturx_build
 
     document = facturx_build(invoice)
-    problems = list(document.problems)
+    # Each broken rule once (BR-FR-16 fires for every line at a wrong rate), in plain French
+    # with its id; the validator's own text stays in the problem's detail, for support.
+    problems = list(dict.fromkeys(str(problem) for problem in document.problems))
     return _check(
         "facturx",
         not problems,
-        _("The Factur-X document is valid (EN 16931)"),
-        "; ".join(str(problem) for problem in problems[:3]),
+        _("The Factur-X document follows EN 16931 and the French rules (BR-FR)"),
+        " ".join(problems),
+        reverse("invoices:edit", args=[invoice.pk]),
     )

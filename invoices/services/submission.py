@@ -2,22 +2,23 @@
 
 The web request only queues the work (`invoice_submit`). A worker then runs `invoice_send`:
 
-1. Claim the invoice with a conditional UPDATE (queued, or sending with an expired lease): only
-   one worker holds it at a time; a worker killed mid-call leaves a lease that expires.
+1. Claim the invoice with a conditional UPDATE when its attempt is due (queued, or waiting for
+   its retry, or left by a worker whose lease expired): only one worker holds it at a time, with
+   a short lease kept while it works (invoices/services/retries.py).
 2. If an earlier attempt may have reached Chorus Pro, look the invoice up by its number first and
    adopt what Chorus Pro already has: one portal invoice never creates two Chorus Pro invoices.
 3. Build the Factur-X document, upload the documents not uploaded yet (ajouter/fichier; ids kept
    as soon as known), submit (soumettre, DEPOT_PDF_API, our number).
-4. Record the answer. A transient failure releases the lease and is retried by the task; a
-   rejection by Chorus Pro is kept raw and explained in plain French.
+4. Record the answer. A transient failure sets when the next attempt is due (backoff or
+   Retry-After) and the task retries then; a rejection by Chorus Pro is kept raw and explained
+   in plain French.
 """
 
 import hashlib
-from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,6 @@ from chorus_client import (
     BillingFramework,
     ChorusAuthenticationError,
     ChorusRejectedError,
-    ChorusTransientError,
     DepositMode,
     InvoiceSubmission,
     InvoiceTotals,
@@ -39,11 +39,17 @@ from chorus_client import (
 )
 from invoices.models import Attachment, ChorusStatus, Invoice, StatusEvent
 from invoices.services.preflight import invoice_preflight
+from invoices.services.retries import WorkQueue
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
 
-LEASE = timedelta(minutes=5)
-STALLED_AFTER = timedelta(minutes=10)
+SENDING = WorkQueue(
+    Invoice,
+    pending=Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING]),
+    lease="send_lease_until",
+    due="send_next_attempt_at",
+    attempts="send_attempts",
+)
 
 FRAMEWORKS = {
     "A1": BillingFramework.A1_FACTURE_FOURNISSEUR,
@@ -78,11 +84,13 @@ def invoice_submit(*, invoice: Invoice, user) -> None:
     if not all(check.ok for check in invoice_preflight(invoice=invoice)):
         raise NotReady(invoice.pk)
     with transaction.atomic():
+        now = timezone.now()
         claimed = Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.DRAFT).update(
             status=Invoice.Status.QUEUED,
             submission_error_code="",
             submission_error_message="",
-            updated_at=timezone.now(),
+            send_next_attempt_at=now,
+            updated_at=now,
         )
         if not claimed:
             return  # already queued by a double click or another tab
@@ -98,43 +106,23 @@ def invoice_reopen(*, invoice: Invoice, user) -> bool:
     return bool(reopened)
 
 
-def _claim(invoice_id: int) -> Invoice | None:
-    now = timezone.now()
-    claimed = Invoice.objects.filter(
-        Q(status=Invoice.Status.QUEUED)
-        | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
-        | Q(status=Invoice.Status.SENDING, send_lease_until__isnull=True),
-        pk=invoice_id,
-    ).update(
-        status=Invoice.Status.SENDING,
-        send_lease_until=now + LEASE,
-        send_attempts=F("send_attempts") + 1,
-    )
-    return (
-        Invoice.objects.select_related("supplier", "recipient", "service", "validator").get(
-            pk=invoice_id
-        )
-        if claimed
-        else None
-    )
-
-
 def invoice_send(*, invoice_id: int) -> str:
-    """Worker side of the submission; safe to run twice. Returns what happened, for logs."""
-    invoice = _claim(invoice_id)
-    if invoice is None:
+    """Worker side of the submission; safe to run twice. Returns what happened, for logs, or
+    raises :class:`~invoices.services.retries.RetryLater` when the next attempt is set."""
+    if not SENDING.claim(invoice_id, status=Invoice.Status.SENDING):
         return "not-claimed"
-    connection = ChorusConnection.objects.get(structure=invoice.supplier)
+    invoice = Invoice.objects.select_related("supplier", "recipient", "service", "validator").get(
+        pk=invoice_id
+    )
     try:
-        with chorus_client_for(connection, invoice=invoice) as client:
-            if invoice.send_attempts > 1 and _adopt_existing(client, invoice, connection):
-                return "adopted"
-            main = _main_document(invoice)
-            attachments_upload_missing(client, invoice.attachments.all())
-            submitted = client.supplier.submit(_submission(invoice, connection, main))
-    except ChorusTransientError:
-        Invoice.objects.filter(pk=invoice.pk).update(send_lease_until=timezone.now())
-        raise
+        with SENDING.held(invoice.pk, invoice.send_attempts):
+            connection = ChorusConnection.objects.get(structure=invoice.supplier)
+            with chorus_client_for(connection, invoice=invoice) as client:
+                if invoice.send_attempts > 1 and _adopt_existing(client, invoice, connection):
+                    return "adopted"
+                main = _main_document(invoice)
+                attachments_upload_missing(client, invoice.attachments.all())
+                submitted = client.supplier.submit(_submission(invoice, connection, main))
     except (ChorusRejectedError, ChorusAuthenticationError) as error:
         _refused(invoice, error)
         return "refused"
@@ -142,16 +130,10 @@ def invoice_send(*, invoice_id: int) -> str:
     return "submitted"
 
 
-def submissions_stalled(*, now=None) -> list[int]:
-    """Submissions whose task was lost (broker flushed, worker gone for good): queued for long,
-    or sending with an expired lease."""
-    now = now or timezone.now()
-    return list(
-        Invoice.objects.filter(
-            Q(status=Invoice.Status.QUEUED, updated_at__lt=now - STALLED_AFTER)
-            | Q(status=Invoice.Status.SENDING, send_lease_until__lt=now)
-        ).values_list("pk", flat=True)
-    )
+def submissions_lost(*, now=None) -> list[int]:
+    """Submissions whose task was lost (broker flushed, worker gone), made due again: never one
+    that waits for its scheduled retry."""
+    return SENDING.lost(now=now)
 
 
 def _adopt_existing(client, invoice: Invoice, connection: ChorusConnection) -> bool:
@@ -262,12 +244,8 @@ def _submitted(invoice: Invoice, chorus_id: int, deposited_on) -> None:
         )
         # Chorus Pro's own history (DEPOSEE and on) arrives with the status sync, stamped to the
         # minute: this event is too, so that the timeline keeps the order things happened in.
-        _event(
-            invoice,
-            Invoice.Status.SUBMITTED,
-            comment=f"Chorus Pro: {chorus_id}",
-            at=now.replace(second=0, microsecond=0),
-        )
+        # The page names the Chorus Pro id next to it, in the reader's language.
+        _event(invoice, Invoice.Status.SUBMITTED, at=now.replace(second=0, microsecond=0))
 
 
 def _refused(invoice: Invoice, error) -> None:

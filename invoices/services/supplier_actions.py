@@ -24,6 +24,7 @@ from chorus_client import SupportingAttachment as ChorusSupportingAttachment
 from invoices.attachments import AttachmentRejected, attachment_add, attachment_name_shorten
 from invoices.models import (
     ATTACHMENT_NAME_MAX_LENGTH,
+    VALIDATOR_REFUSED_STATUSES,
     Attachment,
     ChorusStatus,
     Invoice,
@@ -79,10 +80,15 @@ def supplier_options(*, invoice: Invoice) -> SupplierOptions:
         acknowledge_rejection=sent
         and status == ChorusStatus.REJECTED
         and invoice.rejection_acknowledged_at is None,
-        correct=sent and status == ChorusStatus.REJECTED,
+        # A rejected invoice is cancelled for good, and one its validator refused goes no
+        # further: either way the supplier sends a corrected invoice under a new number.
+        correct=sent
+        and (status == ChorusStatus.REJECTED or status in VALIDATOR_REFUSED_STATUSES),
+        # Nothing to cancel by a credit note on an invoice that will not be paid as it stands.
         credit_note=sent
         and invoice.kind == Invoice.Kind.INVOICE
-        and status not in {ChorusStatus.REJECTED, ChorusStatus.DELETED, ChorusStatus.ABANDONED},
+        and status not in {ChorusStatus.REJECTED, ChorusStatus.DELETED, ChorusStatus.ABANDONED}
+        and status not in VALIDATOR_REFUSED_STATUSES,
     )
 
 

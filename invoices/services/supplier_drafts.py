@@ -37,12 +37,12 @@ COPIED_FIELDS = [
 @transaction.atomic
 def invoice_correction_create(*, invoice: Invoice, user, acknowledge: bool = False) -> Invoice:
     """The draft that corrects a rejected invoice (Chorus Pro cancels a rejected invoice for
-    good: the supplier issues a new one). Pre-filled from it, without a number; an existing
-    correction is returned rather than a second one. With `acknowledge`, the rejection is
-    acknowledged in the same step when that is still to do."""
+    good: the supplier issues a new one), or one its validator refused. Pre-filled from it,
+    without a number; an existing correction is returned rather than a second one. With
+    `acknowledge`, the rejection is acknowledged in the same step when that is still to do."""
     require_allowed(
         supplier_options(invoice=invoice).correct,
-        _("Only a rejected invoice can be corrected by a new invoice."),
+        _("Only a rejected or refused invoice can be corrected by a new invoice."),
     )
     options = supplier_options(invoice=invoice)
     if acknowledge and options.acknowledge_rejection and action_under_way(invoice=invoice) is None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from invoices.models import Invoice, InvoiceAction
 from invoices.services.actions import action_queue
 from invoices.services.status_sync import history_record
+from invoices.services.submission import SENDING
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
 
@@ -20,12 +21,15 @@ class SupportRefusedError(Exception):
 
 
 def invoice_send_retry(*, invoice: Invoice) -> None:
-    """Re-enqueue a submission whose task was lost. Refused invoices go back to their author:
-    resending what Chorus Pro refused would only be refused again."""
+    """Send now a submission whose task was lost or that waits for its next attempt. Refused
+    invoices go back to their author: resending what Chorus Pro refused would only be refused
+    again. A worker sending it right now keeps it."""
     from invoices.tasks import invoice_send_task
 
     if invoice.status not in (Invoice.Status.QUEUED, Invoice.Status.SENDING):
         raise SupportRefusedError(f"{invoice}: only queued or sending invoices can be re-sent.")
+    if not SENDING.due_now(invoice.pk):
+        raise SupportRefusedError(f"{invoice}: a worker is sending it right now.")
     transaction.on_commit(lambda: invoice_send_task.delay(invoice.pk))
 
 

@@ -21,6 +21,7 @@ from structures.services.directory import (
     directory_refresh_request,
     directory_refresh_structure,
     directory_search,
+    supplier_bank_accounts,
 )
 from structures.services.password_expiry import (
     PASSWORD_EXPIRY_MAIL_DAYS,
@@ -45,4 +46,5 @@ __all__ = [
     "directory_refresh_request",
     "directory_refresh_structure",
     "directory_search",
+    "supplier_bank_accounts",
 ]

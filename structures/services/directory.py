@@ -28,7 +28,10 @@ from structures.chorus import chorus_client_for
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Service, Structure
 from structures.selectors import (
+    BankAccountChoice,
     bank_accounts_cache_key,
+    bank_accounts_for_supplier,
+    connection_for_structure,
     directory_max_age,
     directory_structure_fresh,
     directory_structure_list,
@@ -276,7 +279,10 @@ def directory_refresh_own_structure(*, connection: ChorusConnection) -> Structur
     if accounts is not None:
         cache.set(
             bank_accounts_cache_key(structure.pk),
-            [(account.id, account.name or str(account.id)) for account in accounts],
+            [
+                {"id": account.id, "label": account.name or str(account.id), "iban": account.iban}
+                for account in accounts
+            ],
             timeout=BANK_ACCOUNTS_CACHE_SECONDS,
         )
     return structure
@@ -340,3 +346,43 @@ def directory_refresh_request(
     query = DirectoryQuery(siret=structure.siret)
     directory_lookup_start(connection=connection, query=query)
     return DirectoryOutcome(state="pending")
+
+
+# --- the supplier's bank accounts --------------------------------------------------------------
+
+# A refresh asked for and not come back within this time (refused account, worker down) is
+# reported, and the page stops polling; another is asked for once the marker expires.
+BANK_ACCOUNTS_WAIT_SECONDS = 60
+BANK_ACCOUNTS_RETRY_SECONDS = 600
+
+
+@dataclass
+class BankAccountsOutcome:
+    """``state``: ``known`` (``accounts``, possibly none), ``pending`` (a worker reads them:
+    poll), ``unavailable`` (it did not come back) or ``no_connection``."""
+
+    state: str
+    accounts: list[BankAccountChoice] = field(default_factory=list)
+
+
+def supplier_bank_accounts(*, supplier: Structure) -> BankAccountsOutcome:
+    """The supplier's valid bank accounts as Chorus Pro lists them, from the cache; when they
+    were never read (or the cache expired), a worker is asked to read them (the own-structure
+    refresh), once, and the page polls."""
+    accounts = bank_accounts_for_supplier(supplier)
+    if accounts is not None:
+        return BankAccountsOutcome(state="known", accounts=accounts)
+    connection = connection_for_structure(structure=supplier)
+    if connection is None:
+        return BankAccountsOutcome(state="no_connection")
+    key = f"chorus-bank-accounts-requested:{supplier.pk}"
+    now = timezone.now().timestamp()
+    if cache.add(key, now, timeout=BANK_ACCOUNTS_RETRY_SECONDS):
+        from structures.tasks import own_structure_refresh
+
+        connection_id = connection.pk
+        transaction.on_commit(lambda: own_structure_refresh.delay(connection_id))
+        return BankAccountsOutcome(state="pending")
+    asked_at = cache.get(key, now)
+    waiting = now - asked_at < BANK_ACCOUNTS_WAIT_SECONDS
+    return BankAccountsOutcome(state="pending" if waiting else "unavailable")

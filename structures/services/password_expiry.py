@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.languages import language_for_user
+from portal.links import absolute_reverse
 from structures.models import ChorusConnection, Membership
 
 logger = logging.getLogger(__name__)
@@ -46,26 +47,31 @@ def connection_password_expiry_notify(*, connection: ChorusConnection, today: da
         .exclude(user__email="")
         .select_related("user")
     )
+    link = absolute_reverse("structures:connection", structure.pk)
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = ngettext(
-            "Chorus Pro: the technical account password of %(structure)s expires in %(days)d day",
-            "Chorus Pro: the technical account password of %(structure)s expires in %(days)d days",
-            days_left,
-        ) % {"structure": structure.name, "days": days_left}
-        body = _(
-            "The Chorus Pro technical account %(login)s of %(structure)s expires on %(date)s.\n\n"
-            "After that date the portal can no longer send or follow invoices. Renew the "
-            "password in Chorus Pro, then enter the new one on the structure's Chorus Pro "
-            "connection page in the portal and test the connection."
-        ) % {
-            "login": connection.login,
-            "structure": structure.name,
-            "date": connection.password_expires_on.strftime("%d/%m/%Y"),
-        }
-        for membership in managers:
-            send_mail(subject, body, None, [membership.user.email])
-            sent += 1
+    for membership in managers.select_related("user__profile"):
+        with translation.override(language_for_user(user=membership.user)):
+            subject = ngettext(
+                "Chorus Pro: the technical account password of %(structure)s expires in "
+                "%(days)d day",
+                "Chorus Pro: the technical account password of %(structure)s expires in "
+                "%(days)d days",
+                days_left,
+            ) % {"structure": structure.name, "days": days_left}
+            body = _(
+                "The Chorus Pro technical account %(login)s of %(structure)s expires on "
+                "%(date)s.\n\n"
+                "After that date the portal can no longer send or follow invoices. Renew the "
+                "password in Chorus Pro, then enter the new one on the structure's Chorus Pro "
+                "connection page in the portal and test the connection."
+            ) % {
+                "login": connection.login,
+                "structure": structure.name,
+                "date": formats.date_format(connection.password_expires_on, "SHORT_DATE_FORMAT"),
+            }
+            body = "\n\n".join([body, _("Open the connection page: %(link)s") % {"link": link}])
+        send_mail(subject, body, None, [membership.user.email])
+        sent += 1
     return sent
 
 

@@ -56,7 +56,9 @@ def test_a_supplier_drafts_checks_sends_and_sees_the_invoice_made_available(jour
     emulator.advance(10)
     connection = ChorusConnection.objects.get(structure=invoice.supplier)
     status_sync_for_connection(connection=connection)
-    page.reload()
-    expect(page.locator("#progress")).to_contain_text("Mise à disposition")
+    # No reload: the page follows the invoice until Chorus Pro has made it available.
+    expect(page.locator("#progress")).to_contain_text("Mise à disposition", timeout=10_000)
     expect(page.locator(".timeline li").first).to_contain_text("Mise à disposition")
+    expect(page.locator("#payment-clock")).to_contain_text("0 jour écoulé sur 30")
+    expect(page.locator("#progress[hx-get]")).to_have_count(0)
     page.screenshot(path="/tmp/journey-detail.png", full_page=True)

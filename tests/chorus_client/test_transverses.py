@@ -41,6 +41,7 @@ def test_it_lists_the_supplier_bank_accounts(supplier):
     accounts = supplier.transverses.valid_bank_accounts(SUPPLIER_ID)
     assert len(accounts) == 2
     assert len({account.id for account in accounts}) == 2
+    assert [account.iban[:4] for account in accounts] == ["FR76", "FR76"]
 
 
 def test_it_lists_the_statuses_a_recipient_may_set_next(supplier):

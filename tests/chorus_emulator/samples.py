@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - hand-written XML reads better one element per line
 """Invoice files written by hand for the flow tests: EN16931 CII, UBL, Factur-X PDF, tar.gz."""
 
+import gzip
 import io
 import tarfile
 from decimal import Decimal
@@ -163,6 +164,24 @@ def tar_gz(files: dict[str, bytes]) -> bytes:
             info.size = len(content)
             archive.addfile(info, io.BytesIO(content))
     return buffer.getvalue()
+
+
+MEGABYTE = 1024 * 1024
+
+
+def tar_gz_bomb(sizes_in_mb: list[int], name: str = "facture.xml") -> bytes:
+    """A tar.gz whose members are ``sizes_in_mb`` megabytes of zeros each, a thousand times
+    smaller on disk. Built from concatenated gzip members (RFC 1952 §2.2; every gzip reader
+    unpacks them as one stream), so that making it costs no more than its compressed size."""
+    megabyte_of_zeros = gzip.compress(b"\0" * MEGABYTE, mtime=0)
+    parts = []
+    for index, size in enumerate(sizes_in_mb):
+        info = tarfile.TarInfo(f"{index}-{name}")
+        info.size = size * MEGABYTE  # a multiple of the 512-byte tar block: no padding
+        parts.append(gzip.compress(info.tobuf(), mtime=0))
+        parts.append(megabyte_of_zeros * size)
+    parts.append(gzip.compress(b"\0" * 1024, mtime=0))  # the two end-of-archive blocks
+    return b"".join(parts)
 
 
 TTC = Decimal("240.00")

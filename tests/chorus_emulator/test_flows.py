@@ -1,9 +1,21 @@
 """deposer/flux: files really read, integrated by the clock, reported by consulterCR(Detaille)."""
 
 import base64
+import tracemalloc
 
+import pytest
+
+from chorus_emulator.invoice_files import parse_flow
 from tests.chorus_emulator.conftest import COMMUNE, LYCEE
-from tests.chorus_emulator.samples import cii_xml, facturx_pdf, plain_pdf, tar_gz, ubl_xml
+from tests.chorus_emulator.samples import (
+    MEGABYTE,
+    cii_xml,
+    facturx_pdf,
+    plain_pdf,
+    tar_gz,
+    tar_gz_bomb,
+    ubl_xml,
+)
 
 FLOW_STEPS = 20  # four clock steps of 5 s: IN_RECU → … → final
 
@@ -136,6 +148,63 @@ def test_a_corrupt_archive_is_rejected(emulator, supplier):
     emulator.advance(FLOW_STEPS)
 
     assert report(supplier, flow)["listeErreurTechnique"][0]["codeErreur"] == "ARCHIVE_ILLISIBLE"
+
+
+@pytest.mark.parametrize("amount", ["NaN", "1E+30", "-INF", "1,5"])
+def test_an_amount_that_is_not_a_decimal_number_rejects_the_file(emulator, supplier, amount):
+    # EN 16931 amounts are xs:decimal: Chorus Pro's schema check refuses the file outright.
+    flow = deposit(supplier, cii_xml("NAN-001", LYCEE, ttc=amount), "nan.xml",
+                   "IN_DP_E1_CII_16B")
+    emulator.advance(FLOW_STEPS)
+
+    final = report(supplier, flow)
+    assert final["etatCourantDepotFlux"] == "IN_REJETE"
+    [error] = final["listeErreurTechnique"]
+    assert error["codeErreur"] == "MONTANT_INVALIDE"
+    assert amount in error["libelleErreur"]
+    assert flow_invoices(supplier, flow) == []
+
+
+def test_a_decompression_bomb_is_rejected_without_being_unpacked(emulator, supplier):
+    bomb = tar_gz_bomb([1200])  # 1.2 GB of zeros in one member
+    assert len(bomb) < 2 * MEGABYTE
+    flow = deposit(supplier, bomb, "lot.tar.gz", "IN_DP_E1_CII_16B")
+    emulator.advance(FLOW_STEPS)
+
+    final = report(supplier, flow)
+    assert final["etatCourantDepotFlux"] == "IN_REJETE"
+    [error] = final["listeErreurTechnique"]
+    assert error["codeErreur"] == "TAILLE_DEPASSEE"
+    assert "0-facture.xml" in error["libelleErreur"] and "100 Mo" in error["libelleErreur"]
+
+    tracemalloc.start()
+    try:
+        parse_flow(bomb)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * MEGABYTE  # the member's header was enough to refuse it
+
+
+def test_an_archive_unpacking_beyond_100_mb_in_all_is_rejected(emulator, supplier):
+    flow = deposit(supplier, tar_gz_bomb([60, 60]), "lot.tar.gz", "IN_DP_E1_CII_16B")
+    emulator.advance(FLOW_STEPS)
+
+    [error] = report(supplier, flow)["listeErreurTechnique"]
+    assert error["codeErreur"] == "TAILLE_DEPASSEE"
+    assert "L'archive dépasse" in error["libelleErreur"]
+
+
+def test_an_archive_inside_the_archive_is_not_unpacked(emulator, supplier):
+    inner = tar_gz({"b.xml": cii_xml("NEST-002", LYCEE)})
+    bundle = tar_gz({"a.xml": cii_xml("NEST-001", LYCEE), "inner.tar.gz": inner})
+    flow = deposit(supplier, bundle, "lot.tar.gz", "IN_DP_E1_CII_16B")
+    emulator.advance(FLOW_STEPS)
+
+    final = report(supplier, flow)
+    assert final["etatCourantDepotFlux"] == "IN_INTEGRE_PARTIEL"
+    assert "inner.tar.gz" in final["listeErreurTechnique"][0]["libelleErreur"]
+    assert [i["numeroFacture"] for i in flow_invoices(supplier, flow)] == ["NEST-001"]
 
 
 def test_consulter_cr_reports_the_flow_state_with_a_pdf_report(emulator, supplier):

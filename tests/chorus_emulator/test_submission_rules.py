@@ -1,4 +1,5 @@
 import base64
+import json
 
 import pytest
 
@@ -234,3 +235,46 @@ def test_it_reports_a_missing_mandatory_field(supplier):
 
 def test_lycee_has_no_routing_rule(supplier):
     assert submit(supplier, recipient=LYCEE)["statutFacture"] == "DEPOSEE"
+
+
+@pytest.mark.parametrize("amount", [float("nan"), float("inf")])
+def test_it_answers_400_for_an_amount_that_is_not_a_number(supplier, amount):
+    body = invoice_body()
+    body["montantTotal"]["montantTtcTotal"] = amount
+    text = json.dumps(body)  # NaN / Infinity in the JSON text, as a careless client sends them
+
+    response = supplier.session.post(
+        f"{supplier.emulator.api_base_url}/cpro/factures/v1/soumettre",
+        data=text.encode(),
+        headers=supplier.headers(),
+        timeout=30,
+    )
+
+    assert response.status_code == 400
+    assert "montantTtcTotal" in response.json()["libelle"]
+
+
+@pytest.mark.slow
+def test_it_refuses_an_invoice_over_100_mb_with_its_files(supplier):
+    # Annex §1.3: 100 MB for an invoice. Ten supporting files of 10 MB (each allowed) plus the
+    # main document go a few bytes over; one file less is accepted.
+    main_id = upload(supplier)
+    ten_mb = b"%PDF-1.4 " + b"0" * (10 * 1024 * 1024 - 9)
+    supporting = [
+        {"pieceJointeComplementaireId": upload(supplier, f"annexe-{n}.pdf", ten_mb),
+         "pieceJointeComplementaireDesignation": f"Annexe {n}"}
+        for n in range(10)
+    ]
+    body = invoice_body(
+        modeDepot="DEPOT_PDF_API",
+        pieceJointePrincipale=[{"pieceJointePrincipaleId": main_id,
+                                "pieceJointePrincipaleDesignation": "Facture"}],
+        pieceJointeComplementaire=supporting,
+    )
+
+    payload = refused(supplier, body)
+
+    assert payload["codeRetour"] == 20003
+    assert "100 Mo" in payload["libelle"]
+    del body["pieceJointeComplementaire"][-1]
+    assert supplier.ok("factures/v1/soumettre", body)["statutFacture"] == "DEPOSEE"

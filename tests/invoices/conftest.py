@@ -142,3 +142,24 @@ def add_lines():
         return invoice
 
     return add
+
+
+@pytest.fixture
+def retry_due():
+    """Makes the scheduled retry of a row (invoice being sent, action, download, flow) due now:
+    what the seconds of its backoff would do."""
+    from invoices.models import Flow, InvoiceAction, InvoiceDownload
+    from invoices.services import actions, downloads, submission
+    from invoices.services.flows import deposit
+
+    queues = {
+        Invoice: submission.SENDING,
+        InvoiceAction: actions.ACTIONS,
+        InvoiceDownload: downloads.DOWNLOADS,
+        Flow: deposit.SENDING,
+    }
+
+    def make_due(row) -> None:
+        assert queues[type(row)].due_now(row.pk), "a worker still holds it"
+
+    return make_due

@@ -37,4 +37,4 @@ def test_an_unreadable_answer_fails_the_action_once(sent, monkeypatch, demo_worl
     assert (action.status, action.error_code, action.lease_until) == ("failed", "PROTOCOL", None)
     # Finished actions are never claimed again, by a retry or the resume sweep.
     assert action_run(action_id=action.pk) == "not-claimed"
-    assert action.pk not in actions.actions_stalled()
+    assert action.pk not in actions.actions_lost()

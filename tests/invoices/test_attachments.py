@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from invoices import attachments
 from invoices.attachments import (
@@ -192,6 +193,61 @@ def test_the_invoice_attachments_stay_within_the_per_invoice_total(invoice, monk
 
     assert code == "invoice_total_too_large"
     assert invoice.attachments.count() == 2
+
+
+def _supporting_documents_recorded(invoice, count: int) -> None:
+    """``count`` documents of 10 MB each as the portal records them (the bytes are not needed:
+    the limits are checked on the recorded sizes)."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            invoice=invoice,
+            kind=Attachment.Kind.SUPPORTING,
+            file=f"invoices/{invoice.pk}/plan-{index}.pdf",
+            name=f"plan-{index}.pdf",
+            size=ATTACHMENT_MAX_BYTES,
+            sha256="0" * 64,
+            content_type="application/pdf",
+        )
+        for index in range(count)
+    )
+
+
+def test_an_invoice_holds_at_most_the_100_mb_of_the_annex(invoice):
+    # AIFE annex §1.3: "Dans le cas spécifique d'une facture sa taille maximale est de 100 MO".
+    _supporting_documents_recorded(invoice, 10)  # 100 MB exactly
+
+    with translation.override("fr"), pytest.raises(AttachmentRejected) as caught:
+        attachment_add(invoice=invoice, uploaded_file=upload("un-de-plus.pdf"))
+
+    assert caught.value.code == "invoice_total_too_large"
+    [message] = caught.value.messages
+    assert "Chorus Pro accepte au plus 100,0 Mo par facture" in message
+    assert invoice.attachments.count() == 10
+
+
+def test_the_preflight_check_holds_the_invoice_to_100_mb(invoice):
+    from invoices.services.preflight import invoice_preflight
+
+    def attachments_check():
+        checks = invoice_preflight(invoice=invoice, with_documents=False)
+        return next(check for check in checks if check.code == "attachments")
+
+    _supporting_documents_recorded(invoice, 10)
+    assert attachments_check().ok  # 100 MB is allowed
+    Attachment.objects.create(
+        invoice=invoice,
+        kind=Attachment.Kind.SUPPORTING,
+        file=f"invoices/{invoice.pk}/note.pdf",
+        name="note.pdf",
+        size=1024,
+        sha256="0" * 64,
+        content_type="application/pdf",
+    )
+
+    with translation.override("en"):
+        check = attachments_check()
+    assert not check.ok
+    assert check.label == "Attachments stay within 100,0 Mo in all"
 
 
 def test_a_replaced_main_document_does_not_count_in_the_total(invoice, monkeypatch):

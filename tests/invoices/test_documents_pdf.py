@@ -133,3 +133,26 @@ def test_a_credit_note_is_titled_avoir_with_its_original_invoice(add_lines, part
     assert "AVOIR N° AV-2026-3" in text
     assert "F-2026-0042" in text
     assert "120,00 €" in text
+
+
+def test_a_foreign_supplier_s_vat_number_is_not_printed_as_a_siret(
+    add_lines, parties, make_structure, make_invoice
+):
+    _supplier, recipient = parties
+    werkstatt = make_structure(
+        name="Werkstatt Berlin GmbH",
+        siret="DE811569869",
+        identifier_type="other",
+        city="Berlin",
+        country_code="DE",
+    )
+    invoice = add_lines(
+        make_invoice(werkstatt, recipient, number="W-2026-1", issue_date=date(2026, 3, 2)),
+        [(D("1"), D("100"), D("0"), D("20"))],
+    )
+
+    text = pdf_text(invoice_pdf_render(invoice))
+
+    assert "N° TVA : DE811569869" in text and "N° TVA DE811569869" in text  # block, footer
+    assert "SIRET : DE811569869" not in text and "SIRET DE811569869" not in text
+    assert f"SIRET : {recipient.siret}" in text

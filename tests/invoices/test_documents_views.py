@@ -236,7 +236,7 @@ def test_both_sides_see_how_late_the_payment_is_and_what_it_would_cost(client, s
         assert "Late by 5 days" in page
         assert "35 days elapsed out of 30" in page
         # 3 650.00 × 10.15 % × 5 / 365 = 5.075 → 5.08, plus the 40.00 indemnity
-        assert "5.08 EUR" in page and "40.00 EUR" in page and "45.08 EUR" in page
+        assert "5.08\u00a0EUR" in page and "40.00\u00a0EUR" in page and "45.08\u00a0EUR" in page
         assert '<progress id="payment-clock-bar" max="100" value="100">' in page
 
 

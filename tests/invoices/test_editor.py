@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from invoices.models import Invoice
+from invoices.models import Attachment, Invoice
 from structures.models import Membership, Service, Structure
+from tests.html_forms import forms_of, ids_of, oob_ids
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -148,7 +149,12 @@ def test_lines_are_added_edited_removed_and_totals_recomputed_by_the_server(agen
         (Decimal("5.50"), Decimal("1.10")),
         (Decimal("20.00"), Decimal("270.00")),
     ]
-    agent_client.post(reverse("invoices:line_remove", args=[draft.pk, second.pk]), **HTMX)
+    remove = reverse("invoices:line_remove", args=[draft.pk, second.pk])
+    # Without the confirmation (asked by the page), nothing is removed: a confirmation page.
+    asked = agent_client.post(remove)
+    assert asked.status_code == 200 and "Supprimer la ligne 2 ?" in asked.text
+    assert draft.lines.count() == 2
+    agent_client.post(remove, {"confirmed": "1"}, **HTMX)
     draft.refresh_from_db()
     assert draft.total_incl_tax == Decimal("1620.00")
 
@@ -218,11 +224,48 @@ def test_another_supplier_cannot_open_or_change_the_draft(client, make_user, mak
     assert client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX).status_code == 404
 
 
-def test_a_sent_invoice_is_no_longer_editable(agent_client, draft):
+def test_a_sent_invoice_says_it_is_sent_and_leads_to_its_page(agent_client, draft):
+    """Back after sending (or another tab): the editor and the pre-flight page left open must
+    not answer 404 nor offer to send again, and nothing on the screen is replaced."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
     Invoice.objects.filter(pk=draft.pk).update(
         status=Invoice.Status.SUBMITTED, chorus_invoice_id=99, number="F-SENT"
     )
-    assert agent_client.get(reverse("invoices:edit", args=[draft.pk])).status_code == 404
+    detail = reverse("invoices:detail", args=[draft.pk])
+    for url in (
+        reverse("invoices:edit", args=[draft.pk]),
+        reverse("invoices:preflight", args=[draft.pk]),
+    ):
+        page = agent_client.get(url, follow=True)
+        assert page.redirect_chain == [(detail, 302)]
+        assert "Cette facture a été envoyée : elle ne peut plus être modifiée." in page.text
+    sent_again = agent_client.post(reverse("invoices:submit", args=[draft.pk]))
+    assert (sent_again.status_code, sent_again.url) == (302, detail)
+
+    # The stale editor's autosaves and buttons: a notice in place, nothing else swapped.
+    for url, data in (
+        (reverse("invoices:draft_save", args=[draft.pk]), _header(number="F-LATE")),
+        (reverse("invoices:line_save", args=[draft.pk, line.pk]), {}),
+        (reverse("invoices:line_remove", args=[draft.pk, line.pk]), {"confirmed": "1"}),
+        (reverse("invoices:line_add", args=[draft.pk]), {}),
+    ):
+        answer = agent_client.post(url, data, **HTMX)
+        assert answer.status_code == 200, url
+        assert answer["HX-Reswap"] == "none"
+        assert 'id="save-state"' in answer.text and f'href="{detail}"' in answer.text
+    draft.refresh_from_db()
+    assert draft.number == "F-SENT" and draft.lines.count() == 1
+
+
+def test_the_editor_and_the_preflight_page_are_never_taken_from_the_browser_cache(
+    agent_client, draft
+):
+    for name in ("invoices:edit", "invoices:preflight"):
+        response = agent_client.get(reverse(name, args=[draft.pk]))
+        assert "no-store" in response["Cache-Control"], name
+        # Restored from the back-forward cache anyway, the page reloads (static/js/portal.js).
+        assert "data-reload-on-restore" in response.text
 
 
 def test_a_corrected_line_leaves_nothing_pending(agent_client, draft):
@@ -288,3 +331,70 @@ def test_the_original_number_field_appears_when_the_draft_becomes_a_credit_note(
         **HTMX,
     )
     assert 'id="credit-note-field"' not in again.text
+
+
+def _autosaved_forms(page: str):
+    return [form for form in forms_of(page) if "change" in form.attrs.get("hx-trigger", "")]
+
+
+def test_no_autosaved_form_has_a_button_that_removes_something(agent_client, draft, tmp_path):
+    """htmx posts a form's request to the formaction of the form's submit button last clicked
+    or focused, and Enter clicks the form's first submit button: an autosaved form must hold no
+    button that removes something, and its first one must save."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    Attachment.objects.create(
+        invoice=draft, kind=Attachment.Kind.SUPPORTING, name="devis.pdf", size=10, sha256="0" * 64
+    )
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    autosaved = _autosaved_forms(page)
+    assert len(autosaved) == 3  # the header and the two lines
+    for form in autosaved:
+        first = form.submit_buttons[0]
+        assert "formaction" not in first.attrs, form.id
+        for button in form.submit_buttons:
+            assert "supprimer" not in button.attrs.get("formaction", ""), (form.id, button.attrs)
+            assert "supprimer" not in button.attrs.get("hx-post", ""), (form.id, button.attrs)
+        assert "supprimer" not in form.attrs.get("hx-post", "")
+
+
+def test_every_out_of_band_swap_of_the_editor_has_its_target_on_the_page(
+    agent_client, draft, recipient
+):
+    """htmx logs an error (oobErrorNoTarget) for each out-of-band swap whose target the page
+    lacks."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    save = reverse("invoices:draft_save", args=[draft.pk])
+    answers = [
+        lambda: agent_client.post(save, _header(number="F-OOB"), **HTMX),
+        lambda: agent_client.post(save, _header(recipient_siret="123"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="credit_note"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="credit_note", original_number="F"), **HTMX),
+        lambda: agent_client.post(save, _header(kind="invoice"), **HTMX),
+        lambda: agent_client.post(
+            reverse("invoices:line_save", args=[draft.pk, line.pk]),
+            {f"line-{line.pk}-quantity": "x"},
+            **HTMX,
+        ),
+        lambda: agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX),
+    ]
+    for answer in answers:
+        page_ids = ids_of(agent_client.get(reverse("invoices:edit", args=[draft.pk])).text)
+        response = answer()
+        missing = [target for target in oob_ids(response.text) if target not in page_ids]
+        assert not missing, (response.request["PATH_INFO"], missing)
+
+
+def test_a_number_chorus_pro_would_refuse_is_kept_with_its_error(agent_client, draft):
+    response = agent_client.post(
+        reverse("invoices:draft_save", args=[draft.pk]),
+        _header(number="F 2026.01", kind="credit_note", original_number="F 2025.09"),
+        **HTMX,
+    )
+    draft.refresh_from_db()
+    # BR-FR-02 (invoices/limits.py): letters, digits and + - _ / only.
+    assert draft.number == "" and draft.original_number == ""
+    assert draft.draft_input["number"] == "F 2026.01"
+    assert draft.draft_input["original_number"] == "F 2025.09"
+    assert 'id="errors-number"' in response.text and "+ - _ /" in response.text

@@ -101,15 +101,17 @@ def test_a_made_up_token_reaches_no_file(agent_client, draft):
 def test_the_total_per_invoice_is_shown(agent_client, draft):
     response = _add(agent_client, draft, _files(("devis.pdf", PDF)))
     assert 'data-total="attachments"' in response.text
-    assert "120,0 Mo" in response.text
+    assert "100,0 Mo" in response.text
 
 
 def test_a_document_is_removed_in_place(agent_client, draft):
     _add(agent_client, draft, _files(("devis.pdf", PDF)))
     attachment = draft.attachments.get()
-    response = agent_client.post(
-        reverse("invoices:attachment_delete", args=[draft.pk, attachment.pk]), headers=HTMX
-    )
+    remove = reverse("invoices:attachment_delete", args=[draft.pk, attachment.pk])
+    asked = agent_client.post(remove)  # without JavaScript: asked again on a page
+    assert "Supprimer devis.pdf ?" in asked.text
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    response = agent_client.post(remove, {"confirmed": "1"}, headers=HTMX)
     assert response.status_code == 200
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert 'data-attachment="devis.pdf"' not in response.text
@@ -156,7 +158,9 @@ def test_another_supplier_cannot_remove_a_document(
     attachment = draft.attachments.get()
     other = client_factory()
     other.force_login(make_user((make_structure(), Membership.Role.SUPPLIER_AGENT)))
-    response = other.post(reverse("invoices:attachment_delete", args=[draft.pk, attachment.pk]))
+    response = other.post(
+        reverse("invoices:attachment_delete", args=[draft.pk, attachment.pk]), {"confirmed": "1"}
+    )
     assert response.status_code == 404
     assert Attachment.objects.filter(pk=attachment.pk).exists()
 

@@ -43,7 +43,7 @@ def test_an_invalid_siret_is_refused_before_any_call_to_chorus_pro(
     before = demo_world.calls()["total"]
     response = search("19350936100014")
     assert 'data-outcome="invalid"' in response.text
-    assert "Ce SIRET n&#x27;est pas valide" in response.text
+    assert "Ce SIRET n’est pas valide" in response.text
     assert directory_lookups == [] and demo_world.calls()["total"] == before
 
 

@@ -8,7 +8,6 @@ from unittest import mock
 import pytest
 from django.utils import timezone, translation
 
-from chorus_client import ChorusTransientError
 from invoices.documents.facturx import facturx_build
 from invoices.models import Flow, Invoice
 from invoices.services.flows import (
@@ -16,8 +15,9 @@ from invoices.services.flows import (
     flow_report_poll,
     flow_send,
     flow_upload,
-    flows_stalled,
+    flows_lost,
 )
+from invoices.services.retries import RetryLater
 from invoices.tasks_flows import flows_poll
 from structures.models import Structure
 from tests.chorus_emulator.samples import cii_xml, plain_pdf, tar_gz, ubl_xml
@@ -151,17 +151,21 @@ def test_a_flow_whose_only_invoice_is_refused_is_rejected(demo_world, supplier, 
     assert not Invoice.objects.filter(number="UBL-KO").exists()
 
 
-def test_a_503_releases_the_lease_and_the_retry_deposits_once(demo_world, supplier, user):
+def test_a_503_releases_the_lease_and_the_retry_deposits_once(
+    demo_world, supplier, user, retry_due
+):
     [flow] = upload(supplier, user, [("a.xml", cii_xml("CII-503", LYCEE))]).flows
     demo_world.add_fault("http_error", operation=DEPOSER, status=503)
     demo_world.clear_calls()
 
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         flow_send(flow_id=flow.pk)
     flow.refresh_from_db()
     assert flow.status == Flow.Status.QUEUED
-    assert flow.send_lease_until <= timezone.now()  # released: the task's retry may claim it
+    assert flow.send_lease_until is None  # released: the task's retry claims it when due
+    assert flow.error_message == "Chorus Pro ne répond pas ; le portail va réessayer."
 
+    retry_due(flow)
     assert flow_send(flow_id=flow.pk) == "deposited"
     assert flow_send(flow_id=flow.pk) == "not-claimed"  # a redelivered task does nothing
     assert demo_world.calls()["operations"][DEPOSER] == 2  # the faulted one and the real one
@@ -180,16 +184,18 @@ def test_a_worker_killed_mid_call_leaves_a_lease_that_expires(demo_world, suppli
     [flow] = upload(supplier, user, [("a.xml", cii_xml("CII-KILL", LYCEE))]).flows
     # A worker claimed the flow and died before Chorus Pro was even reached.
     Flow.objects.filter(pk=flow.pk).update(
-        send_attempts=1, send_lease_until=timezone.now() + timedelta(minutes=4)
+        send_attempts=1, send_lease_until=timezone.now() + timedelta(seconds=20)
     )
     assert flow_send(flow_id=flow.pk) == "not-claimed"
-    assert flow.pk not in flows_stalled()
+    with mock.patch("invoices.tasks_flows.flow_send_task.delay") as delay:
+        flows_poll()
+    delay.assert_not_called()
 
-    Flow.objects.filter(pk=flow.pk).update(send_lease_until=timezone.now() - timedelta(minutes=3))
-    assert flow.pk in flows_stalled()
+    Flow.objects.filter(pk=flow.pk).update(send_lease_until=timezone.now() - timedelta(seconds=1))
     with mock.patch("invoices.tasks_flows.flow_send_task.delay") as delay:
         flows_poll()
     delay.assert_called_once_with(flow.pk)
+    assert flows_lost() == []  # handed out once, not on every sweep
 
     assert flow_send(flow_id=flow.pk) == "deposited"
     flow.refresh_from_db()
@@ -197,14 +203,17 @@ def test_a_worker_killed_mid_call_leaves_a_lease_that_expires(demo_world, suppli
 
 
 @pytest.mark.slow
-def test_a_lost_answer_deposited_again_never_creates_two_invoices(demo_world, supplier, user):
+def test_a_lost_answer_deposited_again_never_creates_two_invoices(
+    demo_world, supplier, user, retry_due
+):
     [flow] = upload(supplier, user, [("a.xml", cii_xml("CII-LOST", LYCEE))]).flows
     demo_world.add_fault("drop_after_commit", operation=DEPOSER)
 
-    with pytest.raises(ChorusTransientError) as lost:
+    with pytest.raises(RetryLater) as lost:
         flow_send(flow_id=flow.pk)
-    assert lost.value.may_have_been_processed
+    assert lost.value.error.may_have_been_processed
     # Chorus Pro has not integrated the lost deposit yet: nothing to find, the file goes again.
+    retry_due(flow)
     assert flow_send(flow_id=flow.pk) == "deposited"
 
     flow = deposit_and_settle_after_deposit(demo_world, flow)
@@ -221,14 +230,15 @@ def test_a_lost_answer_deposited_again_never_creates_two_invoices(demo_world, su
 
 
 def test_a_lost_answer_is_adopted_when_chorus_pro_already_integrated_the_flow(
-    demo_world, supplier, user
+    demo_world, supplier, user, retry_due
 ):
     [flow] = upload(supplier, user, [("a.xml", ubl_xml("UBL-LOST", LYCEE))]).flows
     demo_world.add_fault("drop_after_commit", operation=DEPOSER)
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         flow_send(flow_id=flow.pk)
     demo_world.advance(FLOW_STEPS)  # the lost deposit is integrated meanwhile
     demo_world.clear_calls()
+    retry_due(flow)
 
     assert flow_send(flow_id=flow.pk) == "adopted"
     assert DEPOSER not in demo_world.calls()["operations"]
@@ -288,6 +298,34 @@ def test_each_bad_file_is_refused_with_its_reason_and_the_good_ones_are_kept(
     assert "already has an invoice numbered DEJA-LA" in reasons["deja.xml"]
     assert "Archives are not accepted" in reasons["lot.tar.gz"]
     assert "over 10 MB" in reasons["gros.xml"]
+
+
+def test_totals_chorus_pro_would_refuse_are_refused_against_their_file_before_any_deposit(
+    demo_world, supplier, user
+):
+    files = [
+        ("nan.xml", cii_xml("AMT-1", LYCEE, ttc="NaN")),
+        ("exposant.xml", ubl_xml("AMT-2", LYCEE, ttc="1E+30")),
+        ("infini.xml", cii_xml("AMT-3", LYCEE, ttc="-INF")),
+        ("enorme.xml", cii_xml("AMT-4", LYCEE, ttc="1" + "0" * 30 + ".00")),
+        ("centimes.xml", ubl_xml("AMT-5", LYCEE, ttc="240.001")),
+        ("ok.xml", cii_xml("AMT-6", LYCEE, ttc="240.00")),
+    ]
+    demo_world.clear_calls()
+    with translation.override("en"):
+        outcome = upload(supplier, user, files)
+    reasons = {item.name: item.reason for item in outcome.refused}
+
+    assert outcome.accepted == ["ok.xml"]
+    assert [entry["number"] for flow in outcome.flows for entry in flow.file_names] == ["AMT-6"]
+    for name, written in (("nan.xml", "NaN"), ("exposant.xml", "1E+30"), ("infini.xml", "-INF")):
+        assert reasons[name] == (
+            f"The amount {written} in the file is not a decimal number (digits and a point, "
+            "such as 1250.50): Chorus Pro would refuse the file."
+        )
+    assert "beyond what an invoice can hold" in reasons["enorme.xml"]
+    assert "240.001" in reasons["centimes.xml"] and "two decimals" in reasons["centimes.xml"]
+    assert demo_world.calls()["total"] == 0  # checked by the portal alone
 
 
 def test_a_number_still_in_a_pending_flow_is_not_uploaded_twice(demo_world, supplier, user):

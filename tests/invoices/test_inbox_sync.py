@@ -294,22 +294,59 @@ def test_details_whose_task_was_lost_are_queued_again(
 ):
     from unittest import mock
 
-    from invoices.services.inbox_sync import inbox_details_resume, inbox_details_stalled
+    from invoices.services.inbox_sync import inbox_details_lost, inbox_details_resume
+    from invoices.services.retries import LOST_AFTER
 
     chorus_id = bureau_submits("BF-2026-001", **OFFICE_SUPPLIES)
     demo_world.advance(10)
     inbox_sync_for_connection(connection=commune_connection)
     invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)
     # Just synced: its details task may still be on its way.
-    assert inbox_details_stalled() == {}
+    assert inbox_details_lost() == {}
 
-    later = timezone.now() + timedelta(minutes=20)
+    # A minute later it has not run: the broker lost it.
+    Invoice.objects.filter(pk=invoice.pk).update(
+        details_next_attempt_at=timezone.now() - LOST_AFTER - timedelta(seconds=1)
+    )
     with (
         mock.patch("invoices.tasks_inbox.inbox_details_task.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert inbox_details_resume(now=later) == 1
+        assert inbox_details_resume() == 1
     delay.assert_called_once_with(commune_connection.pk, RECIPIENT, [invoice.pk])
+    assert inbox_details_lost() == {}  # handed out once, not on every sweep
 
     inbox_details_fetch(connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT)
-    assert inbox_details_stalled(now=later) == {}
+    later = timezone.now() + timedelta(hours=1)
+    assert inbox_details_lost(now=later) == {}
+
+
+def test_details_waiting_for_their_retry_are_left_to_it_by_the_sweep(
+    commune_connection, demo_world, bureau_submits
+):
+    from invoices.services.inbox_sync import inbox_details_lost
+    from invoices.services.retries import LOST_AFTER, RetryLater
+
+    chorus_id = bureau_submits("BF-2026-001", **OFFICE_SUPPLIES)
+    demo_world.advance(10)
+    inbox_sync_for_connection(connection=commune_connection)
+    invoice = Invoice.objects.get(chorus_invoice_id=chorus_id)
+    demo_world.add_fault(
+        "rate_limit", operation="factures/v1/consulter/recipiendaire", retry_after=1200
+    )
+
+    with pytest.raises(RetryLater) as later:
+        inbox_details_fetch(connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT)
+
+    assert later.value.delay == 1200  # Chorus Pro asked for 20 minutes
+    now = timezone.now()
+    for minutes in (1, 5, 16, 20):
+        assert inbox_details_lost(now=now + timedelta(minutes=minutes)) == {}
+    # A redelivered task finds its read not due yet, and asks Chorus Pro nothing.
+    demo_world.clear_calls()
+    assert inbox_details_fetch(
+        connection=commune_connection, invoice_ids=[invoice.pk], side=RECIPIENT
+    ) == 0
+    assert demo_world.calls()["operations"] == {}
+    lost_at = now + timedelta(seconds=1200) + LOST_AFTER + timedelta(seconds=1)
+    assert inbox_details_lost(now=lost_at) == {commune_connection.pk: [invoice.pk]}

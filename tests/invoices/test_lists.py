@@ -231,3 +231,32 @@ def test_the_summary_counts_and_sums_by_status_with_credit_notes_deducted(
     assert summary.awaiting_payment_amount == Decimal("228.00")
     # The paid invoice is past its deadline too, but settled.
     assert summary.overdue_count == 1
+
+
+def test_only_invoices_that_can_still_be_paid_are_awaiting_payment_or_overdue(world, sent):
+    s, r, v = world["supplier"], world["recipient"], world["validator"]
+    a9 = {"validator": v, "billing_framework": Invoice.BillingFramework.A9}
+    late = timezone.localdate() - timedelta(days=3)
+    payable = sent(s, r, ChorusStatus.MANDATED, number="F-MANDATED", payment_due_by=late)
+    sent(s, r, ChorusStatus.TO_VALIDATE_1, number="F-WAITING", **a9)
+    for i, status in enumerate(
+        (
+            ChorusStatus.REFUSED_1,
+            ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR,
+            ChorusStatus.REJECTED,
+            ChorusStatus.PAID,
+            ChorusStatus.ABANDONED,
+        )
+    ):
+        sent(s, r, status, number=f"F-CLOSED-{i}", payment_due_by=late, **a9)
+
+    summary = invoice_summary_for_space(space=world["supplier_space"])
+    assert summary.awaiting_payment_count == 2
+    assert summary.awaiting_payment_amount == Decimal("240.00")
+    assert summary.overdue_count == 1
+    overdue = invoice_list_filtered(
+        space=world["supplier_space"], filters=InvoiceListFilters(overdue=True)
+    )
+    assert _numbers(overdue) == [payable.number]
+    rows = invoice_page_for_space(space=world["supplier_space"], filters=InvoiceListFilters())
+    assert {row.number for row in rows.invoices if row.is_overdue} == {payable.number}

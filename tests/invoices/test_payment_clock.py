@@ -256,3 +256,23 @@ def test_statuses_read_from_chorus_pro_move_the_clock(ready_invoice, demo_world)
     assert ready_invoice.suspended_since is not None
     assert ready_invoice.payment_due_by is None
     assert payment_clock_for(invoice=ready_invoice).state == ClockState.PAUSED
+
+
+def test_a_validator_refusal_stops_the_clock_before_it_starts_and_owes_nothing(invoice):
+    record(invoice, ("DEPOSEE", at("2026-03-01")), ("A_VALIDER_1", at("2026-03-01")))
+    record(invoice, ("REFUSEE_1", at("2026-03-04")))
+    Invoice.objects.filter(pk=invoice.pk).update(chorus_status="REFUSEE_1")
+    invoice.refresh_from_db()
+    clock = payment_clock_for(invoice=invoice, today=date(2026, 12, 31))
+    assert clock.state == ClockState.REFUSED
+    assert clock.stopped_on == date(2026, 3, 4)
+    assert (clock.due_by, clock.days_late, clock.interest) == (None, 0, Decimal("0.00"))
+
+
+def test_a_validator_refusal_after_the_invoice_was_made_available_stops_the_clock(invoice):
+    record(invoice, ("MISE_A_DISPOSITION", at("2026-01-05")), ("REFUSEE_1", at("2026-01-20")))
+    Invoice.objects.filter(pk=invoice.pk).update(chorus_status="REFUSEE_1")
+    invoice.refresh_from_db()
+    clock = payment_clock_for(invoice=invoice, today=date(2026, 12, 31))
+    assert (clock.state, clock.elapsed_days, clock.days_late) == (ClockState.REFUSED, 15, 0)
+    assert clock.indemnity == Decimal("0.00")

@@ -64,3 +64,51 @@ def test_a_check_made_for_another_recipient_does_not_count(supplier_client, to_d
     page = _page(supplier_client, to_drfip)
     # Not checked for this recipient yet: a warning, not a failure.
     assert 'data-warning="commitment"' in page
+
+
+def _line_rate(invoice, rate):
+    from invoices.services.drafts import invoice_totals_refresh
+
+    invoice.lines.filter(position=1).update(vat_rate=rate)
+    invoice_totals_refresh(invoice=invoice)
+
+
+def test_a_rule_of_the_french_schematron_is_shown_in_plain_words_with_its_id(
+    supplier_client, ready_invoice
+):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from invoices.documents.facturx import _RULE_MESSAGES
+
+    _line_rate(ready_invoice, Decimal("12"))  # within 0-100 %, yet no French VAT rate
+
+    page = _page(supplier_client, ready_invoice)
+
+    facturx = page[page.index('<li class="check check-ko">') :]
+    with translation.override("fr"):
+        message = str(_RULE_MESSAGES["BR-FR-16"])
+    assert f"{message} (BR-FR-16)" in facturx
+    assert facturx.count("(BR-FR-16)") == 1  # once, though it fires for the line and the total
+    assert reverse("invoices:edit", args=[ready_invoice.pk]) in facturx
+    assert 'disabled aria-disabled="true"' in page
+
+
+def test_an_invoice_number_chorus_pro_refuses_links_to_the_field(supplier_client, ready_invoice):
+    Invoice.objects.filter(pk=ready_invoice.pk).update(number="F 2026.42")
+
+    page = _page(supplier_client, ready_invoice)
+
+    assert "F 2026.42" in page and "BR-FR-02" in page
+    assert reverse("invoices:edit", args=[ready_invoice.pk]) + "#id_number" in page
+    assert 'disabled aria-disabled="true"' in page
+
+
+def test_a_ready_invoice_passes_every_check_the_french_rules_included(
+    supplier_client, ready_invoice
+):
+    page = _page(supplier_client, ready_invoice)
+
+    assert 'class="check check-ko"' not in page
+    assert "BR-FR" in page  # the Factur-X check names the French rules it ran

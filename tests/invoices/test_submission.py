@@ -1,16 +1,15 @@
 """Submitting to Chorus Pro (the emulator, over HTTP): queued by the web, sent by a worker, exactly
 once even when the connection drops after Chorus Pro committed."""
 
-from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from chorus_client import ChorusTransientError
 from invoices.models import Invoice
 from invoices.services.drafts import invoice_totals_refresh
 from invoices.services.preflight import invoice_preflight
+from invoices.services.retries import LEASE, RetryLater
 from invoices.services.submission import NotReady, invoice_send, invoice_submit
 from structures.models import ChorusExchange
 
@@ -87,15 +86,16 @@ def test_the_worker_deposits_the_factur_x_and_submits_once(ready_invoice, demo_w
 
 @pytest.mark.slow
 def test_a_connection_dropped_after_chorus_committed_never_creates_a_duplicate(
-    ready_invoice, demo_world
+    ready_invoice, demo_world, retry_due
 ):
     _queue(ready_invoice)
     demo_world.add_fault("drop_after_commit", operation=SOUMETTRE, count=1)
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         invoice_send(invoice_id=ready_invoice.pk)
     ready_invoice.refresh_from_db()
     assert ready_invoice.status == Invoice.Status.SENDING
     # The retry first asks Chorus Pro whether it has the invoice, and adopts it.
+    retry_due(ready_invoice)
     assert invoice_send(invoice_id=ready_invoice.pk) == "adopted"
     ready_invoice.refresh_from_db()
     assert ready_invoice.status == Invoice.Status.SUBMITTED
@@ -109,7 +109,7 @@ def test_a_worker_killed_mid_call_is_taken_over_after_its_lease(ready_invoice, d
     Invoice.objects.filter(pk=ready_invoice.pk).update(
         status=Invoice.Status.SENDING,
         send_attempts=1,
-        send_lease_until=timezone.now() + timedelta(minutes=5),
+        send_lease_until=timezone.now() + LEASE,
     )
     assert invoice_send(invoice_id=ready_invoice.pk) == "not-claimed"
     # ...until the lease expires; then the next worker checks Chorus Pro and sends it once.
@@ -119,11 +119,17 @@ def test_a_worker_killed_mid_call_is_taken_over_after_its_lease(ready_invoice, d
 
 
 @pytest.mark.slow
-def test_a_server_error_is_retried_and_then_succeeds(ready_invoice, demo_world):
+def test_a_server_error_is_retried_when_its_backoff_has_passed(
+    ready_invoice, demo_world, retry_due
+):
     _queue(ready_invoice)
     demo_world.add_fault("http_error", operation=SOUMETTRE, count=1, status=503)
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater) as later:
         invoice_send(invoice_id=ready_invoice.pk)
+    assert later.value.delay == 5  # the first backoff
+    # A second delivery of the task, or the beat's sweep, finds the retry not due yet.
+    assert invoice_send(invoice_id=ready_invoice.pk) == "not-claimed"
+    retry_due(ready_invoice)
     assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
     assert len(_chorus_copies(demo_world, "F-2026-0042")) == 1
 

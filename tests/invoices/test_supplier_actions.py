@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chorus_client import ChorusTransientError
 from invoices.models import Attachment, Invoice, InvoiceAction
 from invoices.services.actions import ActionNotAllowedError, ActionUnderWayError, action_run
+from invoices.services.retries import RetryLater
 from invoices.services.status_sync import status_sync_for_connection
 from invoices.services.submission import invoice_send
 from invoices.services.supplier_actions import (
@@ -103,16 +103,19 @@ def test_completing_uploads_the_new_document_and_shows_completee_at_once(in_chor
 
 
 @pytest.mark.slow
-def test_a_503_on_completion_is_retried_without_uploading_the_document_twice(in_chorus, demo_world):
+def test_a_503_on_completion_is_retried_without_uploading_the_document_twice(
+    in_chorus, demo_world, retry_due
+):
     invoice = in_chorus("SUSPENDUE", "Pièce manquante")
     action = invoice_complete(invoice=invoice, user=None, comment="", files=[pdf()]).action
     demo_world.add_fault("http_error", operation=COMPLETER, status=503)
 
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         action_run(action_id=action.pk)
     action.refresh_from_db()
     assert action.status == InvoiceAction.Status.QUEUED  # released for the task's retry
 
+    retry_due(action)
     assert action_run(action_id=action.pk) == "done"
     invoice.refresh_from_db()
     assert invoice.chorus_status == "COMPLETEE"
@@ -122,13 +125,16 @@ def test_a_503_on_completion_is_retried_without_uploading_the_document_twice(in_
 
 
 @pytest.mark.slow
-def test_an_answer_dropped_after_chorus_pro_committed_is_found_done_on_retry(in_chorus, demo_world):
+def test_an_answer_dropped_after_chorus_pro_committed_is_found_done_on_retry(
+    in_chorus, demo_world, retry_due
+):
     invoice = in_chorus("SUSPENDUE", "Pièce manquante")
     action = invoice_complete(invoice=invoice, user=None, comment="Ci-joint.", files=[]).action
     demo_world.add_fault("drop_after_commit", operation=COMPLETER)
 
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         action_run(action_id=action.pk)
+    retry_due(action)
     assert action_run(action_id=action.pk) == "done"
 
     action.refresh_from_db()
@@ -249,14 +255,15 @@ def test_re_routing_checks_the_recipient_rules_before_queueing(local_invoice):
 
 @pytest.mark.slow
 def test_acknowledging_a_rejection_survives_a_dropped_answer_and_is_sent_once(
-    in_chorus, demo_world
+    in_chorus, demo_world, retry_due
 ):
     invoice = in_chorus("REJETEE", "Montant erroné")
     action = invoice_rejection_acknowledge(invoice=invoice, user=None, comment="Pris en compte")
     demo_world.add_fault("drop_after_commit", operation=TRAITER_REJET)
 
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         action_run(action_id=action.pk)
+    retry_due(action)
     assert action_run(action_id=action.pk) == "done"
 
     invoice.refresh_from_db()

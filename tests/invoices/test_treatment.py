@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
-from chorus_client import ChorusTransientError
 from invoices.models import Invoice, InvoiceAction, StatusEvent
 from invoices.services.actions import ActionNotAllowedError, ActionUnderWayError, action_run
+from invoices.services.retries import RetryLater
 from invoices.services.status_sync import status_sync_for_connection
 from invoices.services.submission import invoice_send
 from invoices.services.treatment import (
@@ -150,6 +150,32 @@ def test_a_mandate_carries_its_number_to_chorus_pro(received, agent):
     connection = ChorusConnection.objects.get(structure=received.recipient)
     with chorus_client_for(connection) as client:
         assert client.recipient.get(received.chorus_invoice_id).mandate_number == "M-2026-118"
+    # And the portal shows it: on the invoice and against the status in its history.
+    assert received.mandate_number == "M-2026-118"
+
+
+def test_a_mandate_given_in_chorus_pro_reaches_the_supplier_s_page(received, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from chorus_client import InvoiceStatus
+
+    # The Commune mandates the invoice in Chorus Pro itself, not through the portal.
+    commune = ChorusConnection.objects.get(structure=received.recipient)
+    with chorus_client_for(commune) as chorus:
+        chorus.recipient.treat(
+            received.chorus_invoice_id, InvoiceStatus.MANDATEE, mandate_number="M-2026-207"
+        )
+    supplier_account = ChorusConnection.objects.get(structure=received.supplier)
+    status_sync_for_connection(connection=supplier_account)
+    received.refresh_from_db()
+    assert (received.chorus_status, received.mandate_number) == ("MANDATEE", "M-2026-207")
+
+    client.force_login(User.objects.get(username="fournisseur"))
+    page = client.get(reverse("invoices:detail", args=[received.pk])).text
+    assert '<dd data-field="mandate-number">M-2026-207</dd>' in page
+    history = page.split('id="invoice-history"')[1]
+    assert "Numéro de mandat\u00a0: M-2026-207." in history
 
 
 def test_a_refused_transition_reads_the_real_status_and_says_what_happened(
@@ -170,16 +196,19 @@ def test_a_refused_transition_reads_the_real_status_and_says_what_happened(
     assert explained.startswith("Chorus Pro refused: the invoice is now “Payment issued” since ")
 
 
-def test_a_retry_after_a_lost_answer_does_not_send_the_decision_twice(received, agent, demo_world):
+def test_a_retry_after_a_lost_answer_does_not_send_the_decision_twice(
+    received, agent, demo_world, retry_due
+):
     _load_options(received)
     action = invoice_treat(
         invoice=received, user=agent, target_status="SUSPENDUE", motive="Pièce manquante"
     )
     demo_world.add_fault("drop_after_commit", operation=TREAT)
-    with pytest.raises(ChorusTransientError):
+    with pytest.raises(RetryLater):
         action_run(action_id=action.pk)
     action.refresh_from_db()
     assert action.status == InvoiceAction.Status.QUEUED
+    retry_due(action)
     action = _run(action)
     assert action.status == InvoiceAction.Status.DONE
     assert action.result["already_there"] is True
@@ -243,3 +272,30 @@ def test_a_list_chorus_pro_refuses_to_give_is_reported_instead_of_loading_foreve
     options = treatment_options(invoice=received)
     assert not options.loading and options.values is None
     assert "Statut inconnu" in options.error
+
+
+def test_the_history_names_who_acted_never_a_technical_account(received, agent, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from chorus_client import InvoiceStatus
+
+    _load_options(received)
+    _run(invoice_treat(invoice=received, user=agent, target_status="SERVICE_FAIT"))
+    # Then someone uses the Commune's technical account outside the portal (its own software).
+    commune = ChorusConnection.objects.get(structure=received.recipient)
+    with chorus_client_for(commune) as chorus:
+        chorus.recipient.treat(received.chorus_invoice_id, InvoiceStatus.MISE_EN_PAIEMENT)
+    status_sync_for_connection(
+        connection=ChorusConnection.objects.get(structure=received.supplier)
+    )
+
+    who = dict(received.events.filter(source="chorus").values_list("status", "actor_name"))
+    # Camille Martin sent it from the portal, Claire Durand certified it in the portal.
+    assert who["DEPOSEE"] == "Camille Martin (Atelier Numérique SAS)"
+    assert who["SERVICE_FAIT"] == "Claire Durand (Commune de Villeneuve)"
+    assert who["MISE_EN_PAIEMENT"] == "Commune de Villeneuve"
+    assert received.events.get(status="SERVICE_FAIT").actor == agent
+    client.force_login(User.objects.get(username="fournisseur"))
+    page = client.get(reverse("invoices:detail", args=[received.pk])).text
+    assert "TECH_" not in page and "@cpro.fr" not in page

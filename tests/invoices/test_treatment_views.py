@@ -248,3 +248,8 @@ def test_a_batch_with_an_invoice_of_another_structure_is_not_found(
     assert response.status_code == 404
     assert recipient_client.get(url, {"invoice": ["x"]}).status_code == 404
     assert not InvoiceAction.objects.exists()
+
+
+def test_the_treatment_page_groups_the_amount_s_thousands(recipient_client, received):
+    page = recipient_client.get(reverse("invoices:treat", args=[received.pk])).text
+    assert "1\u00a0646,38\u00a0EUR" in page and "1646,38" not in page

@@ -173,3 +173,67 @@ def test_another_structure_s_validator_cannot_see_the_invoice(
     )
     assert response.status_code == 404
     assert not InvoiceAction.objects.exists()
+
+
+@pytest.fixture
+def supplier_client(client, django_user_model):
+    client.force_login(django_user_model.objects.get(username="fournisseur"))
+    return client
+
+
+def _supplier_sync(invoice):
+    connection = ChorusConnection.objects.get(structure=invoice.supplier)
+    status_sync_for_connection(connection=connection)
+    invoice.refresh_from_db()
+
+
+def test_the_supplier_reads_a_refusal_in_plain_words_with_what_to_do_next(
+    to_validate, supplier_client, demo_world
+):
+    # The validator refused in Chorus Pro itself: the portal only has the history's comment.
+    demo_world.set_status(
+        to_validate.chorus_invoice_id,
+        "REFUSEE_1",
+        motif="MONTANT_ERRONE - Le taux horaire dépasse le marché",
+    )
+    _supplier_sync(to_validate)
+    detail = reverse("invoices:detail", args=[to_validate.pk])
+
+    # Chorus Pro's list of reasons is read by a worker the first time; the banner waits for it.
+    page = supplier_client.get(detail).text
+    top = page.split('id="supplier-actions"')[0]
+    assert 'id="validator-refusal"' in top and "every 3s" in top
+    _load_reasons(to_validate)
+    region = supplier_client.get(f"{detail}?region=progress", **HTMX).text
+    assert "every 3s" not in region.split("</div>")[0]
+
+    page = supplier_client.get(detail).text
+    top = page.split('id="supplier-actions"')[0]
+    assert "Motif\u00a0: <strong>Montant erroné</strong>" in top
+    assert "Le valideur a écrit\u00a0: «\u00a0Le taux horaire dépasse le marché\u00a0»" in top
+    assert "aucun délai de paiement ne court" in top
+    assert "MONTANT_ERRONE - " not in page  # the history says it in plain words too
+    # The next step is the corrected invoice; a credit note would cancel nothing.
+    assert reverse("invoices:correction_create", args=[to_validate.pk]) in page
+    assert reverse("invoices:credit_note_create", args=[to_validate.pk]) not in page
+    assert "Refusée par le valideur\u00a0: aucun paiement dû" in page
+    home = supplier_client.get(reverse("invoices:supplier_home"))
+    assert home.context["summary"].awaiting_payment_count == 0
+
+    response = supplier_client.post(reverse("invoices:correction_create", args=[to_validate.pk]))
+    draft = Invoice.objects.get(replaces=to_validate)
+    assert response.url == reverse("invoices:edit", args=[draft.pk])
+    assert draft.validator_id == to_validate.validator_id and draft.number == ""
+
+
+def test_a_refusal_made_in_the_portal_is_explained_from_the_validator_s_own_choice(
+    to_validate, validator, supplier_client
+):
+    _load_reasons(to_validate)
+    action = invoice_refuse(
+        invoice=to_validate, user=validator, reason_code="ERREUR_VALIDEUR", comment="Pas nous"
+    )
+    _run(action)
+    page = supplier_client.get(reverse("invoices:detail", args=[to_validate.pk])).text
+    assert "Erreur dans les données d&#x27;acheminement vers le valideur" in page
+    assert 'data-next-step="wrong-validator"' in page

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ALLOWED_HOSTS": "portail.example.fr",
     "EMAIL_HOST": "smtp.example.fr",
+    "PORTAL_BASE_URL": "https://portail.example.fr",
 }
 
 
@@ -47,7 +48,9 @@ def test_production_check_deploy_reports_nothing():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "CREDENTIALS_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "CREDENTIALS_KEY", "DATABASE_URL", "REDIS_URL", "PORTAL_BASE_URL"]
+)
 def test_production_refuses_to_start_without_a_secret(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _manage("check", env=env)

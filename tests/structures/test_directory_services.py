@@ -134,12 +134,12 @@ def test_factures_publiques_is_offered_to_a_public_supplier(connection):
 
 def test_the_own_structure_refresh_keeps_the_bank_accounts(connection):
     cache.clear()
-    assert bank_accounts_for_supplier(connection.structure) == []
+    assert bank_accounts_for_supplier(connection.structure) is None
     structure = directory_refresh_own_structure(connection=connection)
     assert structure.chorus_id == 26000001
-    assert bank_accounts_for_supplier(structure) == [
-        (31000001, "Compte courant BNP"),
-        (31000002, "Compte affacturage"),
+    assert [(a.id, a.text) for a in bank_accounts_for_supplier(structure)] == [
+        (31000001, "Compte courant BNP – FR7630004000031234567890143"),
+        (31000002, "Compte affacturage – FR7611315000011234567890138"),
     ]
 
 

@@ -141,4 +141,4 @@ def test_the_directory_belongs_to_the_supplier_space(client, demo_world):
 def test_an_invalid_siret_message_is_in_french(search):
     # needs locale/pending merged
     text = search("12345").text
-    assert "Ce SIRET n'est pas valide" in text or "Ce SIRET n&#x27;est pas valide" in text
+    assert "Ce SIRET n’est pas valide" in text

@@ -11,7 +11,7 @@ from invoices.services.flows.deposit import (
     UploadOutcome,
     flow_send,
     flow_upload,
-    flows_stalled,
+    flows_lost,
 )
 from invoices.services.flows.report import flow_report_poll, flows_due
 from invoices.services.flows.results import FileResult, RawError, flow_file_results
@@ -26,5 +26,5 @@ __all__ = [
     "flow_send",
     "flow_upload",
     "flows_due",
-    "flows_stalled",
+    "flows_lost",
 ]

@@ -3,8 +3,10 @@
 The web request checks the files and records the flows (`flow_upload`); a worker deposits each
 flow (`flow_send`):
 
-1. Claim the flow with a conditional UPDATE and a lease: one worker at a time; a worker killed
-   mid-call leaves a lease that expires, and the beat task hands the flow to another worker.
+1. Claim the flow with a conditional UPDATE when its attempt is due, and hold it with a short
+   lease kept while the worker works (invoices/services/retries.py): one worker at a time; a
+   worker killed mid-call leaves a lease that soon expires, and the beat task hands the flow to
+   another worker.
 2. On a later attempt, the earlier one may have been committed by Chorus Pro with its answer
    lost. There is no search by flow (contract §5.1: the flow number is only in deposer/flux's
    answer), so we look for the invoices of our files among the supplier's UPLOAD_API invoices
@@ -14,7 +16,8 @@ flow (`flow_send`):
    Pro integrates both, and refuses the second copy of each invoice number (20015, numbers are
    unique per supplier, §5.3): no invoice is ever created twice. The report poll then finds
    those invoices by number and links them (see report.py).
-4. A transient failure releases the lease and the task retries; a refusal is kept raw.
+4. A transient failure sets when the next attempt is due (backoff or Retry-After) and the task
+   retries then; a refusal is kept raw.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,16 +49,19 @@ from invoices.services.flows.files import (
     deposits_plan,
     invoice_file_read,
 )
+from invoices.services.retries import WorkQueue
 from structures.chorus import chorus_client_for
 from structures.models import Structure
 from structures.selectors import connection_for_structure
 
-LEASE = timedelta(minutes=5)
+SENDING = WorkQueue(
+    Flow,
+    pending=Q(status=Flow.Status.QUEUED),
+    lease="send_lease_until",
+    due="send_next_attempt_at",
+    attempts="send_attempts",
+)
 FIRST_POLL_DELAY = timedelta(seconds=10)
-# A queued flow whose task never ran (broker flushed) is handed out again after this long.
-STALLED_AFTER = timedelta(minutes=10)
-# A released lease is left to the task's own retry (which honours Retry-After) for this long.
-RETRY_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -177,13 +183,9 @@ def _check_against_portal(
 
 # Worker side ------------------------------------------------------------------------------
 def _claim(flow_id: int) -> Flow | None:
-    now = timezone.now()
-    claimed = Flow.objects.filter(
-        Q(send_lease_until__isnull=True) | Q(send_lease_until__lt=now),
-        pk=flow_id,
-        status=Flow.Status.QUEUED,
-    ).update(send_lease_until=now + LEASE, send_attempts=F("send_attempts") + 1)
-    return Flow.objects.select_related("supplier").get(pk=flow_id) if claimed else None
+    if not SENDING.claim(flow_id):
+        return None
+    return Flow.objects.select_related("supplier").get(pk=flow_id)
 
 
 def flow_send(*, flow_id: int) -> str:
@@ -196,7 +198,10 @@ def flow_send(*, flow_id: int) -> str:
         _failed(flow, _("Your structure has no Chorus Pro connection: ask your manager to set it."))
         return "failed"
     try:
-        with chorus_client_for(connection) as client:
+        with (
+            SENDING.held(flow.pk, flow.send_attempts, on_retry=_transient_note),
+            chorus_client_for(connection) as client,
+        ):
             if flow.send_attempts > 1:
                 adopted = _lost_deposit_number(client, flow)
                 if adopted and _deposited(flow, adopted, adopted=True):
@@ -206,11 +211,6 @@ def flow_send(*, flow_id: int) -> str:
             answer = client.supplier.deposit_flow(
                 FlowDeposit(file_name=flow.name, content=content, syntax=FlowSyntax(flow.syntax))
             )
-    except ChorusTransientError as error:
-        Flow.objects.filter(pk=flow.pk).update(
-            send_lease_until=timezone.now(), error_message=_transient_note(error)
-        )
-        raise
     except ChorusRejectedError as error:
         _failed(flow, f"{error.code} – {error.message}")
         return "failed"
@@ -228,13 +228,16 @@ def flow_send(*, flow_id: int) -> str:
     return "deposited"
 
 
-def _transient_note(error: ChorusTransientError) -> str:
+def _transient_note(error: ChorusTransientError) -> dict:
+    """What the flow's page says until the next attempt."""
     if error.may_have_been_processed:
-        return _(
+        note = _(
             "The answer of Chorus Pro was lost; before sending again the portal checks whether "
             "Chorus Pro received the file."
         )
-    return _("Chorus Pro is not answering; the portal will try again.")
+    else:
+        note = _("Chorus Pro is not answering; the portal will try again.")
+    return {"error_message": note}
 
 
 def _lost_deposit_number(client, flow: Flow) -> str | None:
@@ -288,14 +291,7 @@ def _failed(flow: Flow, message: str) -> None:
     )
 
 
-def flows_stalled(*, now=None) -> list[int]:
-    """Queued flows whose task was lost or whose worker died (expired lease)."""
-    now = now or timezone.now()
-    return list(
-        Flow.objects.filter(status=Flow.Status.QUEUED)
-        .filter(
-            Q(send_lease_until__lt=now - RETRY_GRACE)
-            | Q(send_lease_until__isnull=True, created_at__lt=now - STALLED_AFTER)
-        )
-        .values_list("pk", flat=True)
-    )
+def flows_lost(*, now=None) -> list[int]:
+    """Queued flows whose task was lost or whose worker died, made due again: never one that
+    waits for its scheduled retry."""
+    return SENDING.lost(now=now)

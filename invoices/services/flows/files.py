@@ -14,25 +14,30 @@ import logging
 import re
 import tarfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from chorus_client import FlowSyntax
-from invoices.models import ATTACHMENT_MAX_BYTES
+from invoices.models import ATTACHMENT_MAX_BYTES, Invoice
 
 logging.getLogger("factur-x").setLevel(logging.ERROR)
 
 # contract §8.3: an invoice file becomes the main attachment of the invoice Chorus Pro creates,
 # so the attachment limit applies to each file [U: no limit is documented for flow members].
 FILE_MAX_BYTES = ATTACHMENT_MAX_BYTES
-# contract §5.2 / emulator (annexe §1.5): 30 MB per deposited flow; one megabyte is left for the
-# tar headers and gzip's overhead on already compressed PDFs (OCA keeps the same kind of margin
-# under the 120 MB invoice limit, §8.3).
+# contract §5.2 / annex §1.3: 30 MB per deposited flow; one megabyte is left for the tar headers
+# and gzip's overhead on already compressed PDFs (OCA keeps the same kind of margin under its
+# invoice limit, §8.3).
 FLOW_BUDGET_BYTES = 29 * 1024 * 1024
 # Invoice.number holds 20 characters.
 NUMBER_MAX_LENGTH = 20
+# EN 16931 amounts are xs:decimal: an optional sign, digits, an optional decimal point.
+XS_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+CENT = Decimal("0.01")
+_TOTAL = Invoice._meta.get_field("total_incl_tax")
+AMOUNT_LIMIT = Decimal(10) ** (_TOTAL.max_digits - _TOTAL.decimal_places)
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -213,15 +218,39 @@ def _text(node, path: str) -> str:
 
 
 def _amount(node, path: str) -> Decimal | None:
+    """A document total (BT-109, BT-110, BT-112, BT-115) as Chorus Pro would accept it.
+
+    1. Written as an xs:decimal, like every EN 16931 amount: "NaN", "INF" or "1E+30" fail the
+       schema check Chorus Pro runs before anything else.
+    2. Within what the portal's invoices hold: the linked invoice keeps these totals.
+    3. At most two decimals (EN 16931 BR-DEC-12, -13, -14, -18).
+    """
     value = _text(node, path)
     if not value:
         return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
+    if not XS_DECIMAL.fullmatch(value):
         raise FileRefused(
-            _("The amount %(value)s in the file is not a number.") % {"value": value[:30]}
-        ) from None
+            _(
+                "The amount %(value)s in the file is not a decimal number (digits and a point, "
+                "such as 1250.50): Chorus Pro would refuse the file."
+            )
+            % {"value": value[:30]}
+        )
+    amount = Decimal(value)
+    if abs(amount) >= AMOUNT_LIMIT:
+        raise FileRefused(
+            _("The amount %(value)s in the file is beyond what an invoice can hold.")
+            % {"value": value[:30]}
+        )
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+        raise FileRefused(
+            _(
+                "The total %(value)s in the file has more than two decimals: Chorus Pro would "
+                "refuse the file."
+            )
+            % {"value": value[:30]}
+        )
+    return amount
 
 
 def _cii_fields(root) -> dict:

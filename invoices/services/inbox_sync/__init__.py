@@ -9,8 +9,8 @@
 
 from invoices.services.inbox_sync.details import (
     inbox_details_fetch,
+    inbox_details_lost,
     inbox_details_resume,
-    inbox_details_stalled,
 )
 from invoices.services.inbox_sync.received import inbox_sync_for_connection
 from invoices.services.inbox_sync.report import InboxSyncReport
@@ -29,8 +29,8 @@ __all__ = [
     "InboxSyncReport",
     "connections_due_for_inbox_sync",
     "inbox_details_fetch",
+    "inbox_details_lost",
     "inbox_details_resume",
-    "inbox_details_stalled",
     "inbox_sync_for_connection",
     "validations_sync_for_connection",
 ]

@@ -11,11 +11,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from chorus_client import ChorusRejectedError, InvoiceDetails, InvoiceType
+from chorus_client import ChorusRejectedError, ChorusTransientError, InvoiceDetails, InvoiceType
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
 from invoices.services.inbox_sync.parties import CENT, ZERO, amounts
+from invoices.services.retries import CLOCK_MARGIN, LOST_AFTER, RetryLater, retry_delay
 from invoices.services.status_sync import history_record
 from invoices.services.submission import FRAMEWORKS, PAYMENT_MODES, VAT_TYPES
 from structures.chorus import ExchangeRecorder, chorus_client_for
@@ -31,56 +33,89 @@ _EXEMPT = {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}
 HUNDRED = Decimal(100)
 
 
-def inbox_details_fetch(*, connection: ChorusConnection, invoice_ids: list[int], side: str) -> int:
+# While a worker reads an invoice (two calls, each within the client's timeouts) its next
+# attempt is put this far off, so that the sweep leaves it alone. Reading twice does no harm.
+DETAILS_HOLD = timedelta(minutes=3)
+
+
+def inbox_details_fetch(
+    *, connection: ChorusConnection, invoice_ids: list[int], side: str, attempt: int = 1
+) -> int:
     """Read and store the details and history of synced invoices; returns how many were stored.
 
-    Safe to run twice: lines are replaced, history entries are stored once. An invoice Chorus Pro
-    no longer shows to this account (re-routed elsewhere meanwhile) is left as it is.
+    Safe to run twice: each invoice is taken in turn only if its details are still missing and
+    due (conditional UPDATE), lines are replaced, history entries are stored once. An invoice
+    Chorus Pro no longer shows to this account (re-routed elsewhere meanwhile) is left as it is.
+    On a transient failure, the invoices not read yet are due again after the backoff of
+    ``attempt`` (or Chorus Pro's Retry-After) and :class:`RetryLater` is raised.
     """
-    invoices = Invoice.objects.filter(pk__in=invoice_ids, chorus_invoice_id__isnull=False)
+    waiting = Invoice.objects.filter(
+        pk__in=invoice_ids, chorus_invoice_id__isnull=False, details_fetched_at__isnull=True
+    )
     stored = 0
-    with chorus_client_for(connection) as client:
-        api = client.validator if side == "validator" else client.recipient
-        for invoice in invoices.order_by("pk"):
-            # One client (one token) for the batch, each exchange still filed under its invoice.
-            if isinstance(client.transport.hook, ExchangeRecorder):
-                client.transport.hook.invoice_id = invoice.pk
-            try:
-                details = api.get(invoice.chorus_invoice_id)
-            except ChorusRejectedError as error:
-                if error.code != UNKNOWN_INVOICE:
-                    raise
-                logger.info("invoice %s no longer visible to %s", invoice.pk, connection.login)
-                # Nothing more to read from this account: not a lost task to resume.
-                Invoice.objects.filter(pk=invoice.pk).update(details_fetched_at=timezone.now())
-                continue
-            details_store(invoice=invoice, details=details)
-            history_record(invoice, client.recipient.history(invoice.chorus_invoice_id))
-            stored += 1
+    try:
+        with chorus_client_for(connection) as client:
+            api = client.validator if side == "validator" else client.recipient
+            for invoice in waiting.order_by("pk"):
+                if not _details_claim(invoice.pk):
+                    continue  # another worker reads it
+                # One client (one token) for the batch, each exchange still filed under its
+                # invoice.
+                if isinstance(client.transport.hook, ExchangeRecorder):
+                    client.transport.hook.invoice_id = invoice.pk
+                try:
+                    details = api.get(invoice.chorus_invoice_id)
+                except ChorusRejectedError as error:
+                    if error.code != UNKNOWN_INVOICE:
+                        raise
+                    logger.info("invoice %s no longer visible to %s", invoice.pk, connection.login)
+                    # Nothing more to read from this account: not a lost task to resume.
+                    Invoice.objects.filter(pk=invoice.pk).update(details_fetched_at=timezone.now())
+                    continue
+                details_store(invoice=invoice, details=details)
+                history_record(invoice, client.recipient.history(invoice.chorus_invoice_id))
+                stored += 1
+    except ChorusTransientError as error:
+        delay = retry_delay(attempt=attempt, retry_after=error.retry_after)
+        waiting.update(details_next_attempt_at=timezone.now() + timedelta(seconds=delay))
+        raise RetryLater(delay, error) from error
     return stored
 
 
-DETAILS_STALLED_AFTER = timedelta(minutes=15)
+def _details_claim(invoice_id: int) -> bool:
+    now = timezone.now()
+    due = Q(details_next_attempt_at__isnull=True) | Q(
+        details_next_attempt_at__lte=now + CLOCK_MARGIN
+    )
+    return bool(
+        Invoice.objects.filter(due, pk=invoice_id, details_fetched_at__isnull=True).update(
+            details_next_attempt_at=now + DETAILS_HOLD
+        )
+    )
 
 
-def inbox_details_stalled(*, now=None) -> dict[int, list[int]]:
-    """Received invoices whose details task was lost (broker flushed, worker gone for good):
-    synced from Chorus Pro a while ago and still without details, by recipient connection."""
+def inbox_details_lost(*, now=None) -> dict[int, list[int]]:
+    """Received invoices whose details task was lost (broker flushed, worker gone), by recipient
+    connection: still without details well after their read was due. Never those that wait for
+    a scheduled retry."""
     now = now or timezone.now()
+    overdue = Q(details_next_attempt_at__lt=now - LOST_AFTER) | Q(
+        details_next_attempt_at__isnull=True, created_at__lt=now - LOST_AFTER
+    )
     rows = (
         Invoice.objects.filter(
+            overdue,
             source=Invoice.Source.CHORUS,
             details_fetched_at__isnull=True,
-            created_at__lt=now - DETAILS_STALLED_AFTER,
             recipient__chorus_connection__isnull=False,
         )
         .values_list("recipient__chorus_connection", "pk")
         .order_by("pk")
     )
-    stalled: dict[int, list[int]] = {}
+    lost: dict[int, list[int]] = {}
     for connection_id, invoice_id in rows:
-        stalled.setdefault(connection_id, []).append(invoice_id)
-    return stalled
+        lost.setdefault(connection_id, []).append(invoice_id)
+    return lost
 
 
 def inbox_details_resume(*, now=None) -> int:
@@ -88,10 +123,10 @@ def inbox_details_resume(*, now=None) -> int:
     from invoices.services.inbox_sync.report import details_enqueue
     from invoices.services.inbox_sync.scheduling import RECIPIENT
 
-    stalled = inbox_details_stalled(now=now)
-    for connection in ChorusConnection.objects.filter(pk__in=stalled):
-        details_enqueue(connection=connection, side=RECIPIENT, invoice_ids=stalled[connection.pk])
-    return sum(len(ids) for ids in stalled.values())
+    lost = inbox_details_lost(now=now)
+    for connection in ChorusConnection.objects.filter(pk__in=lost):
+        details_enqueue(connection=connection, side=RECIPIENT, invoice_ids=lost[connection.pk])
+    return sum(len(ids) for ids in lost.values())
 
 
 def invoice_fields_from_details(details: InvoiceDetails) -> dict:
@@ -116,6 +151,8 @@ def invoice_fields_from_details(details: InvoiceDetails) -> dict:
         if fields["kind"] == Invoice.Kind.CREDIT_NOTE
         else ""
     )
+    if details.mandate_number:
+        fields["mandate_number"] = details.mandate_number[:50]
     if details.currency and len(details.currency) == 3 and details.currency.isupper():
         fields["currency"] = details.currency
     if details.invoice_date:

@@ -34,7 +34,7 @@ from invoices.services.inbox_sync.parties import (
 from invoices.services.inbox_sync.report import InboxSyncReport, details_enqueue
 from invoices.services.inbox_sync.scheduling import RECIPIENT, cycle_changed_since, sync_lock
 from invoices.services.notifications import notify_inbox_arrivals
-from invoices.services.status_sync import history_record
+from invoices.services.status_sync import history_record, mandate_number_record
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Membership, Structure
 
@@ -96,8 +96,10 @@ def _page(client, structure: Structure, items, services, report, *, previous) ->
     ]
     for invoice, item in changed:
         report.histories_read += 1
-        if history_record(invoice, client.recipient.history(item.invoice_id)):
+        history = client.recipient.history(item.invoice_id)
+        if history_record(invoice, history):
             report.changed += 1
+        mandate_number_record(invoice, history, read=client.recipient.get)
     if previous is None:
         return  # the account's first cycle imports the inbox: not news
     # Arrivals on the recipient's desk since the last cycle (Chorus Pro's own stamp; the overlap

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.db import transaction
+from django.utils import timezone
 
+from invoices.models import Invoice
 from structures.models import ChorusConnection
 
 DETAILS_BATCH = 50  # invoices per details task: one token, and a retry repeats little
@@ -24,11 +26,13 @@ class InboxSyncReport:
 
 
 def details_enqueue(*, connection: ChorusConnection, side: str, invoice_ids: list[int]) -> None:
-    """Queue the details step for created invoices once the rows are committed."""
+    """Queue the details step for created invoices once the rows are committed; their read is
+    due now (the sweep finds them again if this task is lost)."""
     if not invoice_ids:
         return
     from invoices.tasks_inbox import inbox_details_task
 
+    Invoice.objects.filter(pk__in=invoice_ids).update(details_next_attempt_at=timezone.now())
     batches = [list(batch) for batch in batched(invoice_ids, DETAILS_BATCH)]
 
     def enqueue() -> None:

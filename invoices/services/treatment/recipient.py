@@ -294,5 +294,9 @@ def treat_run(client, action: InvoiceAction) -> dict:
             mandate_number=action.payload.get("mandate_number") or None,
         ),
     )
+    mandate_number = action.payload.get("mandate_number") or ""
+    if target == ChorusStatus.MANDATED and mandate_number:
+        # Chorus Pro took the number with the status: the invoice shows it from now on.
+        Invoice.objects.filter(pk=action.invoice_id).update(mandate_number=mandate_number)
     # The action keeps the status it asked for, whatever Chorus Pro's answer says.
     return {**outcome, "status": target}

@@ -33,6 +33,14 @@ def catalogue_path(language: str) -> Path:
 FRENCH_PLURALS = "nplurals=2; plural=(n > 1);"
 
 
+def pending_translations() -> dict:
+    """French translations handed over in locale/pending/*.json, not yet in the catalogue."""
+    translations = {}
+    for path in sorted((settings.LOCALE_PATHS[0] / "pending").glob("*.json")):
+        translations.update(json.loads(path.read_text()))
+    return translations
+
+
 class Command(BaseCommand):
     help = "Extract, complete and compile the French and English message catalogues."
 
@@ -67,10 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(missing)} French message(s) to translate; catalogues compiled.")
 
     def _apply_pending(self, french: polib.POFile) -> None:
-        pending_dir = settings.LOCALE_PATHS[0] / "pending"
-        translations = {}
-        for path in sorted(pending_dir.glob("*.json")):
-            translations.update(json.loads(path.read_text()))
+        translations = pending_translations()
         for entry in french:
             key = f"{entry.msgid}|||{entry.msgid_plural}" if entry.msgid_plural else entry.msgid
             value = translations.get(key)
