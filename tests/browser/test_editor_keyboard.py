@@ -128,7 +128,7 @@ def test_keyboard_through_the_header_and_a_new_line_never_removes_anything(
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.keyboard.press("Enter")
     page.wait_for_timeout(500)
-    assert dialogs == ["Supprimer la ligne 1 ?"]
+    assert dialogs == ["Supprimer la ligne 1\u00a0?"]
     # Enter in a line's cell saves the line (it never submits another button).
     row.get_by_label(re.compile("désignation", re.I)).click()
     page.keyboard.press("End")

@@ -152,7 +152,7 @@ def test_lines_are_added_edited_removed_and_totals_recomputed_by_the_server(agen
     remove = reverse("invoices:line_remove", args=[draft.pk, second.pk])
     # Without the confirmation (asked by the page), nothing is removed: a confirmation page.
     asked = agent_client.post(remove)
-    assert asked.status_code == 200 and "Supprimer la ligne 2 ?" in asked.text
+    assert asked.status_code == 200 and "Supprimer la ligne 2\u00a0?" in asked.text
     assert draft.lines.count() == 2
     agent_client.post(remove, {"confirmed": "1"}, **HTMX)
     draft.refresh_from_db()
@@ -239,7 +239,7 @@ def test_a_sent_invoice_says_it_is_sent_and_leads_to_its_page(agent_client, draf
     ):
         page = agent_client.get(url, follow=True)
         assert page.redirect_chain == [(detail, 302)]
-        assert "Cette facture a été envoyée : elle ne peut plus être modifiée." in page.text
+        assert "Cette facture a été envoyée\u00a0: elle ne peut plus être modifiée." in page.text
     sent_again = agent_client.post(reverse("invoices:submit", args=[draft.pk]))
     assert (sent_again.status_code, sent_again.url) == (302, detail)
 

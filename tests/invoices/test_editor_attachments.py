@@ -109,7 +109,7 @@ def test_a_document_is_removed_in_place(agent_client, draft):
     attachment = draft.attachments.get()
     remove = reverse("invoices:attachment_delete", args=[draft.pk, attachment.pk])
     asked = agent_client.post(remove)  # without JavaScript: asked again on a page
-    assert "Supprimer devis.pdf ?" in asked.text
+    assert "Supprimer devis.pdf\u00a0?" in asked.text
     assert Attachment.objects.filter(pk=attachment.pk).exists()
     response = agent_client.post(remove, {"confirmed": "1"}, headers=HTMX)
     assert response.status_code == 200

@@ -71,7 +71,7 @@ def test_a_draft_is_deleted_after_confirmation_with_its_documents(
     assert f'href="{delete}"' in page
 
     asked = agent_client.get(delete)
-    assert "Supprimer ce brouillon de facture ?" in asked.text
+    assert "Supprimer ce brouillon de facture\u00a0?" in asked.text
     assert Invoice.objects.filter(pk=draft.pk).exists()
     # A POST without the confirmation only asks.
     agent_client.post(delete)

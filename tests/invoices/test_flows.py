@@ -163,7 +163,7 @@ def test_a_503_releases_the_lease_and_the_retry_deposits_once(
     flow.refresh_from_db()
     assert flow.status == Flow.Status.QUEUED
     assert flow.send_lease_until is None  # released: the task's retry claims it when due
-    assert flow.error_message == "Chorus Pro ne répond pas ; le portail va réessayer."
+    assert flow.error_message == "Chorus Pro ne répond pas\u00a0; le portail va réessayer."
 
     retry_due(flow)
     assert flow_send(flow_id=flow.pk) == "deposited"
