@@ -7,9 +7,11 @@ from types import TracebackType
 import requests
 
 from .config import ChorusConfig
+from .engagements import Engagements
 from .exchange import ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
+from .organisations import Organisations
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
@@ -22,7 +24,10 @@ class ChorusClient:
     - ``structures``: structures, services, commitments (engagements juridiques);
     - ``supplier``: submit, deposit, search, consult, complete, recycle invoices;
     - ``recipient``: search, consult, treat and download received invoices;
-    - ``validator``: search, consult and validate/refuse invoices to validate.
+    - ``validator``: search, consult and validate/refuse invoices to validate;
+    - ``organisations``: the Référentiel des Organisations (structures, services, SIREN, bank
+      details), the Structures API's successor;
+    - ``engagements``: the Engagements API (commitments, what invoices consumed of them).
 
     ``hook`` receives an :class:`~chorus_client.Exchange` for every HTTP exchange. The client is
     thread-safe and keeps one HTTP session; close it (or use ``with``) when done.
@@ -38,6 +43,8 @@ class ChorusClient:
         self.supplier = SupplierInvoices(self.transport)
         self.recipient = RecipientInvoices(self.transport)
         self.validator = ValidatorInvoices(self.transport)
+        self.organisations = Organisations(self.transport)
+        self.engagements = Engagements(self.transport)
 
     def __repr__(self) -> str:
         return (f"ChorusClient(api_base_url={self.config.api_base_url!r}, "

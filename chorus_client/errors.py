@@ -62,16 +62,25 @@ class ChorusRejectedError(ChorusError):
 
     ``code`` is the ``codeRetour`` (e.g. 20002 for a forbidden status change) and ``message`` the
     ``libelle`` as Chorus Pro wrote it (a message code or French text), to be shown as is.
+
+    The REST APIs (Référentiel des Organisations, Engagements) have no ``codeRetour``: ``code`` is
+    None, ``reason`` is their ``error`` name (``NotFoundReference``), ``message`` and ``detail``
+    their texts, and ``http_status`` says 400, 403 (the account may not change this object)...
     """
 
     def __init__(self, message: str, *, code: int | None, operation: str | None = None,
-                 http_status: int | None = None) -> None:
+                 http_status: int | None = None, reason: str | None = None,
+                 detail: str | None = None) -> None:
         super().__init__(message, operation=operation, http_status=http_status)
         self.code = code
+        self.reason = reason
+        self.detail = detail
 
     def __str__(self) -> str:
         prefix = f"{self.operation}: " if self.operation else ""
-        return f"{prefix}rejected by Chorus Pro (code {self.code}): {self.message}"
+        which = f"code {self.code}" if self.code is not None or self.reason is None \
+            else self.reason
+        return f"{prefix}rejected by Chorus Pro ({which}): {self.message}"
 
 
 class ChorusAuthenticationError(ChorusError):

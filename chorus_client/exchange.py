@@ -20,6 +20,7 @@ FILE_FIELDS = frozenset({
     "fichierResultat",     # telecharger/groupe, telecharger/annuaire
     "pieceJointe",         # telecharger/pieceJointe (a string there; a list elsewhere, kept)
     "fichierCR",           # consulterCR
+    "attachmentData",      # Référentiel des Organisations and Engagements attachments
 })
 # Credentials that may appear in a body (the token endpoint's form and answer).
 SECRET_FIELDS = frozenset({"client_secret", "access_token", "refresh_token", "id_token",

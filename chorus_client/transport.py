@@ -312,7 +312,7 @@ class _Recorder:
         secrets = self.transport._secrets(self.token)
         body = self.body if isinstance(self.body, dict) else None
         code = body.get("codeRetour") if body else None
-        message = body.get("libelle") if body else None
+        message = body.get("libelle") if body else _resource_error_message(self.body)
         exchange = Exchange(
             operation=self.operation,
             method=self.method,
@@ -335,6 +335,14 @@ class _Recorder:
     def failure[E: ChorusError](self, error: E) -> E:
         self._report(error)
         return error
+
+
+def _resource_error_message(body: Any) -> str | None:
+    """The first ``message`` of a REST API's ``[{error, message, detail}]`` error body."""
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        message = body[0].get("message")
+        return str(message) if message is not None else None
+    return None
 
 
 def _error_kind(error: ChorusError | None) -> str | None:

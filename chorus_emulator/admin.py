@@ -100,9 +100,12 @@ def _configure(app, body: dict) -> dict:
         app.clock.step_seconds = float(body["stepSeconds"])
     if "bareSingleLists" in body:
         app.config.bare_single_lists = bool(body["bareSingleLists"])
+    if "commitmentExistence404" in body:
+        app.config.commitment_existence_404 = bool(body["commitmentExistence404"])
     return {"tokenTtl": app.config.token_ttl, "maxDownloadBytes": app.config.max_download_bytes,
             "stepSeconds": app.clock.step_seconds,
-            "bareSingleLists": app.config.bare_single_lists}
+            "bareSingleLists": app.config.bare_single_lists,
+            "commitmentExistence404": app.config.commitment_existence_404}
 
 
 def _force_status(app, invoice_id: int, body: dict) -> dict:

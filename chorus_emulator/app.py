@@ -22,6 +22,9 @@ class Config:
     # contract §2/§12: the real API sometimes sends one-element lists as bare objects; off by
     # default, switched on through /_emulator/config to test a client's tolerance.
     bare_single_lists: bool = False
+    # contract-works-and-new-apis §3.3 [U]: an unknown commitment number answers 200
+    # {"existe": false}; switched on, a 404 instead (a client should cope with both).
+    commitment_existence_404: bool = False
 
 
 class Emulator:

@@ -137,7 +137,9 @@ def consulter(ctx, body):
             "gestionNumeroEJOuCodeService": bool(params.get("gestionNumeroEJOuCodeService")),
             "statutMiseEnPaiementNestPasRemonte": bool(
                 params.get("statutMiseEnPaiementNestPasRemonte")),
-            "connexionEDI": False, "recevoirDonneesViaEDI": False,
+            # Written through the Référentiel's PATCH parametres-edi (ops_organisations).
+            "connexionEDI": bool(params.get("connexionEDI")),
+            "recevoirDonneesViaEDI": bool(params.get("recevoirDonneesViaEDI")),
             "estMoaUniquement": False,
             "estValideurDelegue": bool(structure.get("estValideurDelegue")),
             "getaMoa": False, "nonDiffusibleInsee": False,
@@ -180,8 +182,10 @@ def consulter_service(ctx, body):
         informationsGenerales={"codeService": service["codeService"],
                                "nomService": service["libelleService"],
                                "descriptionService": service.get("descriptionService")},
-        parametres={"dateCreation": SERVICE_START_ISO, "dateDebutValidite": SERVICE_START_ISO,
-                    "dateFinValidite": None, "dateModification": SERVICE_START_ISO,
+        parametres={"dateCreation": service.get("dateCreation", SERVICE_START_ISO),
+                    "dateDebutValidite": service.get("dateDebutActivation", SERVICE_START_ISO),
+                    "dateFinValidite": None,
+                    "dateModification": service.get("derniereMaj", SERVICE_START_ISO),
                     "miseEnPaiement": True,
                     "numeroEngagement": bool(service.get("numeroEngagement")),
                     "estActif": bool(service.get("estActif", True))},

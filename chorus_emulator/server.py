@@ -12,15 +12,32 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from chorus_emulator import admin, ops_recipient, ops_structures, ops_supplier, ops_transverses
+from chorus_emulator import (
+    admin,
+    ops_engagements,
+    ops_organisations,
+    ops_recipient,
+    ops_structures,
+    ops_supplier,
+    ops_transverses,
+    rest,
+)
 from chorus_emulator.app import Emulator
 from chorus_emulator.faults import TOKEN_OPERATION
-from chorus_emulator.operations import OPERATIONS, Context, RawResponse
+from chorus_emulator.operations import (
+    OPERATIONS,
+    RESOURCES,
+    Context,
+    RawResponse,
+    ResourceRequest,
+    find_resources,
+)
 from chorus_emulator.protocol import ApiError, dumps, loads
 
 assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
+assert ops_organisations and ops_engagements  # registrations of the REST resources
 
 log = logging.getLogger("chorus_emulator")
 
@@ -108,6 +125,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._dispatch("PUT")
 
+    def do_PATCH(self):
+        self._dispatch("PATCH")
+
     # plumbing -----------------------------------------------------------------------------
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -116,9 +136,12 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, payload, headers: dict | None = None) -> None:
-        body = dumps(payload)
+        """Answer ``payload`` as JSON; None answers no body at all (204, the REST health
+        checks)."""
+        body = b"" if payload is None else dumps(payload)
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
+        if payload is not None:
+            self.send_header("Content-Type", "application/json;charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -143,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
             elif url.path == "/api/oauth/token":
                 self._token(method, raw)
             elif url.path.startswith("/cpro/"):
-                self._api(method, url.path[len("/cpro/"):].strip("/"), raw)
+                self._api(method, url.path[len("/cpro/"):].strip("/"), raw, url.query)
             else:
                 self._send(404, {"codeRetour": 404, "libelle": "Ressource inconnue."})
         except ApiError as error:
@@ -153,7 +176,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500, {"codeRetour": 500, "libelle": "Erreur interne du serveur."})
 
     # faults -------------------------------------------------------------------------------
-    def _apply_faults(self, operation: str) -> bool:
+    def _apply_faults(self, operation: str, *, resource: bool = False) -> bool:
         """Sleep for latency faults, answer for terminal ones; True means drop after commit."""
         faults = self.app.faults.take(operation)
         for fault in faults:
@@ -173,6 +196,10 @@ class Handler(BaseHTTPRequestHandler):
             if fault.kind == "account_unauthorized":
                 raise _bad_account()
             if fault.kind == "business_error":
+                if resource:
+                    # The REST APIs have no codeRetour: a refusal is a 400 with their body.
+                    raise rest.RestError(400, rest.BUSINESS_RULE, fault.libelle,
+                                         str(fault.code_retour))
                 raise ApiError(200, {"codeRetour": fault.code_retour, "libelle": fault.libelle})
         return any(fault.kind == "drop_after_commit" for fault in faults)
 
@@ -211,11 +238,13 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, payload, {"Cache-Control": "no-store"})
 
     # API ----------------------------------------------------------------------------------
-    def _api(self, method: str, operation: str, raw: bytes) -> None:
+    def _api(self, method: str, operation: str, raw: bytes, query: str = "") -> None:
         credentials = decode_account(self.headers.get("cpro-account"))
         self.app.calls.record(operation, credentials[0] if credentials else None)
-        drop = self._apply_faults(operation)
         handler = OPERATIONS.get(operation)
+        if handler is None and _is_resource_api(operation):
+            return self._resource(method, operation, raw, query, credentials)
+        drop = self._apply_faults(operation)
         if handler is None:
             # Annexe §1.7 lists 403 for a wrong URL in certificate mode; behind PISTE an unknown
             # resource is a 404, which is what we answer [U].
@@ -249,6 +278,56 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, bare_single_lists(result) if self.app.config.bare_single_lists
                    else result)
 
+    def _resource(self, method: str, operation: str, raw: bytes, query: str,
+                  credentials) -> None:
+        """A resource of the new REST APIs (Référentiel des Organisations, Engagements): same
+        gateway checks as the legacy operations, but answers and errors in their own style
+        (contract-works-and-new-apis §2.0)."""
+        drop = self._apply_faults(operation, resource=True)
+        matches = find_resources(operation)
+        if not matches:
+            raise rest.RestError(404, rest.UNKNOWN_RESOURCE,
+                                 f"Ressource inconnue : /cpro/{operation}")
+        chosen = next(((route, params) for route, params in matches if route.method == method),
+                      None)
+        if chosen is None:
+            allowed = ", ".join(sorted({route.method for route, _ in matches}))
+            raise rest.RestError(405, rest.METHOD_NOT_ALLOWED,
+                                 f"Méthode {method} non autorisée ; {allowed} attendu.")
+        route, params = chosen
+        self._check_bearer()
+        try:
+            account = self._check_account(credentials)
+        except ApiError as refused:
+            # §2.0 [S: ZMOG-RO]: these APIs answer a wrong cpro-account with their own body;
+            # [U] the WWW-Authenticate header is the legacy one.
+            raise ApiError(401, rest.BAD_ACCOUNT_BODY, refused.headers) from None
+        body = {}
+        if method in ("POST", "PUT", "PATCH") and raw.strip():
+            if "application/json" not in self.headers.get("Content-Type", "").lower():
+                raise rest.RestError(415, rest.UNSUPPORTED_MEDIA_TYPE,
+                                     "Content-Type application/json attendu.")
+            try:
+                body = loads(raw)
+            except ApiError as malformed:
+                raise rest.RestError(400, rest.INVALID_BODY,
+                                     malformed.body["libelle"]) from None
+        request = ResourceRequest(
+            params={name: unquote(value) for name, value in params.items()}, body=body,
+            query={name: values[0] for name, values in parse_qs(query).items()})
+        context = Context(app=self.app, account=account)
+        try:
+            with self.app.store.transaction():
+                result = route.handler(context, request)
+        finally:
+            if self.app.clock.mode != "manual":
+                self.app.process_due()
+        if drop:
+            return self._drop()
+        if isinstance(result, RawResponse):
+            return self._send(result.status, result.body, result.headers)
+        self._send(200, result)
+
     def _check_bearer(self) -> None:
         header = self.headers.get("Authorization", "")
         if not header.lower().startswith("bearer "):
@@ -264,6 +343,12 @@ class Handler(BaseHTTPRequestHandler):
         if account.password_expires_at.timestamp() <= self.app.clock.now():
             raise _bad_account(ACCOUNT_EXPIRED_HEADER)
         return account
+
+
+def _is_resource_api(operation: str) -> bool:
+    """True for a path under the base of a REST API (``organisations/v1/...``)."""
+    base = operation.split("/")[:2]
+    return any(route.pattern.split("/")[:2] == base for route in RESOURCES)
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):

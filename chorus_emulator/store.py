@@ -154,6 +154,12 @@ class Store:
             conn.executemany("INSERT INTO sequences (name, value) VALUES (?, ?)",
                              SEQUENCE_STARTS.items())
 
+    def save_world(self, document: dict) -> None:
+        """Store the world after the new REST APIs changed it (a service created, EDI settings,
+        commitments), so a restart keeps it; must run inside a transaction."""
+        self.conn.execute("UPDATE world SET document = ? WHERE id = 1",
+                          (dumps(document).decode("utf-8"),))
+
     # sequences ----------------------------------------------------------------------------
     def next_ids(self, name: str, count: int = 1) -> range:
         """Reserve ``count`` consecutive ids; must run inside a transaction."""

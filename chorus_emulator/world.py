@@ -1,9 +1,10 @@
 """The seeded world: OAuth clients, technical accounts, structures, services, commitments and
 reference lists, loaded from a JSON fixture (documented in ``README.md``).
 
-The world is read-only while the emulator runs: operations never change structures, so it is
-kept in memory and stored in SQLite only as the resolved fixture document (relative password
-expiries turned into dates at seeding time, so a restart keeps the same dates).
+The world is kept in memory and stored in SQLite as the resolved fixture document (relative
+password expiries turned into dates at seeding time, so a restart keeps the same dates). The
+legacy APIs only read it; the new REST APIs change it in place (services created, EDI settings,
+commitments) and store it again (``Store.save_world``), always inside an operation's transaction.
 """
 
 import copy

@@ -49,6 +49,21 @@ class Caller:
                                  json={} if body is None else body,
                                  headers=self.headers(**headers), timeout=30)
 
+    def rest(self, method: str, path: str, body=None, *, params=None,
+             **headers) -> requests.Response:
+        """A resource of the REST APIs (Référentiel, Engagements): JSON body only when given."""
+        headers = self.headers(**headers)
+        if body is None:
+            headers.pop("Content-Type", None)
+        return self.session.request(method, f"{self.emulator.api_base_url}/cpro/{path}",
+                                    json=body, params=params, headers=headers, timeout=30)
+
+    def rest_ok(self, method: str, path: str, body=None, **params):
+        """The JSON answer of a REST resource, which must be a 200."""
+        response = self.rest(method, path, body, params=params or None)
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def call(self, operation: str, body: dict | None = None) -> dict:
         response = self.post(operation, body)
         assert response.status_code == 200, response.text
@@ -58,6 +73,13 @@ class Caller:
         payload = self.call(operation, body)
         assert payload["codeRetour"] == 0, payload
         return payload
+
+
+def rest_error(response: requests.Response, status: int) -> dict:
+    """The one ``{error, message, detail}`` of a REST API's refusal, once its status checked."""
+    assert response.status_code == status, response.text
+    [error] = response.json()
+    return error
 
 
 def fetch_token(emulator) -> str:
