@@ -14,13 +14,21 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from chorus_emulator import admin, ops_recipient, ops_structures, ops_supplier, ops_transverses
+from chorus_emulator import (
+    admin,
+    ops_recipient,
+    ops_structures,
+    ops_supplier,
+    ops_transverses,
+    ops_works,
+)
 from chorus_emulator.app import Emulator
 from chorus_emulator.faults import TOKEN_OPERATION
 from chorus_emulator.operations import OPERATIONS, Context, RawResponse
 from chorus_emulator.protocol import ApiError, dumps, loads
 
 assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
+assert ops_works  # registrations of the works operations
 
 log = logging.getLogger("chorus_emulator")
 
