@@ -42,6 +42,7 @@ from .types_common import (
     StructureKind,
     ValidatorAction,
     VatType,
+    WorksInvoiceType,
 )
 from .types_invoice_search import (
     HistoryEvent,
@@ -102,6 +103,22 @@ from .types_transverses import (
     VatExemptionReason,
     VatRate,
 )
+from .types_works import (
+    BillingFile,
+    PieceLink,
+    SubmittedWorksInvoice,
+    WorksActionResult,
+    WorksDeadlines,
+    WorksInvoiceDetails,
+    WorksInvoiceSearch,
+    WorksInvoiceSummary,
+    WorksParty,
+    WorksPartyDetails,
+    WorksStructure,
+    WorksSubmission,
+    WorksUserRole,
+)
+from .works import WorksInvoices
 
 __all__ = [
     "PRODUCTION_API_BASE_URL",
@@ -111,6 +128,7 @@ __all__ = [
     "AttachmentInfo",
     "AttachmentUpload",
     "BankAccount",
+    "BillingFile",
     "BillingFramework",
     "ChorusAuthenticationError",
     "ChorusClient",
@@ -155,6 +173,7 @@ __all__ = [
     "PaymentMode",
     "PaymentRequestType",
     "PdfFormat",
+    "PieceLink",
     "PostalAddress",
     "ReceivedInvoiceSearch",
     "ReceivedInvoiceSummary",
@@ -174,6 +193,7 @@ __all__ = [
     "StructureSummary",
     "Structures",
     "SubmittedInvoice",
+    "SubmittedWorksInvoice",
     "SupplierInvoiceSearch",
     "SupplierInvoiceSummary",
     "SupplierInvoices",
@@ -192,4 +212,16 @@ __all__ = [
     "VatLineDetails",
     "VatRate",
     "VatType",
+    "WorksActionResult",
+    "WorksDeadlines",
+    "WorksInvoiceDetails",
+    "WorksInvoiceSearch",
+    "WorksInvoiceSummary",
+    "WorksInvoiceType",
+    "WorksInvoices",
+    "WorksParty",
+    "WorksPartyDetails",
+    "WorksStructure",
+    "WorksSubmission",
+    "WorksUserRole",
 ]

@@ -13,6 +13,7 @@ from .invoices_supplier import SupplierInvoices
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .works import WorksInvoices
 
 
 class ChorusClient:
@@ -22,7 +23,8 @@ class ChorusClient:
     - ``structures``: structures, services, commitments (engagements juridiques);
     - ``supplier``: submit, deposit, search, consult, complete, recycle invoices;
     - ``recipient``: search, consult, treat and download received invoices;
-    - ``validator``: search, consult and validate/refuse invoices to validate.
+    - ``validator``: search, consult and validate/refuse invoices to validate;
+    - ``works``: works pieces of public works contracts, whichever party the account acts as.
 
     ``hook`` receives an :class:`~chorus_client.Exchange` for every HTTP exchange. The client is
     thread-safe and keeps one HTTP session; close it (or use ``with``) when done.
@@ -38,6 +40,7 @@ class ChorusClient:
         self.supplier = SupplierInvoices(self.transport)
         self.recipient = RecipientInvoices(self.transport)
         self.validator = ValidatorInvoices(self.transport)
+        self.works = WorksInvoices(self.transport)
 
     def __repr__(self) -> str:
         return (f"ChorusClient(api_base_url={self.config.api_base_url!r}, "
