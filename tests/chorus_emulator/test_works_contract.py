@@ -3,6 +3,7 @@ exact paths, verbs and JSON, the searches by role, the Transverses lists, and th
 tests use to start anywhere in the sequence."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -212,15 +213,23 @@ def test_works_pieces_reach_the_received_invoices_only_once_payable(emulator, wo
 
 
 def test_a_destinataire_suspension_is_completed_through_the_works_api(emulator, works):
-    a19 = emulator.seed_works(cadre="A19_ETAT_ACOMPTE_VALIDE_MOA",
+    a4 = emulator.seed_works(cadre=A4)["idFactureTravaux"]
+    a15 = emulator.seed_works(cadre=A15, idPiecePrecedente=a4)["idFactureTravaux"]
+    a19 = emulator.seed_works(cadre="A19_ETAT_ACOMPTE_VALIDE_MOA", idPiecePrecedente=a15,
                               statut="MISE_A_DISPOSITION")["idFactureTravaux"]
+    due = datetime.fromisoformat(consult(works.owner, a19)["delais"]["dateLimitePaiement"])
     works.owner.ok("factures/v1/traiter/recue", {"idFacture": a19, "nouveauStatut": "SUSPENDUE",
                                                  "motif": "Attestation d'assurance manquante"})
     assert code(works.moe, "completer", {"idFactureTravaux": a19}) == 20002  # the MOA deposited
+    emulator.advance(2 * DAY)
 
     works.owner.ok(API + "completer", {"idFactureTravaux": a19, "commentaire": "Jointe"})
 
-    assert status(works.owner, a19) == "COMPLETEE"
+    completed = consult(works.owner, a19)
+    assert completed["statutFactureTravaux"] == "COMPLETEE"
+    # The payment delay waited while the piece was suspended.
+    shift = datetime.fromisoformat(completed["delais"]["dateLimitePaiement"]) - due
+    assert timedelta(days=2) <= shift < timedelta(days=2, seconds=30)
     works.owner.ok("factures/v1/traiter/recue", {"idFacture": a19,
                                                  "nouveauStatut": "MISE_EN_PAIEMENT"})
 
