@@ -1,7 +1,6 @@
 """facturesTravaux/v1/rechercher: works pieces seen in one role, filtered in SQL
 (contract-works §1.4.3)."""
 
-from chorus_emulator.clock import parse_moment
 from chorus_emulator.protocol import (
     BadRequest,
     BusinessError,
@@ -11,6 +10,7 @@ from chorus_emulator.protocol import (
     get_list,
     get_str,
 )
+from chorus_emulator.search import _moment
 from chorus_emulator.works_rules import (
     BAD_ROLE,
     DESTINATAIRE,
@@ -59,16 +59,6 @@ def _scope(account, role: str | None) -> tuple[str, list]:
     if role == DESTINATAIRE:
         return f"i.recipient_id IN ({ids}) AND w.routed = 1", mine
     return f"i.validator_id IN ({ids}) AND i.visible_to_validator = 1", mine
-
-
-def _moment(body: dict, name: str, *, end: bool) -> float | None:
-    value = get_str(body, name)
-    if value is None:
-        return None
-    try:
-        return parse_moment(value, end_of_day=end)
-    except ValueError as error:
-        raise BadRequest(f"Requête mal formatée : {name} n'est pas une date valide.") from error
 
 
 def _texts(body: dict, name: str) -> list[str]:

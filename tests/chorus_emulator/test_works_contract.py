@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
+from chorus_emulator.works_rules import WORKS_STATUSES
 from tests.chorus_emulator.conftest import JSON, account_header
 from tests.chorus_emulator.works_helpers import (
     A4,
@@ -153,6 +154,10 @@ def test_each_role_searches_what_it_holds(emulator, works):
     assert ids(search(works.contractor, roleUtilisateur="FOURNISSEUR",
                       cadreFacturation=A4, montantTTCMin="12000", montantTTCMax="12000")) == [
         a4, fresh]
+    # "What changed since": the stamp a client last saw is an inclusive lower bound.
+    since = consult(works.moe, a15)["dateHeureEtatCourant"]
+    assert ids(search(works.moe, roleUtilisateur="MOE", periodeDateHeureEtatCourantDu=since)) == [
+        a15]
 
 
 def test_a_search_without_result_answers_20007_with_its_pagination(works):
@@ -278,6 +283,12 @@ def test_the_admin_api_seeds_a_piece_at_any_status(emulator, works, cadre, statu
     assert seeded["statutFactureTravaux"] == (statut or "A_ASSOCIER_MOE")
     assert ids(search(getattr(works, seen_by), roleUtilisateur=role)) == [
         seeded["idFactureTravaux"]]
+
+
+@pytest.mark.parametrize("statut", sorted(WORKS_STATUSES))
+def test_every_works_status_can_be_seeded(emulator, statut):
+    cadre = A10 if "VALID" in statut and "MOE" not in statut else A4
+    assert emulator.seed_works(cadre=cadre, statut=statut)["statutFactureTravaux"] == statut
 
 
 def test_a_seeded_piece_keeps_its_delays_on_the_clock(emulator, works):
