@@ -59,6 +59,7 @@ from .types_common import (
     StructureKind,
     ValidatorAction,
     VatType,
+    WorksInvoiceType,
 )
 from .types_invoice_search import (
     HistoryEvent,
@@ -136,6 +137,22 @@ from .types_transverses import (
     VatExemptionReason,
     VatRate,
 )
+from .types_works import (
+    BillingFile,
+    PieceLink,
+    SubmittedWorksInvoice,
+    WorksActionResult,
+    WorksDeadlines,
+    WorksInvoiceDetails,
+    WorksInvoiceSearch,
+    WorksInvoiceSummary,
+    WorksParty,
+    WorksPartyDetails,
+    WorksStructure,
+    WorksSubmission,
+    WorksUserRole,
+)
+from .works import WorksInvoices
 
 __all__ = [
     "PRODUCTION_API_BASE_URL",
@@ -145,6 +162,7 @@ __all__ = [
     "AttachmentInfo",
     "AttachmentUpload",
     "BankAccount",
+    "BillingFile",
     "BillingFramework",
     "ChorusAuthenticationError",
     "ChorusClient",
@@ -210,6 +228,7 @@ __all__ = [
     "PaymentMode",
     "PaymentRequestType",
     "PdfFormat",
+    "PieceLink",
     "PostalAddress",
     "ReceivedInvoiceSearch",
     "ReceivedInvoiceSummary",
@@ -238,6 +257,7 @@ __all__ = [
     "StructureSummary",
     "Structures",
     "SubmittedInvoice",
+    "SubmittedWorksInvoice",
     "SupplierInvoiceSearch",
     "SupplierInvoiceSummary",
     "SupplierInvoices",
@@ -256,4 +276,16 @@ __all__ = [
     "VatLineDetails",
     "VatRate",
     "VatType",
+    "WorksActionResult",
+    "WorksDeadlines",
+    "WorksInvoiceDetails",
+    "WorksInvoiceSearch",
+    "WorksInvoiceSummary",
+    "WorksInvoiceType",
+    "WorksInvoices",
+    "WorksParty",
+    "WorksPartyDetails",
+    "WorksStructure",
+    "WorksSubmission",
+    "WorksUserRole",
 ]

@@ -15,6 +15,7 @@ from .organisations import Organisations
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .works import WorksInvoices
 
 
 class ChorusClient:
@@ -28,6 +29,7 @@ class ChorusClient:
     - ``organisations``: the Référentiel des Organisations (structures, services, SIREN, bank
       details), the Structures API's successor;
     - ``engagements``: the Engagements API (commitments, what invoices consumed of them).
+    - ``works``: works pieces of public works contracts, whichever party the account acts as.
 
     ``hook`` receives an :class:`~chorus_client.Exchange` for every HTTP exchange. The client is
     thread-safe and keeps one HTTP session; close it (or use ``with``) when done.
@@ -45,6 +47,7 @@ class ChorusClient:
         self.validator = ValidatorInvoices(self.transport)
         self.organisations = Organisations(self.transport)
         self.engagements = Engagements(self.transport)
+        self.works = WorksInvoices(self.transport)
 
     def __repr__(self) -> str:
         return (f"ChorusClient(api_base_url={self.config.api_base_url!r}, "

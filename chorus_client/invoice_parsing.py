@@ -11,7 +11,9 @@ from .types_common import (
     InvoiceStatus,
     InvoiceType,
     PaymentMode,
+    PaymentRequestType,
     VatType,
+    WorksInvoiceType,
 )
 from .types_invoice_search import (
     HistoryEvent,
@@ -141,6 +143,19 @@ def invoice_details(answer: Reader) -> InvoiceDetails:
     )
 
 
+def status_change(item: Reader) -> StatusChange:
+    """One ``histoStatut`` entry (consulter/historique, and the works consultation)."""
+    return StatusChange(
+        id=item.opt_integer("histoStatutId"),
+        status=item.enum("histoStatutCode", InvoiceStatus),
+        changed_at=item.moment("histoStatutDatePassage"),
+        comment=item.opt_text("histoStatutCommentaire"),
+        user_last_name=item.opt_text("histoStatutUtilisateurNom"),
+        user_first_name=item.opt_text("histoStatutUtilisateurPrenom"),
+        user_email=item.opt_text("histoStatutUtilisateurEmail"),
+    )
+
+
 def invoice_history(answer: Reader) -> InvoiceHistory:
     """consulter/historique (contract §5.7)."""
     statuses = _empty(answer, "historiquesDesStatuts")
@@ -152,15 +167,7 @@ def invoice_history(answer: Reader) -> InvoiceHistory:
         invoice_number=answer.opt_text("numeroFacture"),
         deposit_mode=answer.opt_enum("modeDepot", DepositMode),
         current_status=answer.enum("statutCourantCode", InvoiceStatus),
-        statuses=[StatusChange(
-            id=item.opt_integer("histoStatutId"),
-            status=item.enum("histoStatutCode", InvoiceStatus),
-            changed_at=item.moment("histoStatutDatePassage"),
-            comment=item.opt_text("histoStatutCommentaire"),
-            user_last_name=item.opt_text("histoStatutUtilisateurNom"),
-            user_first_name=item.opt_text("histoStatutUtilisateurPrenom"),
-            user_email=item.opt_text("histoStatutUtilisateurEmail"),
-        ) for item in statuses.items("histoStatut")],
+        statuses=[status_change(item) for item in statuses.items("histoStatut")],
         events=[HistoryEvent(
             id=item.opt_integer("evenementId"),
             label=item.opt_text("evenementLibelle"),
@@ -226,6 +233,8 @@ def received_summary(item: Reader) -> ReceivedInvoiceSummary:
         contract_number=item.opt_text("numeroMarche"),
         invoice_type=item.opt_enum("typeFacture", InvoiceType),
         downloaded=item.opt_boolean("factureTelechargeeParDestinataire"),
+        payment_request_type=item.opt_enum("typeDemandePaiement", PaymentRequestType),
+        works_invoice_type=item.opt_enum("typeFactureTravaux", WorksInvoiceType),
     )
 
 

@@ -54,6 +54,7 @@ def received_search_body(filters: ReceivedInvoiceSearch, page: PageRequest) -> d
         "periodeDateFactureAu": format_date(filters.invoice_date_until),
         "cadreFacturation": filters.framework,
         "listeTypeFacture": list(filters.invoice_types) or None,
+        "listeTypeFactureTravaux": list(filters.works_invoice_types) or None,
         "numeroBonCommande": filters.purchase_order_number,
         "numeroMarche": filters.contract_number,
         # Contract §5.12 [C]: the pagination object is "paramRecherche" here.

@@ -12,6 +12,7 @@ from .types_common import (
     InvoiceStatus,
     InvoiceType,
     PaymentRequestType,
+    WorksInvoiceType,
 )
 
 
@@ -92,6 +93,8 @@ class ReceivedInvoiceSearch:
     invoice_types: tuple[InvoiceType, ...] = ()
     purchase_order_number: str | None = None
     contract_number: str | None = None
+    # With FACTURE_TRAVAUX: only these kinds of works pieces.
+    works_invoice_types: tuple[WorksInvoiceType, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,6 +120,9 @@ class ReceivedInvoiceSummary:
     contract_number: str | None
     invoice_type: InvoiceType | None
     downloaded: bool | None
+    # FACTURE_TRAVAUX for a works piece, which also tells its kind (contract §5.12 [C: PAS]).
+    payment_request_type: PaymentRequestType | None = None
+    works_invoice_type: WorksInvoiceType | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

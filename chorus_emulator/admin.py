@@ -9,7 +9,7 @@ import json
 import re
 from decimal import Decimal
 
-from chorus_emulator import invoices, presenters
+from chorus_emulator import invoices, presenters, works_admin
 from chorus_emulator.clock import iso_ms, parse_moment
 from chorus_emulator.protocol import ApiError
 from chorus_emulator.rules import KNOWN_STATUSES
@@ -74,6 +74,8 @@ def handle(app, method: str, path: str, query: dict, raw: bytes) -> tuple[int, d
         return 200, _configure(app, body)
     if route == "seed/invoices" and method == "POST":
         return 201, _seed_invoices(app, body)
+    if route == "seed/works" and method == "POST":
+        return 201, works_admin.seed(app, body)
     if route == "invoices" and method == "GET":
         return 200, _inspect(app, query)
     match = re.fullmatch(r"invoices/(\d+)/status", route)

@@ -5,7 +5,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from chorus_emulator import flows, invoices
+from chorus_emulator import flows, invoices, works_flow
 from chorus_emulator.clock import Clock
 from chorus_emulator.faults import CallLog, FaultBook
 from chorus_emulator.store import Store
@@ -81,7 +81,7 @@ class Emulator:
             applied = 0
             while True:
                 step = flows.apply_due_steps(self, now) + invoices.apply_due_steps(
-                    self.store, self.clock, now)
+                    self.store, self.clock, now) + works_flow.apply_due_steps(self, now)
                 if not step:
                     return applied
                 applied += step

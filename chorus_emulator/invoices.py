@@ -11,8 +11,9 @@ A single validation level is emulated (no A_VALIDER_2).
 """
 
 from decimal import Decimal
+from functools import partial
 
-from chorus_emulator import rules
+from chorus_emulator import rules, works_pieces
 from chorus_emulator.protocol import BusinessError, dumps
 from chorus_emulator.rules import (
     COMMITMENT_REQUIRED,
@@ -28,6 +29,7 @@ from chorus_emulator.rules import (
     UNKNOWN_INVOICE_LIBELLE,
     VALIDATOR,
 )
+from chorus_emulator.works_rules import NOT_WORKS_SQL
 
 # Statuses the clock moves on by itself, and where each one leads.
 ROUTED_STATUSES = ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "VALIDEE_1")
@@ -176,12 +178,13 @@ def next_routed_status(store, invoice) -> str:
 
 
 def apply_due_steps(store, clock, now: float) -> int:
-    """Apply every routing step due at ``now``, each stamped with its own due time."""
+    """Apply every routing step due at ``now``, each stamped with its own due time. Works pieces
+    have their own path (works_flow.apply_due_steps)."""
     applied = 0
     while True:
         due = store.conn.execute(
-            "SELECT * FROM invoices WHERE next_step_at IS NOT NULL AND next_step_at <= ? "
-            "ORDER BY next_step_at, id LIMIT 1000", (now,)).fetchall()
+            "SELECT * FROM invoices WHERE next_step_at IS NOT NULL AND next_step_at <= ? "  # noqa: S608
+            f"AND {NOT_WORKS_SQL} ORDER BY next_step_at, id LIMIT 1000", (now,)).fetchall()
         if not due:
             return applied
         for invoice in due:
@@ -227,5 +230,7 @@ def for_validator(store, account, invoice_id):
 
 
 def for_any_side(store, account, invoice_id):
-    """Whoever may see the invoice: its supplier, recipient or validator."""
-    return _visible(store, account, invoice_id, supplier_sees, recipient_sees, validator_sees)
+    """Whoever may see the invoice: its supplier, recipient or validator, and for a works piece
+    its MOE and MOA too."""
+    return _visible(store, account, invoice_id, supplier_sees, recipient_sees, validator_sees,
+                    partial(works_pieces.party_sees, store))

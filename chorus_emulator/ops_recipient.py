@@ -19,11 +19,8 @@ from chorus_emulator.search import search
 @operation("factures/v1/rechercher/recipiendaire")
 def rechercher_recipiendaire(ctx, body):
     page = Page(get_obj(body, "paramRecherche"))
-    kind = get_str(body, "typeDemandePaiement")
-    if kind and kind != "FACTURE":
-        rows, total = [], 0  # works invoices (FACTURE_TRAVAUX) are out of scope (contract §7)
-    else:
-        rows, total = search(ctx.store, ctx.account, "recipient", body, page)
+    # typeDemandePaiement FACTURE or FACTURE_TRAVAUX: see works_rules.payment_request_clause.
+    rows, total = search(ctx.store, ctx.account, "recipient", body, page)
     # contract §2/§5.12 [C]: pagination at the top level for this operation only.
     pagination = page.info(total)
     items = [presenters.recipient_summary(ctx.world, r) for r in rows]

@@ -3,8 +3,10 @@
 import json
 from decimal import Decimal
 
+from chorus_emulator import works_fields
 from chorus_emulator.clock import day, histo_stamp, iso_ms
 from chorus_emulator.protocol import amount_out
+from chorus_emulator.works_rules import payment_request_type, works_type
 
 
 def _structure(world, structure_id):
@@ -50,7 +52,8 @@ def _common(world, invoice) -> dict:
         "montantTTC": amount_out(invoice["montant_ttc"]),
         "montantAPayer": amount_out(invoice["montant_a_payer"]),
         "typeFacture": invoice["type_facture"],
-        "typeDemandePaiement": "FACTURE",
+        "typeDemandePaiement": payment_request_type(invoice["cadre"]),
+        "typeFactureTravaux": works_type(invoice["cadre"]),
         "cadreFacturation": invoice["cadre"],
         "numeroBonCommande": invoice["numero_bon_commande"],
         "numeroMarche": invoice["numero_marche"],
@@ -89,7 +92,7 @@ def detail(world, store, invoice) -> dict:
     lines = data.get("lignePoste", [])
     vat_lines = data.get("ligneTva", [])
     montant = data.get("montantTotal", {})
-    return {
+    return works_fields.add_to_detail(world, store, invoice, {
         "identifiantFactureCPP": invoice["id"],
         "numeroFacture": invoice["numero"],
         "statutFacture": invoice["status"],
@@ -166,7 +169,7 @@ def detail(world, store, invoice) -> dict:
         },
         "pieceJointePrincipale": ({"idPieceJointePrincipale": main["id"],
                                    "idLiaisonPieceJointePrincipale": main["id"]} if main else None),
-    }
+    })
 
 
 def history(store, invoice) -> dict:

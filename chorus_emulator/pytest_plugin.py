@@ -73,6 +73,11 @@ class Admin:
             "supplierSiret": supplier_siret, "recipientSiret": recipient_siret, "count": count,
             "status": status, **options})
 
+    def seed_works(self, **fields) -> dict:
+        """A works piece at any status: cadre, statut, marche, numero, montantHt,
+        idPiecePrecedente (see works_admin.seed); returns its idFactureTravaux."""
+        return self.request("POST", "seed/works", fields)
+
     def invoices(self, numero_facture: str | None = None) -> list[dict]:
         params = {"numeroFacture": numero_facture} if numero_facture else {}
         return self.request("GET", "invoices", **params)["invoices"]

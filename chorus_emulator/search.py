@@ -2,6 +2,7 @@
 
 from chorus_emulator.clock import parse_moment
 from chorus_emulator.protocol import BadRequest, Page, get_bool, get_int, get_list, get_str
+from chorus_emulator.works_rules import payment_request_clause
 
 SORT_COLUMNS = {
     "identifiantfacturecpp": "id", "idfacture": "id", "numerofacture": "numero",
@@ -61,6 +62,11 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
     add_in(column, structures)
     if visibility:
         add(visibility)
+    kind = payment_request_clause(side, get_str(body, "typeDemandePaiement"),
+                                  [t for t in get_list(body, "listeTypeFactureTravaux")
+                                   if isinstance(t, str)])
+    if kind:
+        add(kind)
     add_in("status", _statuses(body))
     for field, clause in (("numeroFacture", "numero = ?"),
                           ("numeroFluxDepot", "flow_numero = ?"),

@@ -22,6 +22,7 @@ from chorus_emulator import (
     ops_structures,
     ops_supplier,
     ops_transverses,
+    ops_works,
     rest,
 )
 from chorus_emulator.app import Emulator
@@ -38,6 +39,7 @@ from chorus_emulator.protocol import ApiError, dumps, loads
 
 assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
 assert ops_organisations and ops_engagements  # registrations of the REST resources
+assert ops_works  # registrations of the works operations
 
 log = logging.getLogger("chorus_emulator")
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from chorus_emulator import works_pieces
 from chorus_emulator.protocol import dumps
 
 SCHEMA = """
@@ -102,12 +103,13 @@ CREATE TABLE IF NOT EXISTS flows (
 );
 """
 
-DATA_TABLES = ("invoices", "history", "attachments", "invoice_attachments", "flows", "sequences")
+DATA_TABLES = ("invoices", "history", "attachments", "invoice_attachments", "flows", "sequences",
+               *works_pieces.TABLES)
 
 # contract §12: ids grow from a seed with realistic widths (invoice ~7 digits, attachment ~7
 # digits, flow = "CPP" + 22 digits).
 SEQUENCE_STARTS = {"invoice": 8420000, "attachment": 6921000, "flow": 1000, "history": 8548000,
-                   "generated_number": 0}
+                   "generated_number": 0, "works_dossier": 5100000}
 
 
 class Store:
@@ -119,7 +121,7 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
+        self.conn.executescript(SCHEMA + works_pieces.SCHEMA)
 
     def close(self) -> None:
         with self.lock:

@@ -18,7 +18,7 @@ from chorus_emulator.clock import PARIS
 
 DEFAULT_FIXTURE = Path(__file__).parent / "fixtures" / "world.json"
 
-ROLES = ("FOURNISSEUR", "DESTINATAIRE", "VALIDATEUR")
+ROLES = ("FOURNISSEUR", "DESTINATAIRE", "VALIDATEUR", "FACTURES_TRAVAUX")
 
 
 @dataclass(frozen=True)
