@@ -174,7 +174,9 @@ def test_ctrl_c_stops_every_process_after_the_demo_served_each_login(demo_data):
                 assert page.text.count("AN-20") >= 10, "support: no invoice in the back-office"
                 continue
             page = session.get(f"{run.base}{landing}", timeout=10)
-            assert len(INVOICE_LINK.findall(page.text)) >= 3, f"{username}: empty list"
+            # The validator's first screen lists only what waits for a decision (two invoices).
+            least = 2 if username == "valideur" else 3
+            assert len(INVOICE_LINK.findall(page.text)) >= least, f"{username}: empty list"
             notices = session.get(f"{run.base}/notifications/", timeout=10)
             assert NOTICE.search(notices.text), f"{username}: no notification"
         emulator = requests.get(f"http://127.0.0.1:{run.emulator_port}/_emulator/health", timeout=5)
