@@ -136,7 +136,7 @@ def invoices_create(count: int, *, prefix: str, status: str = "draft") -> list[i
     from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
     from structures.models import Service, Structure
 
-    # A queued invoice's first attempt is due at once (invoices/services/retries.py).
+    # A queued invoice's first attempt is due at once (invoices/retries.py).
     due = timezone.now() if status == Invoice.Status.QUEUED else None
     supplier = Structure.objects.get(siret="12345678200010")
     commune = Structure.objects.get(siret="21750001600019")

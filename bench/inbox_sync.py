@@ -34,14 +34,14 @@ def main() -> None:
     options = parser.parse_args()
 
     with BenchWorld() as world:
-        from invoices.models import Invoice
-        from invoices.services.inbox_sync import (
+        from invoices.inbox.received import PAGE_SIZE
+        from invoices.inbox.report import DETAILS_BATCH
+        from invoices.inbox.services import (
             RECIPIENT,
             inbox_details_fetch,
             inbox_sync_for_connection,
         )
-        from invoices.services.inbox_sync.received import PAGE_SIZE
-        from invoices.services.inbox_sync.report import DETAILS_BATCH
+        from invoices.models import Invoice
 
         world.admin.seed_invoices(BUREAU, COMMUNE, options.invoices)
         connection = world.connection(COMMUNE)

@@ -134,7 +134,7 @@ def _cursor_deep(client, url: str, pages: int) -> str:
 
 
 def _explain(space, filters, cursor: str, label: str) -> None:
-    from invoices.selectors_lists import (
+    from invoices.lists.selectors import (
         PAGE_SIZE,
         _beyond,
         _cursor_decode,
@@ -155,7 +155,7 @@ def _cold_facets(space) -> None:
     """What a page costs once a minute, when the cached summary and choices expire."""
     from django.core.cache import cache
 
-    from invoices.selectors_lists import invoice_counterparts_for_space, invoice_summary_for_space
+    from invoices.lists.selectors import invoice_counterparts_for_space, invoice_summary_for_space
 
     for label, compute in (
         ("summary", invoice_summary_for_space),
@@ -190,7 +190,7 @@ def run(users, requests: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from invoices.selectors_lists import InvoiceListFilters
+    from invoices.lists.selectors import InvoiceListFilters
     from portal.spaces import Space
 
     filtered = {"status": "MISE_A_DISPOSITION", "amount_min": "1000", "amount_max": "4000"}

@@ -44,9 +44,9 @@ def main() -> None:
     with BenchWorld(emulator=False):
         from django.contrib.auth.models import User
 
+        from invoices.drafting.services import invoice_totals_refresh
         from invoices.models import Invoice, InvoiceLine
-        from invoices.services.drafts import invoice_totals_refresh
-        from invoices.services.preflight import invoice_preflight
+        from invoices.sending.preflight import invoice_preflight
         from portal.demo import demo_load
         from structures.models import Structure
 

@@ -61,7 +61,7 @@ def invoices_queue(ids: list[int]) -> None:
     from django.db import transaction
 
     from invoices.models import Invoice
-    from invoices.services import submission
+    from invoices.sending import submission
 
     with mock.patch.object(submission, "invoice_preflight", return_value=[]), transaction.atomic():
         for invoice in Invoice.objects.filter(pk__in=ids):

@@ -38,7 +38,7 @@ def main() -> None:
         from django.utils import timezone
 
         from invoices.models import Invoice
-        from invoices.services.status_sync import PAGE_SIZE, status_sync_for_connection
+        from invoices.sending.status_sync import PAGE_SIZE, status_sync_for_connection
         from structures.models import ChorusConnection
 
         seeded = world.admin.seed_invoices(SUPPLIER, COMMUNE, options.invoices)

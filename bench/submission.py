@@ -223,7 +223,7 @@ def main() -> None:
     with BenchWorld(keep=args.keep, redis_url=redis_url) as world:
         from django.db import transaction
 
-        from invoices.tasks import invoice_send_task
+        from invoices.sending.tasks import invoice_send_task
 
         ids = invoices_create(
             args.invoices, prefix=f"B{int(time.time()) % 100000:05d}", status="queued"

@@ -221,7 +221,7 @@ class Invoice(models.Model):
     # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
     submission_error_code = models.CharField(max_length=20, blank=True)
     # A worker holds the invoice while sending; an expired lease lets another worker take over.
-    # Between attempts, when the next one is due (invoices/services/retries.py).
+    # Between attempts, when the next one is due (invoices/retries.py).
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_lease_until = models.DateTimeField(null=True, blank=True)
     send_next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -233,11 +233,11 @@ class Invoice(models.Model):
     # Recipient side: "new" until an agent of the recipient first opens the invoice.
     recipient_opened_at = models.DateTimeField(null=True, blank=True)
     # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost
-    # details task is found and queued again (invoices/services/inbox_sync/details.py).
+    # details task is found and queued again (invoices/inbox/details.py).
     details_fetched_at = models.DateTimeField(null=True, blank=True)
     # When the details are next due to be read: a task was queued then, or will retry then.
     details_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # Payment-delay clock (invoices/services/payment_clock.py): days spent SUSPENDUE do not count,
+    # Payment-delay clock (invoices/payment_clock.py): days spent SUSPENDUE do not count,
     # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
     suspended_since = models.DateTimeField(null=True, blank=True)
     payment_paused_days = models.PositiveIntegerField(default=0)

@@ -160,7 +160,7 @@ def notification_unread_count(*, user) -> int:
     return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
 
 
-# --- supplier answers (invoices/views_actions.py) -------------------------------------------
+# --- supplier answers (invoices/answers/views.py) -------------------------------------------
 
 
 def sent_invoice_for_supplier_space(*, space: Space | None, invoice_id: int) -> Invoice:

@@ -1,17 +1,15 @@
 from django.urls import path
 
-from invoices import (
-    urls_actions,
-    urls_documents,
-    urls_flows,
-    urls_lists,
-    urls_treatment,
-    views,
-    views_editor,
-    views_lists,
-    views_notifications,
-    views_submission,
-)
+from invoices.answers import urls as urls_actions
+from invoices.documents import urls as urls_documents
+from invoices.drafting import views as views_editor
+from invoices.flows import urls as urls_flows
+from invoices.invoice_page import views
+from invoices.lists import urls as urls_lists
+from invoices.lists import views as views_lists
+from invoices.notifications import views as views_notifications
+from invoices.sending import views as views_submission
+from invoices.treatment import urls as urls_treatment
 
 app_name = "invoices"
 urlpatterns = [

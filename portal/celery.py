@@ -11,15 +11,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each app's tasks.py, and one tasks module per capability of the invoices app.
 app.autodiscover_tasks()
-# Task modules beyond each app's tasks.py, which autodiscovery does not look for.
-app.conf.imports = (
-    "invoices.tasks_actions",
-    "invoices.tasks_documents",
-    "invoices.tasks_flows",
-    "invoices.tasks_inbox",
-    "invoices.tasks_support",
-    "invoices.tasks_treatment",
+app.autodiscover_tasks(
+    [
+        f"invoices.{capability}"
+        for capability in (
+            "actions", "documents", "drafting", "flows", "inbox", "sending", "support",
+            "treatment",
+        )
+    ]
 )
 
 
@@ -40,25 +41,28 @@ app.steps["worker"].add(WorkerHeartbeat)
 
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
-    # Each account decides how often it is really polled (invoices/services/status_sync.py).
-    "invoice-status-sync": {"task": "invoices.tasks.status_sync_all", "schedule": 30.0},
-    # Work whose task was lost (invoices/services/retries.py): a lost task is found within
+    # Each account decides how often it is really polled (invoices/sending/status_sync.py).
+    "invoice-status-sync": {"task": "invoices.sending.tasks.status_sync_all", "schedule": 30.0},
+    # Work whose task was lost (invoices/retries.py): a lost task is found within
     # LOST_AFTER (60 s) plus this interval, a killed worker's work within its 30 s lease plus it.
-    "invoice-submissions-resume": {"task": "invoices.tasks.submissions_resume", "schedule": 15.0},
-    "invoice-actions-resume": {"task": "invoices.tasks_actions.actions_resume", "schedule": 15.0},
+    "invoice-submissions-resume": {
+        "task": "invoices.sending.tasks.submissions_resume",
+        "schedule": 15.0,
+    },
+    "invoice-actions-resume": {"task": "invoices.actions.tasks.actions_resume", "schedule": 15.0},
     "invoice-downloads-resume": {
-        "task": "invoices.tasks_documents.downloads_resume",
+        "task": "invoices.documents.tasks.downloads_resume",
         "schedule": 15.0,
     },
     # Received invoices and invoices to validate, per recipient / validator account.
-    "invoice-inbox-sync": {"task": "invoices.tasks_inbox.inbox_sync_all", "schedule": 30.0},
+    "invoice-inbox-sync": {"task": "invoices.inbox.tasks.inbox_sync_all", "schedule": 30.0},
     "invoice-inbox-details-resume": {
-        "task": "invoices.tasks_inbox.inbox_details_resume",
+        "task": "invoices.inbox.tasks.inbox_details_resume",
         "schedule": 60.0,
     },
     # Flows whose deposit task was lost, and flow reports of deposited files
     # (consulterCRDetaille) until each flow is settled, each when due.
-    "invoice-flows-poll": {"task": "invoices.tasks_flows.flows_poll", "schedule": 15.0},
+    "invoice-flows-poll": {"task": "invoices.flows.tasks.flows_poll", "schedule": 15.0},
     # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so
     # this single daily run is what makes each reminder go out once.
     "chorus-password-expiry-mail": {
@@ -67,7 +71,7 @@ app.conf.beat_schedule = {
     },
     # Once a day: drafts opened by "New invoice" and left empty for a day.
     "invoice-empty-drafts-clean": {
-        "task": "invoices.tasks.empty_drafts_clean",
+        "task": "invoices.sending.tasks.empty_drafts_clean",
         "schedule": crontab(hour=3, minute=40),
     },
     # Once a day: each structure's own Chorus Pro data (id, routing rules, password expiry, bank

@@ -20,7 +20,7 @@ from chorus_client import (
     PaymentMode,
     VatLine,
 )
-from invoices.services.submission import FRAMEWORKS
+from invoices.sending.submission import FRAMEWORKS
 from invoices.totals import LineAmounts, Totals, totals_compute
 from portal.demo_stories import BUREAU, LYCEE, UNIVERSITE, WERKSTATT, Draft
 

@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chorus_emulator.admin_client import EmulatorAdmin
-from invoices.models import Invoice, InvoiceAction, InvoiceLine
-from invoices.selectors import notification_list_for_user
-from invoices.services.downloads import invoice_opened_by_recipient, invoice_pdf_fetch
-from invoices.services.drafts import (
+from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
+from invoices.answers.services import invoice_complete, invoice_recycle
+from invoices.documents.downloads import invoice_opened_by_recipient, invoice_pdf_fetch
+from invoices.drafting.services import (
     invoice_draft_create,
     invoice_draft_form,
     invoice_draft_update,
@@ -22,18 +22,15 @@ from invoices.services.drafts import (
     invoice_line_remove,
     invoice_line_update,
 )
-from invoices.services.flows import flow_report_poll, flow_upload, flows_due
-from invoices.services.inbox_sync import (
-    inbox_sync_for_connection,
-    validations_sync_for_connection,
-)
-from invoices.services.notification_reads import notifications_mark_read
-from invoices.services.preflight import invoice_preflight
-from invoices.services.status_sync import status_sync_for_connection
-from invoices.services.submission import NotReady, invoice_submit
-from invoices.services.supplier_actions import invoice_complete, invoice_recycle
-from invoices.services.supplier_drafts import invoice_correction_create, invoice_credit_note_create
-from invoices.services.treatment import (
+from invoices.flows.services import flow_report_poll, flow_upload, flows_due
+from invoices.inbox.services import inbox_sync_for_connection, validations_sync_for_connection
+from invoices.models import Invoice, InvoiceAction, InvoiceLine
+from invoices.notifications.reads import notifications_mark_read
+from invoices.selectors import notification_list_for_user
+from invoices.sending.preflight import invoice_preflight
+from invoices.sending.status_sync import status_sync_for_connection
+from invoices.sending.submission import NotReady, invoice_submit
+from invoices.treatment.services import (
     invoice_refusal_reasons,
     invoice_refuse,
     invoice_treat,

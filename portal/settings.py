@@ -201,7 +201,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.spaces.space_context",
-                "invoices.context_processors.notifications",
+                "invoices.notifications.context_processors.notifications",
             ],
         },
     },
@@ -357,7 +357,7 @@ else:
     # A task that is not acknowledged within this time is handed to another worker: our tasks are
     # idempotent (house style: every job is safe to run twice). A scheduled retry waits
     # unacknowledged in a worker until its time, so this stays above the longest countdown
-    # (30 minutes, invoices/services/retries.py); a task lost with a dead worker is found sooner
+    # (30 minutes, invoices/retries.py); a task lost with a dead worker is found sooner
     # by the beat's sweep anyway.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True

@@ -77,7 +77,7 @@ class Structure(models.Model):
         _("service code or commitment number required"), default=False
     )
     last_synced_at = models.DateTimeField(_("last synced with Chorus Pro"), null=True, blank=True)
-    # Which legal payment deadline applies (invoices/services/payment_clock.py); public only.
+    # Which legal payment deadline applies (invoices/payment_clock.py); public only.
     public_category = models.CharField(
         _("kind of public entity"), max_length=12, choices=PublicCategory.choices, blank=True
     )

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from invoices.actions.services import action_run
+from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Invoice, InvoiceAction, InvoiceLine
-from invoices.services.actions import action_run
-from invoices.services.drafts import invoice_totals_refresh
-from invoices.services.status_sync import status_sync_for_connection
-from invoices.services.submission import invoice_send
-from invoices.services.treatment import POSSIBLE_STATUSES, reference_fetch
+from invoices.sending.status_sync import status_sync_for_connection
+from invoices.sending.submission import invoice_send
+from invoices.treatment.services import POSSIBLE_STATUSES, reference_fetch
 from structures.models import ChorusConnection, Structure
 
 CHROMIUM = Path("/usr/bin/chromium")

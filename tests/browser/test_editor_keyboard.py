@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
+from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Invoice, InvoiceLine
-from invoices.services.drafts import invoice_totals_refresh
-from invoices.services.supplier_drafts import invoice_correction_create, invoice_credit_note_create
 from structures.models import Structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

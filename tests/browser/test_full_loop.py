@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from invoices.inbox.services import inbox_sync_for_connection
 from invoices.models import Invoice
-from invoices.services.inbox_sync import inbox_sync_for_connection
-from invoices.services.status_sync import status_sync_for_connection
+from invoices.sending.status_sync import status_sync_for_connection
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

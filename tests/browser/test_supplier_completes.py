@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from invoices.services.status_sync import status_sync_for_connection
+from invoices.sending.status_sync import status_sync_for_connection
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from invoices.models import Invoice
-from invoices.services.status_sync import status_sync_for_connection
-from invoices.services.submission import invoice_send
+from invoices.sending.status_sync import status_sync_for_connection
+from invoices.sending.submission import invoice_send
 from structures.models import ChorusConnection
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

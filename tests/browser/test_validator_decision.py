@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from invoices.services.treatment import REFUSAL_REASONS, reference_fetch
+from invoices.treatment.services import REFUSAL_REASONS, reference_fetch
 from structures.models import Structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from chorus_client import ChorusClient, ChorusConfig, DepositMode, InvoiceSubmission, InvoiceTotals
+from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Invoice, InvoiceLine
-from invoices.services.drafts import invoice_totals_refresh
-from invoices.services.submission import invoice_send
+from invoices.sending.submission import invoice_send
 from structures.models import Membership, Structure
 
 BUREAU = "44306184100013"  # Bureau Fournitures, a supplier that does not use the portal
@@ -148,9 +148,11 @@ def add_lines():
 def retry_due():
     """Makes the scheduled retry of a row (invoice being sent, action, download, flow) due now:
     what the seconds of its backoff would do."""
+    from invoices.actions import services as actions
+    from invoices.documents import downloads
+    from invoices.flows import deposit
     from invoices.models import Flow, InvoiceAction, InvoiceDownload
-    from invoices.services import actions, downloads, submission
-    from invoices.services.flows import deposit
+    from invoices.sending import submission
 
     queues = {
         Invoice: submission.SENDING,

@@ -226,7 +226,7 @@ def test_an_invoice_holds_at_most_the_100_mb_of_the_annex(invoice):
 
 
 def test_the_preflight_check_holds_the_invoice_to_100_mb(invoice):
-    from invoices.services.preflight import invoice_preflight
+    from invoices.sending.preflight import invoice_preflight
 
     def attachments_check():
         checks = invoice_preflight(invoice=invoice, with_documents=False)

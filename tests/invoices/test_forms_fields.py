@@ -7,10 +7,10 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from invoices.forms_actions import AcknowledgementForm, CompletionForm, RecycleForm
+from invoices.answers.forms import AcknowledgementForm, CompletionForm, RecycleForm
 from invoices.forms_fields import LimitedTextField
-from invoices.forms_treatment import ReasonTemplateForm, TreatForm, ValidatorDecisionForm
 from invoices.models import ReasonTemplate
+from invoices.treatment.forms import ReasonTemplateForm, TreatForm, ValidatorDecisionForm
 
 
 class MotiveForm(forms.Form):

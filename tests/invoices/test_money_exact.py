@@ -19,10 +19,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from invoices.drafting.services import invoice_draft_create, invoice_line_add, invoice_line_update
+from invoices.lists.exports import invoice_csv_lines
+from invoices.lists.selectors import InvoiceListFilters, invoice_summary_for_space
 from invoices.models import ChorusStatus, Invoice, InvoiceLine
-from invoices.selectors_lists import InvoiceListFilters, invoice_summary_for_space
-from invoices.services.drafts import invoice_draft_create, invoice_line_add, invoice_line_update
-from invoices.services.exports import invoice_csv_lines
 from portal.spaces import Space
 from structures.models import Membership, Structure
 

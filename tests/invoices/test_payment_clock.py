@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from invoices.models import Invoice, StatusEvent
-from invoices.services.payment_clock import (
+from invoices.payment_clock import (
     ClockState,
     late_payment_interest,
     payment_clock_for,
@@ -233,8 +233,8 @@ def test_refreshing_keeps_the_invoice_row_in_step_for_lists(invoice):
 
 @pytest.mark.slow
 def test_statuses_read_from_chorus_pro_move_the_clock(ready_invoice, demo_world):
-    from invoices.services.status_sync import status_sync_for_connection
-    from invoices.services.submission import invoice_send
+    from invoices.sending.status_sync import status_sync_for_connection
+    from invoices.sending.submission import invoice_send
     from structures.models import ChorusConnection
 
     Invoice.objects.filter(pk=ready_invoice.pk).update(status=Invoice.Status.QUEUED)

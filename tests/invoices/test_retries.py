@@ -8,14 +8,14 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Flow, Invoice, InvoiceAction, InvoiceDownload, InvoiceLine
-from invoices.services.drafts import invoice_totals_refresh
-from invoices.services.submission import invoice_submit
+from invoices.sending.submission import invoice_submit
 from structures.models import ChorusExchange
 from tests.invoices.simulated_celery import SimulatedCelery
 
 SWEEP = "invoice-submissions-resume"
-SEND = "invoices.tasks.invoice_send_task"
+SEND = "invoices.sending.tasks.invoice_send_task"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def ready_invoices(ready_invoice):
 def _queue(invoices, capture) -> None:
     """What the web does once the pre-flight check passed (that check is tested elsewhere)."""
     with (
-        mock.patch("invoices.services.submission.invoice_preflight", return_value=[]),
+        mock.patch("invoices.sending.submission.invoice_preflight", return_value=[]),
         capture(execute=True),
     ):
         for invoice in invoices:
@@ -131,7 +131,7 @@ def test_submissions_lost_with_the_broker_are_sent_within_a_minute_and_a_half(
 def test_a_submission_whose_worker_was_killed_is_taken_over_within_a_minute(
     ready_invoice, demo_world, django_capture_on_commit_callbacks
 ):
-    from invoices.services.submission import SENDING
+    from invoices.sending.submission import SENDING
 
     simulation = SimulatedCelery(beat=[SWEEP])
     with simulation.running():
@@ -151,8 +151,10 @@ def test_a_submission_whose_worker_was_killed_is_taken_over_within_a_minute(
 @pytest.fixture
 def work_rows(make_structure, make_invoice, make_user):
     """Factories of one row waiting for a worker, for each kind of work, with its sweep."""
-    from invoices.services import actions, downloads, submission
-    from invoices.services.flows import deposit
+    from invoices.actions import services as actions
+    from invoices.documents import downloads
+    from invoices.flows import deposit
+    from invoices.sending import submission
 
     supplier = make_structure()
     recipient = make_structure(kind="public")
@@ -225,8 +227,8 @@ def test_a_worker_in_a_call_longer_than_its_lease_keeps_the_invoice(
 
     from django.db import connections
 
-    from invoices.services import retries
-    from invoices.services.submission import invoice_send, submissions_lost
+    from invoices import retries
+    from invoices.sending.submission import invoice_send, submissions_lost
 
     # A lease of one second, renewed four times a second; Chorus Pro takes three to answer.
     monkeypatch.setattr(retries, "LEASE", timedelta(seconds=1))

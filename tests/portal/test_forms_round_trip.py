@@ -24,9 +24,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from invoices.drafting.services import DIRECT_FIELDS, invoice_totals_refresh
 from invoices.models import Invoice, InvoiceLine, ReasonTemplate, StatusEvent
-from invoices.services.drafts import DIRECT_FIELDS, invoice_totals_refresh
-from invoices.services.treatment import POSSIBLE_STATUSES, REFUSAL_REASONS, reference_fetch
+from invoices.treatment.services import POSSIBLE_STATUSES, REFUSAL_REASONS, reference_fetch
 from structures.models import ChorusConnection, Structure
 from structures.selectors import bank_accounts_cache_key
 from tests.html_forms import Form, forms_of

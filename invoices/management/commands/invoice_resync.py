@@ -7,7 +7,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from invoices.models import Invoice
-from invoices.services.support import SupportRefusedError, invoice_resync
+from invoices.support.services import SupportRefusedError, invoice_resync
 
 
 class Command(BaseCommand):

@@ -1,0 +1,177 @@
+"""Decisions on sent invoices (complete, recycle, acknowledge a rejection, treat, validate,
+refuse), carried to Chorus Pro by a worker.
+
+The web request records an InvoiceAction and returns; `action_run` (a Celery task) does the call:
+
+1. Claim the action with a conditional UPDATE when its attempt is due (queued, waiting for its
+   retry, or left by a worker whose lease expired), so one worker holds it at a time, with a
+   short lease kept while it works (invoices/retries.py).
+2. Call the handler registered for the action's kind, with a client for the technical account of
+   the side that acts (supplier, recipient or validator).
+3. Record the outcome: done (with the handler's result), failed (Chorus Pro's code and libelle,
+   kept raw for the page to explain), or queued again until its next attempt is due (backoff or
+   Retry-After) on a transient failure.
+
+A handler must be safe to run again after a transient failure that may have reached Chorus Pro:
+when `action.attempts > 1` it reads the invoice's real status first and treats "already there" as
+done. At most one action per invoice is under way (database constraint): a double click or two
+agents deciding at once cannot send two decisions.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chorus_client import (
+    ChorusAuthenticationError,
+    ChorusProtocolError,
+    ChorusRejectedError,
+)
+from invoices.models import Invoice, InvoiceAction
+from invoices.retries import WorkQueue
+from structures.chorus import chorus_client_for
+from structures.selectors import connection_for_structure
+
+ACTIONS = WorkQueue(
+    InvoiceAction,
+    pending=Q(status__in=[InvoiceAction.Status.QUEUED, InvoiceAction.Status.RUNNING]),
+    lease="lease_until",
+    due="next_attempt_at",
+    attempts="attempts",
+)
+
+
+class ActionUnderWayError(Exception):
+    """Another decision about this invoice is still being carried to Chorus Pro."""
+
+
+class ActionNotAllowedError(Exception):
+    """The portal itself refuses the action (wrong status, missing motive...); `message` is the
+    French sentence to show, `field` the form field it is about, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Handler:
+    side: str  # "supplier", "recipient" or "validator": whose technical account makes the call
+    run: Callable[[Any, InvoiceAction], dict]
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def action_handler(kind: str, *, side: str):
+    """Register the function that carries actions of this kind to Chorus Pro."""
+
+    def register(function: Callable[[Any, InvoiceAction], dict]):
+        HANDLERS[kind] = Handler(side=side, run=function)
+        return function
+
+    return register
+
+
+def action_queue(
+    *, invoice: Invoice, kind: str, payload: dict, user=None, batch=None
+) -> InvoiceAction:
+    """Record the decision and hand it to a worker once the transaction commits."""
+    from invoices.actions.tasks import invoice_action_task
+
+    try:
+        with transaction.atomic():
+            action = InvoiceAction.objects.create(
+                invoice=invoice, kind=kind, payload=payload, created_by=user, batch=batch
+            )
+    except IntegrityError as error:
+        raise ActionUnderWayError(str(error)) from error
+    transaction.on_commit(lambda: invoice_action_task.delay(action.pk))
+    return action
+
+
+def action_under_way(*, invoice: Invoice) -> InvoiceAction | None:
+    return invoice.actions.filter(
+        status__in=[InvoiceAction.Status.QUEUED, InvoiceAction.Status.RUNNING]
+    ).first()
+
+
+def _claim(action_id: int) -> InvoiceAction | None:
+    if not ACTIONS.claim(action_id, status=InvoiceAction.Status.RUNNING):
+        return None
+    return InvoiceAction.objects.select_related(
+        "invoice", "invoice__supplier", "invoice__recipient", "invoice__validator", "created_by"
+    ).get(pk=action_id)
+
+
+def _finish(action: InvoiceAction, **fields) -> None:
+    InvoiceAction.objects.filter(pk=action.pk).update(
+        lease_until=None, finished_at=timezone.now(), **fields
+    )
+
+
+def action_run(*, action_id: int) -> str:
+    """Worker side; safe to run twice. Returns what happened, for logs."""
+    action = _claim(action_id)
+    if action is None:
+        return "not-claimed"
+    handler = HANDLERS[action.kind]
+    structure = getattr(action.invoice, handler.side)
+    connection = connection_for_structure(structure=structure)
+    if connection is None:
+        _finish(
+            action,
+            status=InvoiceAction.Status.FAILED,
+            error_code="NO_CONNECTION",
+            error_message="",
+        )
+        return "failed"
+    try:
+        with (
+            ACTIONS.held(action.pk, action.attempts, on_retry=_queued_again),
+            chorus_client_for(connection, invoice=action.invoice) as client,
+        ):
+            result = handler.run(client, action)
+    except ChorusRejectedError as error:
+        _finish(
+            action,
+            status=InvoiceAction.Status.FAILED,
+            error_code=str(error.code),
+            error_message=error.message or "",
+        )
+        return "failed"
+    except ChorusAuthenticationError as error:
+        _finish(
+            action,
+            status=InvoiceAction.Status.FAILED,
+            error_code="AUTHENTICATION",
+            error_message=str(error),
+        )
+        return "failed"
+    except ChorusProtocolError as error:
+        # An answer we cannot read will not read better on a retry: fail, and let support see
+        # the exchange, rather than retry it until the lease runs out, forever.
+        _finish(
+            action,
+            status=InvoiceAction.Status.FAILED,
+            error_code="PROTOCOL",
+            error_message=str(error),
+        )
+        return "failed"
+    _finish(action, status=InvoiceAction.Status.DONE, result=result or {})
+    return "done"
+
+
+def _queued_again(_error) -> dict:
+    return {"status": InvoiceAction.Status.QUEUED}
+
+
+def actions_lost(*, now=None) -> list[int]:
+    """Actions whose task was lost (broker flushed, worker gone), made due again: never one that
+    waits for its scheduled retry."""
+    return ACTIONS.lost(now=now)

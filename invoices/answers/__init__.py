@@ -1,0 +1,1 @@
+"""What a supplier does after Chorus Pro answers: complete, re-route, acknowledge, correct."""

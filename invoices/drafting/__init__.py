@@ -1,0 +1,1 @@
+"""Drafting an invoice: the editor, its lines, recipient picker, documents and commitment check."""

@@ -1,0 +1,1 @@
+"""Batch deposits of Factur-X, UBL and CII files and their reports."""

@@ -1,0 +1,1 @@
+"""Received invoices and invoices to validate, synced from Chorus Pro."""

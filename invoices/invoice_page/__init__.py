@@ -1,0 +1,1 @@
+"""The invoice page that every space shares, with the panels of each capability."""

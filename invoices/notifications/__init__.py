@@ -1,0 +1,1 @@
+"""Notices of status changes and arrivals, in the portal and by e-mail."""

@@ -1,0 +1,39 @@
+"""The user's notifications: what happened to their invoices, newest first."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoices.notifications.reads import notification_open, notifications_mark_read
+from invoices.selectors import (
+    notification_for_user,
+    notification_list_for_user,
+    notification_page_for_user,
+)
+
+SHOWN = 100
+
+
+@login_required
+def notification_list(request):
+    notifications = notification_page_for_user(user=request.user, limit=SHOWN)
+    return render(request, "invoices/notifications/list.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    notification = notification_for_user(user=request.user, notification_id=notification_id)
+    if notification_open(request=request, notification=notification):
+        return redirect("invoices:detail", notification.invoice_id)
+    messages.info(request, _("This invoice is no longer visible in your spaces."))
+    return redirect("invoices:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    notifications_mark_read(notifications=notification_list_for_user(user=request.user))
+    return redirect("invoices:notifications")

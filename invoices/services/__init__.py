@@ -1,1 +1,0 @@
-"""Invoice workflows, one module per stage: drafts, submission, status sync."""

@@ -1,0 +1,1 @@
+"""What a recipient or validator decides on a received invoice."""
