@@ -102,7 +102,7 @@ class BenchWorld:
 
         call_command("migrate", verbosity=0)
         if self.with_emulator:
-            from portal.demo import demo_load
+            from portal.demo.world import demo_load
 
             demo_load()
         return self

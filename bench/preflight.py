@@ -47,7 +47,7 @@ def main() -> None:
         from invoices.drafting.services import invoice_totals_refresh
         from invoices.models import Invoice, InvoiceLine
         from invoices.sending.preflight import invoice_preflight
-        from portal.demo import demo_load
+        from portal.demo.world import demo_load
         from structures.models import Structure
 
         demo_load()

@@ -21,15 +21,13 @@ import requests
 
 from .errors import ChorusAuthenticationError, ChorusProtocolError, ChorusRejectedError
 from .exchange import scrub
+from .failures import http_error, json_or_none, transient_from_exception
 from .transport import (
     _TECHNICAL_ACCOUNT_401,
     JSON_CONTENT_TYPE,
     Transport,
     _BearerRefused,
-    _http_error,
-    _json_or_none,
     _Recorder,
-    _transient_from_exception,
 )
 from .wire import dumps
 
@@ -80,10 +78,10 @@ def _send(transport: Transport, method: str, operation: str, body: Any,
             params=params, timeout=(config.connect_timeout, config.read_timeout),
             allow_redirects=False)
     except requests.RequestException as exc:
-        raise record.failure(_transient_from_exception(exc, operation)) from None
+        raise record.failure(transient_from_exception(exc, operation)) from None
 
     status = response.status_code
-    parsed = _json_or_none(response)
+    parsed = json_or_none(response)
     record.answer(response, parsed)
     secrets = transport._secrets(token)
 
@@ -128,4 +126,4 @@ def _send(transport: Transport, method: str, operation: str, body: Any,
             message, code=None, operation=operation, http_status=status,
             reason=str(first.get("error")),
             detail=scrub(str(detail), secrets) if detail is not None else None))
-    raise record.failure(_http_error(response, parsed, operation, secrets))
+    raise record.failure(http_error(response, parsed, operation, secrets))

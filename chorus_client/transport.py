@@ -20,12 +20,10 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from .config import ChorusConfig
 from .errors import (
@@ -33,10 +31,18 @@ from .errors import (
     ChorusError,
     ChorusProtocolError,
     ChorusRejectedError,
-    ChorusTransientError,
 )
 from .exchange import Exchange, ExchangeHook, body_text, report, scrub
-from .wire import dumps, loads
+from .failures import (
+    error_kind,
+    has_return_code,
+    http_error,
+    json_or_none,
+    resource_error_message,
+    return_code,
+    transient_from_exception,
+)
+from .wire import dumps
 
 TOKEN_OPERATION = "oauth/token"  # noqa: S105 (an operation name, not a secret)
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
@@ -154,9 +160,9 @@ class Transport:
                 config.token_url, data=form, headers={"Accept": "application/json"},
                 timeout=(config.connect_timeout, config.read_timeout), allow_redirects=False)
         except requests.RequestException as exc:
-            raise record.failure(_transient_from_exception(exc, TOKEN_OPERATION)) from None
+            raise record.failure(transient_from_exception(exc, TOKEN_OPERATION)) from None
 
-        body = _json_or_none(response)
+        body = json_or_none(response)
         record.answer(response, body)
         status = response.status_code
         if status == 200 and isinstance(body, dict):
@@ -191,7 +197,7 @@ class Transport:
             raise record.failure(ChorusAuthenticationError(
                 scrub(message, self._secrets()) or message, operation=TOKEN_OPERATION,
                 http_status=status, www_authenticate=www))
-        raise record.failure(_http_error(response, body, TOKEN_OPERATION, self._secrets()))
+        raise record.failure(http_error(response, body, TOKEN_OPERATION, self._secrets()))
 
     # --- API calls ---------------------------------------------------------------------------
 
@@ -240,10 +246,10 @@ class Transport:
                 method, url, data=payload, headers=headers,
                 timeout=(config.connect_timeout, config.read_timeout), allow_redirects=False)
         except requests.RequestException as exc:
-            raise record.failure(_transient_from_exception(exc, operation)) from None
+            raise record.failure(transient_from_exception(exc, operation)) from None
 
         status = response.status_code
-        parsed = _json_or_none(response)
+        parsed = json_or_none(response)
         record.answer(response, parsed)
         secrets = self._secrets(token)
 
@@ -266,7 +272,7 @@ class Transport:
                 raise error
             raise _BearerRefused(error)
 
-        if 200 <= status < 300 or (status == 400 and _has_return_code(parsed)):
+        if 200 <= status < 300 or (status == 400 and has_return_code(parsed)):
             if not envelope:
                 record.success()
                 return parsed if isinstance(parsed, dict) else {}
@@ -275,7 +281,7 @@ class Transport:
                     f"expected a JSON object, got HTTP {status} with "
                     f"{'no body' if not response.content else 'a non-object body'}",
                     operation=operation, http_status=status))
-            code = _return_code(parsed, operation, status)
+            code = return_code(parsed, operation, status)
             # An accepted code inside a 400 still is not a success.
             if (code != 0 and code not in accepted_codes) or status == 400:
                 libelle = str(parsed.get("libelle") or "")
@@ -284,7 +290,7 @@ class Transport:
                     http_status=status))
             record.success()
             return parsed
-        raise record.failure(_http_error(response, parsed, operation, secrets))
+        raise record.failure(http_error(response, parsed, operation, secrets))
 
 
 class _Recorder:
@@ -312,7 +318,7 @@ class _Recorder:
         secrets = self.transport._secrets(self.token)
         body = self.body if isinstance(self.body, dict) else None
         code = body.get("codeRetour") if body else None
-        message = body.get("libelle") if body else _resource_error_message(self.body)
+        message = body.get("libelle") if body else resource_error_message(self.body)
         exchange = Exchange(
             operation=self.operation,
             method=self.method,
@@ -324,7 +330,7 @@ class _Recorder:
             request_body=body_text(self.request, secrets),
             response_body=body_text(self.body, secrets),
             attempt=self.attempt,
-            error_kind=_error_kind(error),
+            error_kind=error_kind(error),
             error=scrub(str(error), secrets) if error is not None else None,
         )
         report(self.transport.hook, exchange)
@@ -335,142 +341,3 @@ class _Recorder:
     def failure[E: ChorusError](self, error: E) -> E:
         self._report(error)
         return error
-
-
-def _resource_error_message(body: Any) -> str | None:
-    """The first ``message`` of a REST API's ``[{error, message, detail}]`` error body."""
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        message = body[0].get("message")
-        return str(message) if message is not None else None
-    return None
-
-
-def _error_kind(error: ChorusError | None) -> str | None:
-    if error is None:
-        return None
-    for kind, name in ((ChorusTransientError, "transient"), (ChorusRejectedError, "rejected"),
-                       (ChorusAuthenticationError, "authentication")):
-        if isinstance(error, kind):
-            return name
-    return "protocol"
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return loads(response.content)
-    except ValueError:
-        return None
-
-
-def _has_return_code(parsed: Any) -> bool:
-    return isinstance(parsed, dict) and parsed.get("codeRetour") is not None
-
-
-def _return_code(parsed: dict[str, Any], operation: str, status: int) -> int:
-    code = parsed.get("codeRetour")
-    try:
-        if code is None or isinstance(code, bool):
-            raise ValueError
-        return int(code)
-    except (TypeError, ValueError):
-        raise ChorusProtocolError("the answer has no valid codeRetour", operation=operation,
-                                  http_status=status) from None
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
-def _http_error(response: requests.Response, parsed: Any, operation: str,
-                secrets: list[str]) -> ChorusError:
-    status = response.status_code
-    detail = ""
-    if isinstance(parsed, dict):
-        detail = str(parsed.get("libelle") or parsed.get("error_description")
-                     or parsed.get("message") or parsed.get("error") or "")
-    elif response.text:
-        detail = response.text[:200]
-    detail = scrub(detail, secrets) or ""
-    suffix = f": {detail}" if detail else ""
-    if status == 429:
-        # Contract §8.2: PISTE quotas are [U]; the annex lists 429 "too many requests".
-        retry_after = _retry_after(response)
-        return ChorusTransientError(f"rate limited (HTTP 429){suffix}", reason="rate_limited",
-                                    operation=operation, http_status=status,
-                                    retry_after=retry_after)
-    if status >= 500:
-        return ChorusTransientError(f"server error (HTTP {status}){suffix}", reason="server_error",
-                                    operation=operation, http_status=status,
-                                    retry_after=_retry_after(response))
-    if status == 403:
-        # [U] contract §8.2 gives no body; on PISTE a 403 means the application is not subscribed
-        # to this API (or its terms were not accepted): a credentials problem, not a retry.
-        return ChorusAuthenticationError(f"access forbidden (HTTP 403){suffix}",
-                                         operation=operation, http_status=status,
-                                         www_authenticate=response.headers.get("WWW-Authenticate"))
-    if status in (400, 413):
-        # A 400 without {codeRetour, libelle}, or a 413 (download over 120 MB, contract §5.12):
-        # Chorus Pro refused this request as sent.
-        return ChorusRejectedError(f"HTTP {status}{suffix}", code=None, operation=operation,
-                                   http_status=status)
-    return ChorusProtocolError(f"unexpected HTTP {status}{suffix}", operation=operation,
-                               http_status=status)
-
-
-def _never_connected(exc: BaseException) -> bool:
-    """True when the failure happened before any byte of the request could reach the server."""
-    seen: set[int] = set()
-    stack: list[Any] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, NewConnectionError | NameResolutionError | ConnectTimeoutError
-                      | ConnectionRefusedError):
-            return True
-        if isinstance(current, BaseException):
-            stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None),
-                          *[arg for arg in current.args if isinstance(arg, BaseException)]])
-    return False
-
-
-def _transient_from_exception(exc: requests.RequestException, operation: str) -> ChorusError:
-    # Messages are ours: requests' own text can quote the URL, which is harmless, but keep it short.
-    if isinstance(exc, requests.ConnectTimeout) or (
-            isinstance(exc, requests.ConnectionError) and _never_connected(exc)):
-        reason = "connect_timeout" if isinstance(exc, requests.ConnectTimeout) \
-            else "connection_error"
-        return ChorusTransientError(f"could not connect ({type(exc).__name__})", reason=reason,
-                                    operation=operation)
-    if isinstance(exc, requests.ReadTimeout):
-        return ChorusTransientError(
-            "no answer within the read timeout; the request may have been processed",
-            reason="read_timeout", operation=operation, may_have_been_processed=True)
-    if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-        # The request was sent and the connection closed before a (complete) answer: Chorus Pro
-        # may have committed it (the emulator's drop_after_commit fault).
-        return ChorusTransientError(
-            "the connection closed before an answer; the request may have been processed",
-            reason="connection_dropped", operation=operation, may_have_been_processed=True)
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema
-                  | requests.exceptions.InvalidSchema):
-        return ChorusProtocolError(f"invalid URL ({type(exc).__name__})", operation=operation)
-    return ChorusTransientError(f"request failed ({type(exc).__name__})",
-                                reason="connection_error", operation=operation,
-                                may_have_been_processed=True)

@@ -57,6 +57,14 @@ BACKOFF_MAX_SECONDS = 600
 RETRY_AFTER_MAX_SECONDS = 1800
 
 
+# The Celery options of a task carrying work to Chorus Pro. Redis redelivers a task whose worker
+# died (acks_late): the services are safe to run twice. Such a task retries until the work is done
+# (no max_retries): the row holds when the next attempt is due, the service sets it (backoff,
+# Retry-After), the task only waits for it. A time limit (per task) ends a worker stuck for good,
+# and with it the lease it keeps.
+WORK_TASK = {"bind": True, "acks_late": True, "max_retries": None, "ignore_result": True}
+
+
 class RetryLater(Exception):
     """The attempt failed for a reason that may go away; the row's next attempt is due in
     ``delay`` seconds. Raised by the services, turned into a Celery retry by the tasks."""

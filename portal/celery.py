@@ -17,8 +17,7 @@ app.autodiscover_tasks(
     [
         f"invoices.{capability}"
         for capability in (
-            "actions", "documents", "drafting", "flows", "inbox", "sending", "support",
-            "treatment",
+            "actions", "documents", "drafting", "flows", "inbox", "sending", "treatment",
         )
     ]
 )
@@ -39,45 +38,38 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 app.steps["worker"].add(WorkerHeartbeat)
 
+# Tasks are named explicitly (``name=`` on each, a constant beside the service that queues it):
+# messages already in the broker keep their meaning when a module moves.
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "portal.tasks.record_heartbeat", "schedule": 30.0},
     # Each account decides how often it is really polled (invoices/sending/status_sync.py).
-    "invoice-status-sync": {"task": "invoices.sending.tasks.status_sync_all", "schedule": 30.0},
+    "invoice-status-sync": {"task": "invoices.status_sync_all", "schedule": 30.0},
     # Work whose task was lost (invoices/retries.py): a lost task is found within
     # LOST_AFTER (60 s) plus this interval, a killed worker's work within its 30 s lease plus it.
-    "invoice-submissions-resume": {
-        "task": "invoices.sending.tasks.submissions_resume",
-        "schedule": 15.0,
-    },
-    "invoice-actions-resume": {"task": "invoices.actions.tasks.actions_resume", "schedule": 15.0},
-    "invoice-downloads-resume": {
-        "task": "invoices.documents.tasks.downloads_resume",
-        "schedule": 15.0,
-    },
+    "invoice-submissions-resume": {"task": "invoices.submissions_resume", "schedule": 15.0},
+    "invoice-actions-resume": {"task": "invoices.actions_resume", "schedule": 15.0},
+    "invoice-downloads-resume": {"task": "invoices.downloads_resume", "schedule": 15.0},
     # Received invoices and invoices to validate, per recipient / validator account.
-    "invoice-inbox-sync": {"task": "invoices.inbox.tasks.inbox_sync_all", "schedule": 30.0},
-    "invoice-inbox-details-resume": {
-        "task": "invoices.inbox.tasks.inbox_details_resume",
-        "schedule": 60.0,
-    },
+    "invoice-inbox-sync": {"task": "invoices.inbox_sync_all", "schedule": 30.0},
+    "invoice-inbox-details-resume": {"task": "invoices.inbox_details_resume", "schedule": 60.0},
     # Flows whose deposit task was lost, and flow reports of deposited files
     # (consulterCRDetaille) until each flow is settled, each when due.
-    "invoice-flows-poll": {"task": "invoices.flows.tasks.flows_poll", "schedule": 15.0},
+    "invoice-flows-poll": {"task": "invoices.flows_poll", "schedule": 15.0},
     # Once a day: the reminder sends only on the exact days 30, 15, 7, 3, 1 before expiry, so
     # this single daily run is what makes each reminder go out once.
     "chorus-password-expiry-mail": {
-        "task": "structures.tasks.connection_password_expiry_notify_all",
+        "task": "structures.password_expiry_notify_all",
         "schedule": crontab(hour=7, minute=30),
     },
     # Once a day: drafts opened by "New invoice" and left empty for a day.
     "invoice-empty-drafts-clean": {
-        "task": "invoices.sending.tasks.empty_drafts_clean",
+        "task": "invoices.empty_drafts_clean",
         "schedule": crontab(hour=3, minute=40),
     },
     # Once a day: each structure's own Chorus Pro data (id, routing rules, password expiry, bank
     # accounts for suppliers).
     "chorus-own-structures-refresh": {
-        "task": "structures.tasks.own_structures_refresh_all",
+        "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
 }

@@ -10,10 +10,14 @@ import logging
 from celery import shared_task
 
 from chorus_client import ChorusAuthenticationError, ChorusTransientError
+from portal import jobs
 from structures import services
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection
 from structures.selectors import connection_ids_to_refresh
+from structures.services.connection import CONNECTION_TEST_TASK
+from structures.services.directory import DIRECTORY_BY_NAME_TASK, DIRECTORY_BY_SIRET_TASK
+from structures.services.own_structure import OWN_STRUCTURE_REFRESH_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def _connection(connection_id: int) -> ChorusConnection | None:
     return ChorusConnection.objects.select_related("structure").filter(pk=connection_id).first()
 
 
-@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+@shared_task(name=CONNECTION_TEST_TASK, ignore_result=True, soft_time_limit=120, time_limit=150)
 def connection_test(connection_id: int) -> None:
     """Test each link of a connection; the report is the outcome, so no retry here."""
     connection = _connection(connection_id)
@@ -31,7 +35,9 @@ def connection_test(connection_id: int) -> None:
         services.connection_test_run(connection=connection)
 
 
-@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(
+    name=DIRECTORY_BY_SIRET_TASK, ignore_result=True, soft_time_limit=60, time_limit=90
+)
 def directory_refresh_structure_task(connection_id: int, siret: str) -> None:
     """Directory lookup by SIRET for a supplier who waits: no retry, the page shows the outcome."""
     connection = _connection(connection_id)
@@ -39,7 +45,7 @@ def directory_refresh_structure_task(connection_id: int, siret: str) -> None:
         services.directory_lookup_run(connection=connection, query=DirectoryQuery(siret=siret))
 
 
-@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(name=DIRECTORY_BY_NAME_TASK, ignore_result=True, soft_time_limit=60, time_limit=90)
 def directory_search_task(connection_id: int, name: str) -> None:
     """Directory lookup by name for a supplier who waits: no retry, the page shows the outcome."""
     connection = _connection(connection_id)
@@ -48,6 +54,7 @@ def directory_search_task(connection_id: int, name: str) -> None:
 
 
 @shared_task(
+    name=OWN_STRUCTURE_REFRESH_TASK,
     ignore_result=True,
     autoretry_for=(ChorusTransientError,),
     retry_backoff=60,
@@ -68,14 +75,14 @@ def own_structure_refresh(connection_id: int) -> None:
             logger.warning("own structure refresh of connection %s: %s", connection_id, error)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="structures.own_structures_refresh_all", ignore_result=True)
 def own_structures_refresh_all() -> None:
     """Daily (beat): one refresh task per connection, so one slow account delays no other."""
     for connection_id in connection_ids_to_refresh():
-        own_structure_refresh.delay(connection_id)
+        jobs.send(OWN_STRUCTURE_REFRESH_TASK, (connection_id,))
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="structures.password_expiry_notify_all", ignore_result=True)
 def connection_password_expiry_notify_all() -> None:
     """Daily (beat): e-mail managers 30, 15, 7, 3 and 1 days before their password expires."""
     services.connection_password_expiry_notify_all()

@@ -95,7 +95,7 @@ def chorus_endpoints(emulator, settings):
 def demo_world(db, chorus_endpoints):
     """The demo structures, users and connections, matching the emulator's world; returns the
     emulator handle (admin helpers: add_fault, advance, set_status, calls...)."""
-    from portal.demo import demo_load
+    from portal.demo.world import demo_load
 
     demo_load()
     return chorus_endpoints
@@ -113,8 +113,15 @@ def directory_lookups(monkeypatch):
     """The directory lookups the views enqueue, as (task name, args); nothing runs."""
     from structures import tasks
 
+    names = {
+        tasks.DIRECTORY_BY_SIRET_TASK: "directory_refresh_structure_task",
+        tasks.DIRECTORY_BY_NAME_TASK: "directory_search_task",
+    }
     calls = []
-    for name in ("directory_refresh_structure_task", "directory_search_task"):
-        task = getattr(tasks, name)
-        monkeypatch.setattr(task, "delay", lambda *args, _name=name: calls.append((_name, args)))
+
+    def send(name: str, args: tuple, countdown: float | None = None) -> None:
+        if name in names:
+            calls.append((names[name], tuple(args)))
+
+    monkeypatch.setattr("portal.jobs.send", send)
     return calls

@@ -33,9 +33,12 @@ from chorus_client import (
 )
 from invoices.models import Invoice, InvoiceAction
 from invoices.retries import WorkQueue
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
 
+# The task that carries an action to Chorus Pro (invoices/actions/tasks.py).
+ACTION_TASK = "invoices.action"
 ACTIONS = WorkQueue(
     InvoiceAction,
     pending=Q(status__in=[InvoiceAction.Status.QUEUED, InvoiceAction.Status.RUNNING]),
@@ -82,8 +85,6 @@ def action_queue(
     *, invoice: Invoice, kind: str, payload: dict, user=None, batch=None
 ) -> InvoiceAction:
     """Record the decision and hand it to a worker once the transaction commits."""
-    from invoices.actions.tasks import invoice_action_task
-
     try:
         with transaction.atomic():
             action = InvoiceAction.objects.create(
@@ -91,7 +92,7 @@ def action_queue(
             )
     except IntegrityError as error:
         raise ActionUnderWayError(str(error)) from error
-    transaction.on_commit(lambda: invoice_action_task.delay(action.pk))
+    enqueue(ACTION_TASK, action.pk)
     return action
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.actions.services import action_under_way
+from invoices.answers.selectors import invoice_correction
 from invoices.answers.services import (
     invoice_rejection_acknowledge,
     require_allowed,
@@ -16,7 +17,6 @@ from invoices.answers.services import (
 )
 from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Attachment, Invoice, InvoiceLine
-from invoices.selectors import invoice_correction
 
 # Copied to a corrected invoice or a credit note: recipient, references and payment data.
 COPIED_FIELDS = [

@@ -14,6 +14,12 @@ from django.views.decorators.http import require_POST
 from invoices.actions.services import ActionNotAllowedError, ActionUnderWayError
 from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
 from invoices.answers.forms import AcknowledgementForm, CompletionForm, RecycleForm
+from invoices.answers.selectors import (
+    invoice_correction,
+    invoice_status_motive,
+    sent_invoice_for_supplier_space,
+    supplier_action_latest,
+)
 from invoices.answers.services import (
     action_error_explained,
     invoice_complete,
@@ -24,12 +30,6 @@ from invoices.answers.services import (
     supplier_options,
 )
 from invoices.models import Invoice, InvoiceAction
-from invoices.selectors import (
-    invoice_correction,
-    invoice_status_motive,
-    sent_invoice_for_supplier_space,
-    supplier_action_latest,
-)
 from portal.access import space_required
 from portal.spaces import SpaceKind
 

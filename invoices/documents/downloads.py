@@ -37,9 +37,13 @@ from chorus_client import (
 )
 from invoices.models import Attachment, Invoice, InvoiceDownload
 from invoices.retries import WorkQueue
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for, error_verdict
 from structures.models import Structure
 from structures.selectors import connection_for_structure
+
+# The task that fetches a download from Chorus Pro (invoices/documents/tasks.py).
+DOWNLOAD_TASK = "invoices.download"
 
 DOWNLOADS = WorkQueue(
     InvoiceDownload,
@@ -70,14 +74,12 @@ def invoice_download_request(
 ) -> InvoiceDownload:
     """Record a download of ``invoices`` (already scoped to the user's space) and hand it to a
     worker once the transaction commits."""
-    from invoices.documents.tasks import invoice_download_task
-
     with transaction.atomic():
         download = InvoiceDownload.objects.create(
             user=user, structure=structure, format=file_format
         )
         download.invoices.set(invoices)
-    transaction.on_commit(lambda: invoice_download_task.delay(download.pk))
+    enqueue(DOWNLOAD_TASK, download.pk)
     return download
 
 

@@ -5,29 +5,12 @@ one of the 14 standard, unembedded ones), and an sRGB output intent is added for
 """
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from invoices.documents import (
     LATE_PAYMENT_PENALTIES,
@@ -39,28 +22,21 @@ from invoices.documents import (
     party_identity,
 )
 from invoices.documents.cii import PAYMENT_MEANS_LABELS
+from invoices.documents.pdf_style import (
+    ACCENT,
+    LIGHT,
+    NBSP,
+    amount_format,
+    date_format,
+    fonts_registered,
+    number_format,
+    price_format,
+    styles_for,
+    table_style,
+    with_output_intent,
+)
 from invoices.models import Invoice
 from structures.models import Structure
-
-CENT = Decimal("0.01")
-NBSP = "\u00a0"
-FONT = "PortailSans"
-FONT_BOLD = "PortailSans-Bold"
-ACCENT = colors.HexColor("#1f3a5f")
-LIGHT = colors.HexColor("#e8edf3")
-
-# Fonts embedded in the PDF, first found wins: DejaVu (Debian's fonts-dejavu-core), else Bitstream
-# Vera, which ships inside reportlab itself so the renderer works on any machine.
-_FONT_CANDIDATES = [
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-    (
-        Path(reportlab.__file__).parent / "fonts" / "Vera.ttf",
-        Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf",
-    ),
-]
 
 TITLES = {Invoice.Kind.INVOICE: "FACTURE", Invoice.Kind.CREDIT_NOTE: "AVOIR"}
 FRAMEWORKS = {
@@ -89,8 +65,8 @@ UNITS = {
 
 def invoice_pdf_render(invoice: Invoice) -> bytes:
     """The invoice (or credit note) as an A4 PDF with embedded fonts."""
-    font, font_bold = _fonts()
-    styles = _styles(font, font_bold)
+    font, font_bold = fonts_registered()
+    styles = styles_for(font, font_bold)
     buffer = io.BytesIO()
     title = f"{TITLES[invoice.kind].capitalize()} {invoice.number}"
     document = SimpleDocTemplate(
@@ -134,28 +110,7 @@ def invoice_pdf_render(invoice: Invoice) -> bytes:
         canvas.restoreState()
 
     document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return _with_output_intent(buffer.getvalue())
-
-
-def amount_format(value: Decimal, currency: str = "EUR") -> str:
-    """A French amount from a Decimal: ``1 508,19 €`` (no-break spaces, never through float)."""
-    text = f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    text = text.replace(",", NBSP).replace(".", ",")
-    symbol = "€" if currency == "EUR" else currency
-    return f"{text}{NBSP}{symbol}"
-
-
-def number_format(value: Decimal, *, min_decimals: int = 0) -> str:
-    """A quantity, price or rate in French notation, without useless trailing zeros."""
-    text = format(value.normalize(), "f")
-    whole, _dot, decimals = text.partition(".")
-    decimals = decimals.ljust(min_decimals, "0")
-    whole = f"{int(whole):,}".replace(",", NBSP) if whole.lstrip("-").isdigit() else whole
-    return f"{whole},{decimals}" if decimals else whole
-
-
-def date_format(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
+    return with_output_intent(buffer.getvalue())
 
 
 # --- parts ----------------------------------------------------------------------------------
@@ -170,7 +125,7 @@ def _parties(invoice: Invoice, styles) -> Table:
     )
     table = Table([[supplier, recipient]], colWidths=[90 * mm, 90 * mm])
     table.setStyle(
-        _table_style(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (1, 0), (1, 0), 0.5, ACCENT),
@@ -241,7 +196,7 @@ def _references(invoice: Invoice, styles) -> Table:
     ]
     table = Table(rows, colWidths=[40 * mm, 140 * mm], hAlign="LEFT")
     table.setStyle(
-        _table_style(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -271,7 +226,7 @@ def _lines_table(invoice: Invoice, lines, styles) -> Table:
                 Paragraph(description, styles["normal"]),
                 Paragraph(number_format(line.quantity), styles["number"]),
                 Paragraph(escape(UNITS.get(line.unit, line.unit)), styles["normal"]),
-                Paragraph(_price(line.unit_price, currency), styles["number"]),
+                Paragraph(price_format(line.unit_price, currency), styles["number"]),
                 Paragraph(
                     amount_format(line.discount, currency) if line.discount else "—",
                     styles["number"],
@@ -283,7 +238,7 @@ def _lines_table(invoice: Invoice, lines, styles) -> Table:
     widths = [60 * mm, 14 * mm, 16 * mm, 24 * mm, 20 * mm, 20 * mm, 26 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
-        _table_style(
+        table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -309,7 +264,7 @@ def _summary(invoice: Invoice, lines, styles) -> Table:
         )
     vat_table = Table(vat_rows, colWidths=[22 * mm, 30 * mm, 30 * mm], hAlign="LEFT")
     vat_table.setStyle(
-        _table_style(
+        table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
@@ -338,7 +293,7 @@ def _summary(invoice: Invoice, lines, styles) -> Table:
     )
     totals_table = Table(total_rows, colWidths=[36 * mm, 34 * mm], hAlign="RIGHT")
     totals_table.setStyle(
-        _table_style(
+        table_style(
             [
                 ("LINEABOVE", (0, -1), (-1, -1), 1, ACCENT),
                 ("BACKGROUND", (0, -1), (-1, -1), LIGHT),
@@ -346,7 +301,7 @@ def _summary(invoice: Invoice, lines, styles) -> Table:
         )
     )
     table = Table([[vat_table, totals_table]], colWidths=[100 * mm, 80 * mm])
-    table.setStyle(_table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -380,83 +335,3 @@ def _payment(invoice: Invoice, styles) -> list:
     for mention in (LATE_PAYMENT_PENALTIES, RECOVERY_INDEMNITY, NO_EARLY_PAYMENT_DISCOUNT):
         parts.append(Paragraph(escape(mention), styles["small"]))
     return parts
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def _price(value: Decimal, currency: str) -> str:
-    text = number_format(value, min_decimals=2)
-    symbol = "€" if currency == "EUR" else currency
-    return f"{text}{NBSP}{symbol}"
-
-
-def _table_style(commands: list) -> TableStyle:
-    # Tables set their cells' font even around paragraphs: Helvetica (unembedded) by default.
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    for regular, bold in _FONT_CANDIDATES:
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
-            pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
-            return FONT, FONT_BOLD
-    # Unreachable while reportlab ships Vera; kept so a broken install fails loudly.
-    raise RuntimeError("No TrueType font found to embed in the invoice PDF.")
-
-
-def _styles(font: str, font_bold: str) -> dict[str, ParagraphStyle]:
-    normal = ParagraphStyle("normal", fontName=font, fontSize=8.5, leading=11)
-    return {
-        "normal": normal,
-        "number": ParagraphStyle("number", parent=normal, alignment=TA_RIGHT),
-        "label": ParagraphStyle(
-            "label", parent=normal, fontName=font_bold, fontSize=7.5, textColor=ACCENT
-        ),
-        "header": ParagraphStyle(
-            "header", parent=normal, fontName=font_bold, fontSize=8, textColor=colors.white
-        ),
-        "title": ParagraphStyle(
-            "title", parent=normal, fontName=font_bold, fontSize=16, leading=20, textColor=ACCENT
-        ),
-        "small": ParagraphStyle(
-            "small", parent=normal, fontSize=7, leading=9, textColor=colors.grey
-        ),
-    }
-
-
-@cache
-def _srgb_profile() -> bytes | None:
-    try:
-        from PIL import ImageCms
-
-        return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    except (ImportError, OSError):  # Pillow built without littlecms
-        return None
-
-
-def _with_output_intent(pdf: bytes) -> bytes:
-    """Adds the sRGB output intent PDF/A requires when DeviceRGB colours are used."""
-    profile = _srgb_profile()
-    if profile is None:
-        return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    icc = DecodedStreamObject()
-    icc.set_data(profile)
-    icc.update({NameObject("/N"): NumberObject(3)})
-    intent = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/OutputIntent"),
-            NameObject("/S"): NameObject("/GTS_PDFA1"),
-            NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB"),
-            NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1"),
-            NameObject("/DestOutputProfile"): writer._add_object(icc),
-        }
-    )
-    writer._root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

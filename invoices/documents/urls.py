@@ -2,25 +2,25 @@
 
 from django.urls import path
 
-from invoices.documents import views as views_documents
+from invoices.documents import views
 
 urlpatterns: list = [
     path(
         "factures/<int:invoice_id>/document/",
-        views_documents.invoice_document,
+        views.invoice_document,
         name="invoice_document",
     ),
-    path("factures/<int:invoice_id>/document.pdf", views_documents.invoice_pdf, name="invoice_pdf"),
-    path("telechargements/", views_documents.download_group, name="download_group"),
+    path("factures/<int:invoice_id>/document.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("telechargements/", views.download_group, name="download_group"),
     path(
         "telechargements/<int:download_id>/",
-        views_documents.download_detail,
+        views.download_detail,
         name="download_detail",
     ),
     path(
         "telechargements/<int:download_id>/parties/<int:index>/",
-        views_documents.download_part,
+        views.download_part,
         name="download_part",
     ),
-    path("fournisseur/flux/<int:flow_id>/fichier/", views_documents.flow_file, name="flow_file"),
+    path("fournisseur/flux/<int:flow_id>/fichier/", views.flow_file, name="flow_file"),
 ]

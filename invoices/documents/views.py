@@ -13,14 +13,11 @@ from invoices.documents.downloads import (
     invoice_pdf_fetch_latest,
 )
 from invoices.documents.forms import DownloadGroupForm
+from invoices.documents.selectors import invoice_download_for_space, invoice_download_list_for_space
+from invoices.flows.selectors import flow_for_space
 from invoices.models import Attachment, InvoiceDownload
 from invoices.payment_clock import payment_clock_for
-from invoices.selectors import (
-    flow_for_space,
-    invoice_download_for_space,
-    invoice_download_list_for_space,
-    invoice_for_space,
-)
+from invoices.selectors import invoice_for_space
 from portal.access import space_required
 from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind

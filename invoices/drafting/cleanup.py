@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from invoices.selectors import empty_drafts
+from invoices.drafting.selectors import empty_drafts
 
 
 def invoice_empty_drafts_delete(*, older_than: timedelta) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -38,8 +37,12 @@ from chorus_client import (
 )
 from invoices.limits import COMMITMENT_NUMBER_MAX_LENGTH
 from invoices.models import Invoice
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
+
+# The task that asks Chorus Pro about a commitment number (invoices/drafting/tasks.py).
+COMMITMENT_CHECK_TASK = "invoices.commitment_check"
 
 COMMITMENT_PENDING_SECONDS = 120
 
@@ -84,8 +87,6 @@ def commitment_check_request(*, invoice: Invoice) -> bool:
     """Queue a check of the invoice's commitment number unless the stored one still applies;
     True when a check was queued. A check that no longer applies (number removed, recipient no
     longer asking for one) is dropped."""
-    from invoices.sending.tasks import commitment_check_task
-
     if not commitment_check_needed(invoice=invoice):
         if invoice.commitment_check is not None:
             Invoice.objects.filter(pk=invoice.pk).update(commitment_check=None)
@@ -110,8 +111,7 @@ def commitment_check_request(*, invoice: Invoice) -> bool:
         "requested_at": timezone.now().isoformat(),
     }
     Invoice.objects.filter(pk=invoice.pk).update(commitment_check=invoice.commitment_check)
-    invoice_id = invoice.pk
-    transaction.on_commit(lambda: commitment_check_task.delay(invoice_id, number))
+    enqueue(COMMITMENT_CHECK_TASK, invoice.pk, number)
     return True
 
 

@@ -19,8 +19,8 @@ from invoices.attachments import (
 )
 from invoices.drafting.commitments import commitment_check_request
 from invoices.drafting.forms import InvoiceDraftForm, InvoiceLineForm
+from invoices.drafting.selectors import DraftLocked, empty_drafts
 from invoices.models import ATTACHMENT_MAX_BYTES, Attachment, Invoice, InvoiceLine, InvoiceVatLine
-from invoices.selectors import DraftLocked, empty_drafts
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import Structure
 

@@ -22,6 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoices.drafting.commitments import commitment_check_current, commitment_check_pending
 from invoices.drafting.forms import UNITS
+from invoices.drafting.selectors import (
+    DraftLocked,
+    draft_attachment_for_space,
+    draft_for_space,
+    draft_line_for_space,
+    recipient_services,
+)
 from invoices.drafting.services import (
     RecipientRefused,
     invoice_attachment_remove,
@@ -39,13 +46,6 @@ from invoices.drafting.services import (
     invoice_recipient_set,
 )
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
-from invoices.selectors import (
-    DraftLocked,
-    draft_attachment_for_space,
-    draft_for_space,
-    draft_line_for_space,
-    recipient_services,
-)
 from portal.access import space_required
 from portal.spaces import SpaceKind
 from structures.forms import DirectorySearchForm

@@ -45,9 +45,13 @@ from chorus_client import (
 from invoices.flows.files import FileRefused, InvoiceFile, deposits_plan, invoice_file_read
 from invoices.models import Flow, Invoice
 from invoices.retries import WorkQueue
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.models import Structure
 from structures.selectors import connection_for_structure
+
+# The task that deposits a flow (invoices/flows/tasks.py).
+FLOW_SEND_TASK = "invoices.flow_send"
 
 SENDING = WorkQueue(
     Flow,
@@ -124,15 +128,9 @@ def flow_upload(*, supplier: Structure, user, files: list[tuple[str, bytes]]) ->
             )
             flow.file.save(planned.name, ContentFile(planned.content), save=True)
             outcome.flows.append(flow)
-        transaction.on_commit(lambda: _enqueue([flow.pk for flow in outcome.flows]))
+        for flow in outcome.flows:
+            enqueue(FLOW_SEND_TASK, flow.pk)
     return outcome
-
-
-def _enqueue(flow_ids: list[int]) -> None:
-    from invoices.flows.tasks import flow_send_task
-
-    for flow_id in flow_ids:
-        flow_send_task.delay(flow_id)
 
 
 def _renamed(item: InvoiceFile, name: str) -> InvoiceFile:

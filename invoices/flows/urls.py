@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from invoices.flows import views as views_flows
+from invoices.flows import views
 
 urlpatterns = [
-    path("fournisseur/flux/", views_flows.flow_list, name="flow_list"),
-    path("fournisseur/flux/deposer/", views_flows.flow_upload_view, name="flow_upload"),
-    path("fournisseur/flux/<int:flow_id>/", views_flows.flow_detail, name="flow_detail"),
+    path("fournisseur/flux/", views.flow_list, name="flow_list"),
+    path("fournisseur/flux/deposer/", views.flow_upload_view, name="flow_upload"),
+    path("fournisseur/flux/<int:flow_id>/", views.flow_detail, name="flow_detail"),
 ]

@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 
 from invoices.flows.files import SYNTAX_LABELS
 from invoices.flows.forms import FlowUploadForm
+from invoices.flows.selectors import flow_for_space, flow_list_for_space
 from invoices.flows.services import flow_file_results, flow_upload
 from invoices.models import Flow
-from invoices.selectors import flow_for_space, flow_list_for_space
 from portal.access import space_required
 from portal.spaces import SpaceKind
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from chorus_client import ChorusRejectedError, ChorusTransientError, InvoiceDetails, InvoiceType
 from invoices.inbox.parties import CENT, ZERO, amounts
+from invoices.inbox.report import details_enqueue
+from invoices.inbox.scheduling import RECIPIENT
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine
 from invoices.retries import CLOCK_MARGIN, LOST_AFTER, RetryLater, retry_delay
 from invoices.sending.status_sync import history_record
@@ -120,9 +122,6 @@ def inbox_details_lost(*, now=None) -> dict[int, list[int]]:
 
 def inbox_details_resume(*, now=None) -> int:
     """Queue again the details of received invoices whose task was lost; returns how many."""
-    from invoices.inbox.report import details_enqueue
-    from invoices.inbox.scheduling import RECIPIENT
-
     lost = inbox_details_lost(now=now)
     for connection in ChorusConnection.objects.filter(pk__in=lost):
         details_enqueue(connection=connection, side=RECIPIENT, invoice_ids=lost[connection.pk])

@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 from itertools import batched
 
-from django.db import transaction
 from django.utils import timezone
 
 from invoices.models import Invoice
+from portal.jobs import enqueue
 from structures.models import ChorusConnection
 
+# The task that reads created invoices' details (invoices/inbox/tasks.py).
+DETAILS_TASK = "invoices.inbox_details"
 DETAILS_BATCH = 50  # invoices per details task: one token, and a retry repeats little
 
 
@@ -30,13 +32,6 @@ def details_enqueue(*, connection: ChorusConnection, side: str, invoice_ids: lis
     due now (the sweep finds them again if this task is lost)."""
     if not invoice_ids:
         return
-    from invoices.inbox.tasks import inbox_details_task
-
     Invoice.objects.filter(pk__in=invoice_ids).update(details_next_attempt_at=timezone.now())
-    batches = [list(batch) for batch in batched(invoice_ids, DETAILS_BATCH)]
-
-    def enqueue() -> None:
-        for batch in batches:
-            inbox_details_task.delay(connection.pk, side, batch)
-
-    transaction.on_commit(enqueue)
+    for batch in batched(invoice_ids, DETAILS_BATCH):
+        enqueue(DETAILS_TASK, connection.pk, side, list(batch))

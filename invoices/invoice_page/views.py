@@ -7,22 +7,22 @@ page is assembled here and each panel's logic stays with its part.
 
 from django.shortcuts import render
 
-from invoices.answers import views as views_actions
-from invoices.documents import views as views_documents
+from invoices.answers import views as answers
+from invoices.documents import views as documents
 from invoices.invoice_page.refusals import invoice_validator_refusal
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
-from invoices.sending.status_sync import invoice_watched
+from invoices.sending.resync import invoice_watched
 from invoices.sending.submission import submission_error_explained
-from invoices.treatment import views as views_treatment
+from invoices.treatment import views as treatment
 from portal.access import space_required
 from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
-PANELS = (views_actions, views_treatment, views_documents)
+PANELS = (answers, treatment, documents)
 FOLLOWED_PANELS = (
-    views_actions.detail_panel,
-    views_treatment.detail_panel,
-    views_documents.clock_panel,
+    answers.detail_panel,
+    treatment.detail_panel,
+    documents.clock_panel,
 )
 
 

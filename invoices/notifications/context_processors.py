@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from invoices.selectors import notification_unread_count
+from invoices.notifications.selectors import notification_unread_count
 
 
 def notifications(request) -> dict:

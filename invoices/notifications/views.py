@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoices.notifications.reads import notification_open, notifications_mark_read
-from invoices.selectors import (
+from invoices.notifications.selectors import (
     notification_for_user,
     notification_list_for_user,
     notification_page_for_user,

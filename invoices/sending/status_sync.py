@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -210,25 +209,6 @@ def mandate_number_record(invoice: Invoice, history, *, read) -> None:
     if number:
         Invoice.objects.filter(pk=invoice.pk).update(mandate_number=number)
         invoice.mandate_number = number
-
-
-# How often a page watching an invoice in transit has its status read again (see below).
-WATCHED_EVERY = timedelta(seconds=10)
-
-
-def invoice_watched(*, invoice: Invoice) -> bool:
-    """Someone has the invoice's page open while Chorus Pro routes it, which takes seconds: read
-    its status again soon rather than at the account's next polling cycle (a minute or more), at
-    most every WATCHED_EVERY whoever watches. Returns whether a read was queued."""
-    if not invoice.in_transit or invoice.chorus_invoice_id is None:
-        return False
-    if not cache.add(f"invoice-watched:{invoice.pk}", True, WATCHED_EVERY.total_seconds()):
-        return False
-    from invoices.support.tasks import invoice_resync_task
-
-    invoice_id = invoice.pk
-    transaction.on_commit(lambda: invoice_resync_task.delay(invoice_id))
-    return True
 
 
 def connections_due_for_sync(*, now=None) -> list[ChorusConnection]:

@@ -40,8 +40,12 @@ from chorus_client import (
 from invoices.models import Attachment, ChorusStatus, Invoice, StatusEvent
 from invoices.retries import WorkQueue
 from invoices.sending.preflight import invoice_preflight
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
+
+# The task that carries an invoice to Chorus Pro (invoices/sending/tasks.py).
+SEND_TASK = "invoices.send"
 
 SENDING = WorkQueue(
     Invoice,
@@ -79,8 +83,6 @@ class NotReady(Exception):
 
 def invoice_submit(*, invoice: Invoice, user) -> None:
     """Queue the invoice for sending. Returns at once; a worker does the rest."""
-    from invoices.sending.tasks import invoice_send_task
-
     if not all(check.ok for check in invoice_preflight(invoice=invoice)):
         raise NotReady(invoice.pk)
     with transaction.atomic():
@@ -95,7 +97,7 @@ def invoice_submit(*, invoice: Invoice, user) -> None:
         if not claimed:
             return  # already queued by a double click or another tab
         _event(invoice, Invoice.Status.QUEUED, actor=user)
-        transaction.on_commit(lambda: invoice_send_task.delay(invoice.pk))
+        enqueue(SEND_TASK, invoice.pk)
 
 
 def invoice_reopen(*, invoice: Invoice, user) -> bool:

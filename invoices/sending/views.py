@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from invoices.drafting.selectors import draft_for_space
 from invoices.drafting.views import answers_sent_drafts
-from invoices.selectors import draft_for_space, refused_invoice_for_space
 from invoices.sending.preflight import invoice_preflight
+from invoices.sending.selectors import refused_invoice_for_space
 from invoices.sending.submission import NotReady, invoice_reopen, invoice_submit
 from portal.access import space_required
 from portal.spaces import SpaceKind

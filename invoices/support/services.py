@@ -6,14 +6,11 @@ entries once (database constraint); a failed action is retried as a new action, 
 one stays in the record with its error.
 """
 
-from django.db import transaction
-
 from invoices.actions.services import action_queue
 from invoices.models import Invoice, InvoiceAction
-from invoices.sending.status_sync import history_record
-from invoices.sending.submission import SENDING
-from structures.chorus import chorus_client_for
-from structures.selectors import connection_for_structure
+from invoices.sending.resync import ResyncImpossible, invoice_resync_later
+from invoices.sending.submission import SEND_TASK, SENDING
+from portal.jobs import enqueue
 
 
 class SupportRefusedError(Exception):
@@ -24,38 +21,19 @@ def invoice_send_retry(*, invoice: Invoice) -> None:
     """Send now a submission whose task was lost or that waits for its next attempt. Refused
     invoices go back to their author: resending what Chorus Pro refused would only be refused
     again. A worker sending it right now keeps it."""
-    from invoices.sending.tasks import invoice_send_task
-
     if invoice.status not in (Invoice.Status.QUEUED, Invoice.Status.SENDING):
         raise SupportRefusedError(f"{invoice}: only queued or sending invoices can be re-sent.")
     if not SENDING.due_now(invoice.pk):
         raise SupportRefusedError(f"{invoice}: a worker is sending it right now.")
-    transaction.on_commit(lambda: invoice_send_task.delay(invoice.pk))
+    enqueue(SEND_TASK, invoice.pk)
 
 
 def invoice_resync_queue(*, invoice: Invoice) -> None:
-    if invoice.chorus_invoice_id is None:
-        raise SupportRefusedError(f"{invoice}: not in Chorus Pro yet.")
-    from invoices.support.tasks import invoice_resync_task
-
-    transaction.on_commit(lambda: invoice_resync_task.delay(invoice.pk))
-
-
-def invoice_resync(*, invoice_id: int) -> bool:
-    """Read the invoice's history from Chorus Pro now, through whichever side's account the
-    portal has (supplier first: it sees every status). Returns whether the status changed."""
-    invoice = Invoice.objects.select_related("supplier", "recipient").get(pk=invoice_id)
-    for side, structure in (("supplier", invoice.supplier), ("recipient", invoice.recipient)):
-        if structure is None:
-            continue
-        connection = connection_for_structure(structure=structure)
-        if connection is None:
-            continue
-        with chorus_client_for(connection, invoice=invoice) as client:
-            group = client.supplier if side == "supplier" else client.recipient
-            history = group.history(invoice.chorus_invoice_id)
-        return history_record(invoice, history)
-    raise SupportRefusedError(f"{invoice}: no Chorus Pro connection on either side.")
+    """Read the invoice again from Chorus Pro, in a worker."""
+    try:
+        invoice_resync_later(invoice=invoice)
+    except ResyncImpossible as error:
+        raise SupportRefusedError(str(error)) from error
 
 
 def action_retry(*, action: InvoiceAction, user) -> InvoiceAction:

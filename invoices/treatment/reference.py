@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chorus_client import (
@@ -24,10 +23,13 @@ from chorus_client import (
     InvoiceStatus,
 )
 from invoices.sending.submission import FRAMEWORKS
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Structure
 from structures.selectors import connection_for_structure
 
+# The task that reads one of Chorus Pro's lists into the cache (invoices/treatment/tasks.py).
+REFERENCE_FETCH_TASK = "invoices.reference_fetch"
 POSSIBLE_STATUSES = "possible-statuses"
 REFUSAL_REASONS = "refusal-reasons"
 KEPT_FOR = timedelta(hours=12)
@@ -72,10 +74,7 @@ def _cached(kind: str, connection: ChorusConnection | None, value: str) -> Refer
     if entry is not None:
         return Reference(values=entry.get("values"), error=entry.get("error", ""))
     if cache.add(f"{key}:pending", True, int(PENDING_FOR.total_seconds())):
-        from invoices.treatment.tasks import reference_fetch_task
-
-        connection_id = connection.pk
-        transaction.on_commit(lambda: reference_fetch_task.delay(kind, connection_id, value))
+        enqueue(REFERENCE_FETCH_TASK, kind, connection.pk, value)
     return Reference()
 
 

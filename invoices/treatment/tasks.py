@@ -6,12 +6,13 @@ The decisions themselves go through the shared action task (invoices/actions/tas
 from celery import shared_task
 
 from chorus_client import ChorusTransientError
+from invoices.treatment.reference import REFERENCE_FETCH_TASK, reference_fetch
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, ignore_result=True)
+@shared_task(
+    name=REFERENCE_FETCH_TASK, bind=True, acks_late=True, max_retries=5, ignore_result=True
+)
 def reference_fetch_task(self, kind: str, connection_id: int, value: str) -> None:
-    from invoices.treatment.services import reference_fetch
-
     try:
         reference_fetch(kind=kind, connection_id=connection_id, value=value)
     except ChorusTransientError as error:

@@ -16,19 +16,17 @@ from django.views.decorators.http import require_POST
 
 from invoices.actions.services import ActionNotAllowedError, ActionUnderWayError, action_under_way
 from invoices.models import ChorusStatus, InvoiceAction
-from invoices.selectors import (
-    invoice_action_latest,
-    invoice_for_space,
-    invoices_for_space_by_ids,
-    reason_template_for_space,
-    reason_templates_for_space,
-    treatment_batch_for_space,
-)
+from invoices.selectors import invoice_action_latest, invoice_for_space, invoices_for_space_by_ids
 from invoices.treatment.forms import (
     BatchTreatForm,
     ReasonTemplateForm,
     TreatForm,
     ValidatorDecisionForm,
+)
+from invoices.treatment.selectors import (
+    reason_template_for_space,
+    reason_templates_for_space,
+    treatment_batch_for_space,
 )
 from invoices.treatment.services import (
     Reference,

@@ -17,10 +17,12 @@ from structures.services.directory import (
     directory_lookup_run,
     directory_lookup_start,
     directory_lookup_state,
-    directory_refresh_own_structure,
     directory_refresh_request,
     directory_refresh_structure,
     directory_search,
+)
+from structures.services.own_structure import (
+    directory_refresh_own_structure,
     supplier_bank_accounts,
 )
 from structures.services.password_expiry import (

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -21,9 +20,14 @@ from chorus_client import (
     ReceivedInvoiceSearch,
     SupplierInvoiceSearch,
 )
+from portal.jobs import enqueue
 from structures.chorus import ChorusNotConfiguredError, chorus_client_for, error_verdict
 from structures.models import ChorusConnection, Structure
 from structures.services.directory import structure_apply_from_chorus
+from structures.services.own_structure import OWN_STRUCTURE_REFRESH_TASK
+
+# The task that tests a connection (structures/tasks.py).
+CONNECTION_TEST_TASK = "structures.connection_test"
 
 logger = logging.getLogger(__name__)
 
@@ -63,21 +67,15 @@ def connection_save(
         connection.last_test_report = None
     connection.save()
     if credentials_changed and not structure.is_public:
-        from structures.tasks import own_structure_refresh
-
-        connection_id = connection.pk
-        transaction.on_commit(lambda: own_structure_refresh.delay(connection_id))
+        enqueue(OWN_STRUCTURE_REFRESH_TASK, connection.pk)
     return connection
 
 
 def connection_test_request(*, connection: ChorusConnection) -> None:
     """Ask a worker to test the connection; the page polls until the report is there."""
-    from structures.tasks import connection_test
-
     connection.test_requested_at = timezone.now()
     connection.save(update_fields=["test_requested_at", "updated_at"])
-    connection_id = connection.pk
-    transaction.on_commit(lambda: connection_test.delay(connection_id))
+    enqueue(CONNECTION_TEST_TASK, connection.pk)
 
 
 @dataclass

@@ -25,26 +25,25 @@ from chorus_client import (
     StructureSearch,
     StructureSummary,
 )
+from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Service, Structure
 from structures.selectors import (
-    BankAccountChoice,
-    bank_accounts_cache_key,
-    bank_accounts_for_supplier,
-    connection_for_structure,
     directory_max_age,
     directory_structure_fresh,
     directory_structure_list,
     directory_structures_named,
 )
 
+# The tasks that read the directory from Chorus Pro (structures/tasks.py).
+DIRECTORY_BY_SIRET_TASK = "structures.directory_lookup_siret"
+DIRECTORY_BY_NAME_TASK = "structures.directory_lookup_name"
 DIRECTORY_SEARCH_PAGE_SIZE = 20
 # How long a lookup may stay "pending" (its task lost, say) before a new one may start.
 DIRECTORY_PENDING_SECONDS = 120
 # How long a failed lookup's outcome is shown before the same query is tried again.
 DIRECTORY_ERROR_SECONDS = 60
-BANK_ACCOUNTS_CACHE_SECONDS = 3 * 24 * 3600
 
 
 class StructureNotInChorus(Exception):
@@ -236,21 +235,16 @@ def directory_lookup_start(*, connection: ChorusConnection, query: DirectoryQuer
 
     The pending marker expires by itself, so a lost task does not block the query for ever.
     """
-    from structures.tasks import directory_refresh_structure_task, directory_search_task
-
     key = _lookup_key(query)
     state = cache.get(key)
     if state is not None and state.get("state") == "done":
         cache.delete(key)
     if not cache.add(key, {"state": "pending"}, timeout=DIRECTORY_PENDING_SECONDS):
         return False
-    connection_id = connection.pk
     if query.siret:
-        siret = query.siret
-        transaction.on_commit(lambda: directory_refresh_structure_task.delay(connection_id, siret))
+        enqueue(DIRECTORY_BY_SIRET_TASK, connection.pk, query.siret)
     else:
-        name = query.name
-        transaction.on_commit(lambda: directory_search_task.delay(connection_id, name))
+        enqueue(DIRECTORY_BY_NAME_TASK, connection.pk, query.name)
     return True
 
 
@@ -281,32 +275,6 @@ def directory_lookup_run(*, connection: ChorusConnection, query: DirectoryQuery)
     outcome["finished_at"] = timezone.now().isoformat()
     cache.set(_lookup_key(query), outcome, timeout=timeout)
     return outcome
-
-
-def directory_refresh_own_structure(*, connection: ChorusConnection) -> Structure:
-    """Refresh the connection's own structure from Chorus Pro: Chorus Pro id, identity, routing
-    rules, technical password expiry and (for a supplier) its valid bank accounts, kept in the
-    cache for :func:`structures.selectors.bank_accounts_for_supplier`."""
-    structure = connection.structure
-    with chorus_client_for(connection) as client:
-        summary = client.structures.find_structure_by_siret(structure.siret)
-        if summary is None:
-            raise StructureNotInChorus(structure.siret)
-        details = client.structures.get_structure(summary.id)
-        accounts = None
-        if details.kind != StructureKind.PUBLIQUE:
-            accounts = client.transverses.valid_bank_accounts(summary.id)
-    structure_apply_from_chorus(structure, summary, details, own_connection=connection)
-    if accounts is not None:
-        cache.set(
-            bank_accounts_cache_key(structure.pk),
-            [
-                {"id": account.id, "label": account.name or str(account.id), "iban": account.iban}
-                for account in accounts
-            ],
-            timeout=BANK_ACCOUNTS_CACHE_SECONDS,
-        )
-    return structure
 
 
 @dataclass
@@ -385,39 +353,4 @@ def directory_refresh_request(
 
 # --- the supplier's bank accounts --------------------------------------------------------------
 
-# A refresh asked for and not come back within this time (refused account, worker down) is
-# reported, and the page stops polling; another is asked for once the marker expires.
-BANK_ACCOUNTS_WAIT_SECONDS = 60
-BANK_ACCOUNTS_RETRY_SECONDS = 600
 
-
-@dataclass
-class BankAccountsOutcome:
-    """``state``: ``known`` (``accounts``, possibly none), ``pending`` (a worker reads them:
-    poll), ``unavailable`` (it did not come back) or ``no_connection``."""
-
-    state: str
-    accounts: list[BankAccountChoice] = field(default_factory=list)
-
-
-def supplier_bank_accounts(*, supplier: Structure) -> BankAccountsOutcome:
-    """The supplier's valid bank accounts as Chorus Pro lists them, from the cache; when they
-    were never read (or the cache expired), a worker is asked to read them (the own-structure
-    refresh), once, and the page polls."""
-    accounts = bank_accounts_for_supplier(supplier)
-    if accounts is not None:
-        return BankAccountsOutcome(state="known", accounts=accounts)
-    connection = connection_for_structure(structure=supplier)
-    if connection is None:
-        return BankAccountsOutcome(state="no_connection")
-    key = f"chorus-bank-accounts-requested:{supplier.pk}"
-    now = timezone.now().timestamp()
-    if cache.add(key, now, timeout=BANK_ACCOUNTS_RETRY_SECONDS):
-        from structures.tasks import own_structure_refresh
-
-        connection_id = connection.pk
-        transaction.on_commit(lambda: own_structure_refresh.delay(connection_id))
-        return BankAccountsOutcome(state="pending")
-    asked_at = cache.get(key, now)
-    waiting = now - asked_at < BANK_ACCOUNTS_WAIT_SECONDS
-    return BankAccountsOutcome(state="pending" if waiting else "unavailable")

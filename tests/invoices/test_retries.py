@@ -15,7 +15,7 @@ from structures.models import ChorusExchange
 from tests.invoices.simulated_celery import SimulatedCelery
 
 SWEEP = "invoice-submissions-resume"
-SEND = "invoices.sending.tasks.invoice_send_task"
+SEND = "invoices.send"
 
 
 @pytest.fixture

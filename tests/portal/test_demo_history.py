@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from invoices.models import Flow, Invoice, Notification
 from invoices.selectors import invoice_timeline
-from portal.demo_history import demo_history_load
+from portal.demo.history import demo_history_load
 
 INVOICE_LINK = re.compile(r'href="/factures/\d+/"')
 

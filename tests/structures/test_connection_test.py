@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from structures.models import ChorusConnection, Structure
 from structures.services import connection_test_request, connection_test_run
+from tests.jobs import queued_ids
 
 SUPPLIER_SIRET = "12345678200010"
 COMMUNE_SIRET = "21750001600019"
@@ -113,8 +114,7 @@ def test_asking_for_a_test_enqueues_it_after_commit(
 ):
     from structures import tasks
 
-    queued = []
-    monkeypatch.setattr(tasks.connection_test, "delay", queued.append)
+    queued = queued_ids(monkeypatch, tasks.CONNECTION_TEST_TASK)
     with django_capture_on_commit_callbacks(execute=True):
         connection_test_request(connection=supplier_connection)
         assert queued == []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from structures.models import ChorusConnection, Membership
+from tests.jobs import queued_ids
 
 ROLE = Membership.Role
 
@@ -52,8 +53,7 @@ def test_a_manager_sets_the_connection_and_the_password_is_stored_encrypted(
 ):
     from structures import tasks
 
-    refreshes = []
-    monkeypatch.setattr(tasks.own_structure_refresh, "delay", refreshes.append)
+    refreshes = queued_ids(monkeypatch, tasks.OWN_STRUCTURE_REFRESH_TASK)
     client.force_login(manager_world["manager"])
     structure = manager_world["structure"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,8 +144,7 @@ def test_the_test_button_enqueues_and_the_region_polls_until_the_report(
 
     structure = manager_world["structure"]
     existing = _existing_connection(structure)
-    queued = []
-    monkeypatch.setattr(tasks.connection_test, "delay", queued.append)
+    queued = queued_ids(monkeypatch, tasks.CONNECTION_TEST_TASK)
     client.force_login(manager_world["manager"])
     test_url = reverse("structures:connection_test", args=[structure.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -180,7 +179,7 @@ def test_without_javascript_the_test_button_redirects_to_the_page(
 ):
     from structures import tasks
 
-    monkeypatch.setattr(tasks.connection_test, "delay", lambda *args: None)
+    queued_ids(monkeypatch, tasks.CONNECTION_TEST_TASK)
     structure = manager_world["structure"]
     _existing_connection(structure)
     client.force_login(manager_world["manager"])

@@ -67,5 +67,5 @@ def test_the_beat_schedule_runs_the_reminder_daily():
     from portal.celery import app
 
     entry = app.conf.beat_schedule["chorus-password-expiry-mail"]
-    assert entry["task"] == "structures.tasks.connection_password_expiry_notify_all"
+    assert entry["task"] == "structures.password_expiry_notify_all"
     assert entry["schedule"].hour == {7}

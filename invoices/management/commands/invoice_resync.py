@@ -7,7 +7,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from invoices.models import Invoice
-from invoices.support.services import SupportRefusedError, invoice_resync
+from invoices.sending.resync import ResyncImpossible, invoice_resync
 
 
 class Command(BaseCommand):
@@ -26,6 +26,6 @@ class Command(BaseCommand):
         for invoice_id in invoice_ids:
             try:
                 changed += invoice_resync(invoice_id=invoice_id)
-            except (SupportRefusedError, Invoice.DoesNotExist) as error:
+            except (ResyncImpossible, Invoice.DoesNotExist) as error:
                 self.stderr.write(f"{invoice_id}: {error}")
         self.stdout.write(f"{len(invoice_ids)} read, {changed} changed")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from chorus_emulator.admin_client import EmulatorAdminError
-from portal.demo import DEMO_PASSWORD, demo_load
-from portal.demo_history import DemoHistoryError, demo_history_load
+from portal.demo.history import DemoHistoryError, demo_history_load
+from portal.demo.world import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

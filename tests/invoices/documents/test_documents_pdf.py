@@ -5,7 +5,8 @@ from decimal import Decimal as D
 import pytest
 from pypdf import PdfReader
 
-from invoices.documents.pdf import amount_format, invoice_pdf_render, number_format
+from invoices.documents.pdf import invoice_pdf_render
+from invoices.documents.pdf_style import amount_format, number_format
 from invoices.models import Invoice
 
 

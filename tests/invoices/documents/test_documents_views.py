@@ -2,22 +2,21 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from invoices.documents.downloads import invoice_download_run
+from invoices.documents.downloads import DOWNLOAD_TASK, invoice_download_run
 from invoices.models import Invoice, InvoiceDownload, StatusEvent
 from invoices.sending.submission import invoice_send
 from portal.spaces import SESSION_KEY
 from structures.models import Membership, Structure
+from tests.jobs import task_queued
 
 pytestmark = pytest.mark.slow
 
-DELAY = "invoices.documents.tasks.invoice_download_task.delay"
 COMMUNE = "21750001600019"
 
 
@@ -108,7 +107,7 @@ def test_a_pdf_only_chorus_pro_holds_is_fetched_by_a_worker_while_the_page_polls
 ):
     invoice = received_from_chorus
     login(client, "commune", COMMUNE)
-    with mock.patch(DELAY) as delay, django_capture_on_commit_callbacks(execute=True):
+    with task_queued(DOWNLOAD_TASK) as delay, django_capture_on_commit_callbacks(execute=True):
         page = client.get(reverse("invoices:detail", args=[invoice.pk]))
         client.get(reverse("invoices:detail", args=[invoice.pk]))  # reloaded: still one fetch
     download = InvoiceDownload.objects.get()
@@ -133,7 +132,7 @@ def test_a_failed_fetch_says_so_and_can_be_tried_again(
 ):
     invoice = received_from_chorus
     login(client, "commune", COMMUNE)
-    with mock.patch(DELAY):
+    with task_queued(DOWNLOAD_TASK):
         client.get(reverse("invoices:detail", args=[invoice.pk]))
     demo_world.add_fault(
         "business_error",
@@ -145,7 +144,7 @@ def test_a_failed_fetch_says_so_and_can_be_tried_again(
     document_url = reverse("invoices:invoice_document", args=[invoice.pk])
     region = client.get(document_url, headers={"HX-Request": "true"})
     assert "could not be fetched" in region.text and "Facture inconnue" in region.text
-    with mock.patch(DELAY) as delay, django_capture_on_commit_callbacks(execute=True):
+    with task_queued(DOWNLOAD_TASK) as delay, django_capture_on_commit_callbacks(execute=True):
         again = client.post(document_url)
     assert again.status_code == 302
     assert InvoiceDownload.objects.count() == 2
@@ -156,7 +155,7 @@ def test_a_selection_is_queued_then_its_page_polls_and_links_each_part(
     client, sent_invoice, django_capture_on_commit_callbacks
 ):
     login(client, "commune", COMMUNE)
-    with mock.patch(DELAY) as delay, django_capture_on_commit_callbacks(execute=True):
+    with task_queued(DOWNLOAD_TASK) as delay, django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("invoices:download_group"), {"invoice": [sent_invoice.pk], "format": "zip"}
         )
@@ -200,7 +199,7 @@ def test_invoices_outside_the_users_space_cannot_be_downloaded(client, sent_invo
 
 def test_a_user_reaches_only_their_own_downloads(client, sent_invoice, django_user_model):
     owner = login(client, "commune", COMMUNE)
-    with mock.patch(DELAY):
+    with task_queued(DOWNLOAD_TASK):
         client.post(reverse("invoices:download_group"), {"invoice": [sent_invoice.pk]})
     download = InvoiceDownload.objects.get(user=owner)
     invoice_download_run(download_id=download.pk)

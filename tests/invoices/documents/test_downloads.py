@@ -4,7 +4,6 @@ worker in parts that each stay within the 120 MB limit, safe to run twice."""
 import io
 import re
 import zipfile
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from invoices.documents.downloads import (
+    DOWNLOAD_TASK,
     ESTIMATE_ROOM_PER_INVOICE,
     TOO_LARGE,
     download_plan,
@@ -25,6 +25,7 @@ from invoices.models import Invoice, InvoiceDownload, InvoiceLine
 from invoices.retries import LEASE, RetryLater
 from invoices.sending.submission import invoice_send
 from structures.models import Structure
+from tests.jobs import task_queued
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +84,7 @@ def commune():
 
 
 def _request(user, structure, invoices, file_format="pdf") -> InvoiceDownload:
-    with mock.patch("invoices.documents.tasks.invoice_download_task.delay"):
+    with task_queued(DOWNLOAD_TASK):
         return invoice_download_request(
             user=user, structure=structure, invoices=invoices, file_format=file_format
         )
@@ -103,7 +104,7 @@ def test_requesting_a_download_only_queues_it(
 ):
     [invoice] = sent_invoices(1)
     with (
-        mock.patch("invoices.documents.tasks.invoice_download_task.delay") as delay,
+        task_queued(DOWNLOAD_TASK) as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         download = invoice_download_request(

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus_client import ChorusTransientError
+from invoices.drafting import tasks
 from invoices.drafting.commitments import commitment_check_give_up, commitment_check_run
 from invoices.models import Invoice
-from invoices.sending import tasks
 from invoices.sending.preflight import invoice_preflight
 from structures.models import Structure
+from tests.jobs import queued_args
 
 DRFIP = "13000261100015"
 COMMUNE = "21750001600019"
@@ -23,9 +24,7 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def queued(monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.commitment_check_task, "delay", lambda *args: calls.append(args))
-    return calls
+    return queued_args(monkeypatch, tasks.COMMITMENT_CHECK_TASK)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from invoices.drafting.forms import largest_amount
 from invoices.models import Invoice, InvoiceLine
 from structures import tasks
 from structures.selectors import bank_accounts_cache_key
+from tests.jobs import queued_args
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SUPPLIER = "12345678200010"
@@ -154,8 +155,7 @@ def test_an_account_chorus_pro_no_longer_lists_is_kept_when_another_field_is_sav
 def test_the_accounts_are_read_by_a_worker_while_the_field_polls(
     supplier_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    asked = []
-    monkeypatch.setattr(tasks.own_structure_refresh, "delay", asked.append)
+    asked = queued_args(monkeypatch, tasks.OWN_STRUCTURE_REFRESH_TASK)
     supplier_client.post(reverse("invoices:draft_new"))
     draft = Invoice.objects.get(supplier__siret=SUPPLIER)
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,7 +168,7 @@ def test_the_accounts_are_read_by_a_worker_while_the_field_polls(
         supplier_client.get(reverse("invoices:bank_accounts", args=[draft.pk]), **HTMX)
     assert len(asked) == 1
 
-    tasks.own_structure_refresh(asked[0])  # the worker's part, against the emulator
+    tasks.own_structure_refresh(*asked[0])  # the worker's part, against the emulator
     field = supplier_client.get(reverse("invoices:bank_accounts", args=[draft.pk]), **HTMX).text
     assert 'data-bank-accounts="known"' in field and "hx-trigger" not in field
     assert "Compte affacturage – FR7611315000011234567890138" in field

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoices.drafting.cleanup import invoice_empty_drafts_delete
+from invoices.drafting.tasks import empty_drafts_clean
 from invoices.models import Attachment, Invoice
-from invoices.sending.tasks import empty_drafts_clean
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -3,12 +3,12 @@ flow deposited once by a worker, its report followed until settled, its invoices
 
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.utils import timezone, translation
 
 from invoices.documents.facturx import facturx_build
+from invoices.flows.deposit import FLOW_SEND_TASK
 from invoices.flows.services import (
     flow_file_results,
     flow_report_poll,
@@ -16,11 +16,12 @@ from invoices.flows.services import (
     flow_upload,
     flows_lost,
 )
-from invoices.flows.tasks import flows_poll
+from invoices.flows.tasks import FLOW_POLL_TASK, flows_poll
 from invoices.models import Flow, Invoice
 from invoices.retries import RetryLater
 from structures.models import Structure
 from tests.chorus_emulator.samples import cii_xml, plain_pdf, tar_gz, ubl_xml
+from tests.jobs import task_queued
 
 DEPOSER = "factures/v1/deposer/flux"
 LYCEE = "19350936100013"  # no routing rule
@@ -39,7 +40,7 @@ def user(supplier, django_user_model):
 
 
 def upload(supplier, user, files):
-    with mock.patch("invoices.flows.tasks.flow_send_task.delay"):
+    with task_queued(FLOW_SEND_TASK):
         return flow_upload(supplier=supplier, user=user, files=files)
 
 
@@ -187,12 +188,12 @@ def test_a_worker_killed_mid_call_leaves_a_lease_that_expires(demo_world, suppli
         send_attempts=1, send_lease_until=timezone.now() + timedelta(seconds=20)
     )
     assert flow_send(flow_id=flow.pk) == "not-claimed"
-    with mock.patch("invoices.flows.tasks.flow_send_task.delay") as delay:
+    with task_queued(FLOW_SEND_TASK) as delay:
         flows_poll()
     delay.assert_not_called()
 
     Flow.objects.filter(pk=flow.pk).update(send_lease_until=timezone.now() - timedelta(seconds=1))
-    with mock.patch("invoices.flows.tasks.flow_send_task.delay") as delay:
+    with task_queued(FLOW_SEND_TASK) as delay:
         flows_poll()
     delay.assert_called_once_with(flow.pk)
     assert flows_lost() == []  # handed out once, not on every sweep
@@ -345,7 +346,7 @@ def test_the_beat_task_polls_only_the_flows_that_are_due(demo_world, supplier, u
     Flow.objects.filter(pk=later.pk).update(
         status=Flow.Status.DEPOSITED, next_poll_at=now + timedelta(minutes=1)
     )
-    with mock.patch("invoices.flows.tasks.flow_poll_task.delay") as delay:
+    with task_queued(FLOW_POLL_TASK) as delay:
         assert flows_poll() == 1
     delay.assert_called_once_with(due.pk)
     # Two deliveries of the same poll: the second finds the flow claimed and does nothing.

@@ -1,15 +1,16 @@
 """The supplier's pages for invoice files: upload, list, and each flow's live progress."""
 
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from invoices.flows.deposit import FLOW_SEND_TASK
 from invoices.flows.services import flow_report_poll, flow_send
 from invoices.models import Flow
 from structures.models import Membership, Structure
 from tests.chorus_emulator.samples import cii_xml, plain_pdf
+from tests.jobs import task_queued
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 LYCEE = "19350936100013"
@@ -18,7 +19,7 @@ LYCEE = "19350936100013"
 def post_files(client, files, capture):
     uploads = [SimpleUploadedFile(name, content) for name, content in files]
     with (
-        mock.patch("invoices.flows.tasks.flow_send_task.delay") as delay,
+        task_queued(FLOW_SEND_TASK) as delay,
         capture(execute=True),
     ):
         response = client.post(reverse("invoices:flow_upload"), {"files": uploads})

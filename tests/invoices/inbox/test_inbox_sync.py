@@ -12,6 +12,7 @@ from chorus_client import (
     InvoiceLine,
     VatLine,
 )
+from invoices.inbox.report import DETAILS_TASK
 from invoices.inbox.scheduling import sync_lock
 from invoices.inbox.services import (
     RECIPIENT,
@@ -23,6 +24,7 @@ from invoices.inbox.services import (
 from invoices.models import Invoice, Notification
 from invoices.sending.submission import invoice_send
 from structures.models import ChorusConnection, Structure
+from tests.jobs import queued_args, task_queued
 
 pytestmark = pytest.mark.slow
 
@@ -281,8 +283,7 @@ def test_accounts_are_due_often_while_invoices_move_towards_them_and_else_every_
 def test_the_beat_task_queues_one_sync_per_due_account(commune_connection, monkeypatch):
     from invoices.inbox import tasks as tasks_inbox
 
-    queued = []
-    monkeypatch.setattr(tasks_inbox.inbox_sync_task, "delay", lambda *args: queued.append(args))
+    queued = queued_args(monkeypatch, tasks_inbox.INBOX_SYNC_TASK)
     assert tasks_inbox.inbox_sync_all() == 3
     assert (commune_connection.pk, RECIPIENT) in queued
     # Queued again only after a while, however often the beat runs.
@@ -292,7 +293,6 @@ def test_the_beat_task_queues_one_sync_per_due_account(commune_connection, monke
 def test_details_whose_task_was_lost_are_queued_again(
     commune_connection, demo_world, bureau_submits, django_capture_on_commit_callbacks
 ):
-    from unittest import mock
 
     from invoices.inbox.services import inbox_details_lost, inbox_details_resume
     from invoices.retries import LOST_AFTER
@@ -309,7 +309,7 @@ def test_details_whose_task_was_lost_are_queued_again(
         details_next_attempt_at=timezone.now() - LOST_AFTER - timedelta(seconds=1)
     )
     with (
-        mock.patch("invoices.inbox.tasks.inbox_details_task.delay") as delay,
+        task_queued(DETAILS_TASK) as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert inbox_details_resume() == 1

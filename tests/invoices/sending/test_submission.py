@@ -1,7 +1,6 @@
 """Submitting to Chorus Pro (the emulator, over HTTP): queued by the web, sent by a worker, exactly
 once even when the connection drops after Chorus Pro committed."""
 
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -10,14 +9,15 @@ from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Invoice
 from invoices.retries import LEASE, RetryLater
 from invoices.sending.preflight import invoice_preflight
-from invoices.sending.submission import NotReady, invoice_send, invoice_submit
+from invoices.sending.submission import SEND_TASK, NotReady, invoice_send, invoice_submit
 from structures.models import ChorusExchange
+from tests.jobs import task_queued
 
 SOUMETTRE = "factures/v1/soumettre"
 
 
 def _queue(invoice):
-    with mock.patch("invoices.sending.tasks.invoice_send_task.delay") as delay:
+    with task_queued(SEND_TASK) as delay:
         invoice_submit(invoice=invoice, user=invoice.created_by)
     return delay
 
@@ -51,7 +51,7 @@ def test_submitting_only_queues_the_work(
     demo_world.clear_calls()
     # The mock must still be in place when the callbacks run, as the inner block ends.
     with (
-        mock.patch("invoices.sending.tasks.invoice_send_task.delay") as delay,
+        task_queued(SEND_TASK) as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         invoice_submit(invoice=ready_invoice, user=ready_invoice.created_by)

@@ -5,6 +5,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from invoices.models import Invoice
+from invoices.sending.resync import RESYNC_TASK
+from invoices.sending.submission import SEND_TASK
+from tests.jobs import task_queued
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -22,7 +25,7 @@ def test_the_preflight_page_lists_what_to_fix_and_blocks_sending(supplier_client
 
 @pytest.mark.slow
 def test_sending_queues_and_the_detail_page_follows_progress(supplier_client, ready_invoice):
-    with mock.patch("invoices.sending.tasks.invoice_send_task.delay"):
+    with task_queued(SEND_TASK):
         response = supplier_client.post(reverse("invoices:submit", args=[ready_invoice.pk]))
     detail = reverse("invoices:detail", args=[ready_invoice.pk])
     assert response.url == detail
@@ -41,7 +44,7 @@ def test_the_page_follows_the_invoice_until_chorus_pro_has_delivered_it(
     from invoices.sending.submission import invoice_send
     from structures.models import ChorusConnection
 
-    with mock.patch("invoices.sending.tasks.invoice_send_task.delay"):
+    with task_queued(SEND_TASK):
         supplier_client.post(reverse("invoices:submit", args=[ready_invoice.pk]))
     detail = reverse("invoices:detail", args=[ready_invoice.pk])
     # What the user saw when the page opened, and what each poll brings after the worker sent it.
@@ -94,7 +97,7 @@ def test_a_page_watching_an_invoice_in_transit_has_its_status_read_again_soon(
         status=Invoice.Status.SUBMITTED, chorus_invoice_id=990001, chorus_status="DEPOSEE"
     )
     region = reverse("invoices:detail", args=[ready_invoice.pk]) + "?region=progress"
-    with mock.patch("invoices.support.tasks.invoice_resync_task.delay") as resync:
+    with task_queued(RESYNC_TASK) as resync:
         with django_capture_on_commit_callbacks(execute=True):
             supplier_client.get(region, **HTMX)
             supplier_client.get(region, **HTMX)  # another poll, or another watcher, right after

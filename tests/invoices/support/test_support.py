@@ -1,19 +1,16 @@
 """Back-office support operations: re-read an invoice from Chorus Pro, re-send a lost
 submission, retry a failed action; all safe to repeat."""
 
-from unittest import mock
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from invoices.actions.services import ACTION_TASK
 from invoices.models import Invoice, InvoiceAction
-from invoices.support.services import (
-    SupportRefusedError,
-    action_retry,
-    invoice_resync,
-    invoice_send_retry,
-)
+from invoices.sending.resync import invoice_resync
+from invoices.sending.submission import SEND_TASK
+from invoices.support.services import SupportRefusedError, action_retry, invoice_send_retry
+from tests.jobs import task_queued
 
 HISTORY = "factures/v1/consulter/historique"
 
@@ -51,7 +48,7 @@ def test_only_queued_or_sending_submissions_are_sent_again(
     Invoice.objects.filter(pk=ready_invoice.pk).update(status=Invoice.Status.SENDING)
     ready_invoice.refresh_from_db()
     with (
-        mock.patch("invoices.sending.tasks.invoice_send_task.delay") as delay,
+        task_queued(SEND_TASK) as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         invoice_send_retry(invoice=ready_invoice)
@@ -69,7 +66,7 @@ def test_a_failed_action_is_retried_as_a_new_one_and_keeps_its_record(
         error_code="AUTHENTICATION",
     )
     with (
-        mock.patch("invoices.actions.tasks.invoice_action_task.delay") as delay,
+        task_queued(ACTION_TASK) as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         retried = action_retry(action=failed, user=None)

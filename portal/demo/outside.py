@@ -1,6 +1,6 @@
 """The world around the demo portal: what suppliers and public entities that do not use the portal
 do in Chorus Pro with their own technical accounts, and the files a supplier's own software
-produces. Emulator world only (docs/emulator-world.md); used by portal/demo_history.py."""
+produces. Emulator world only (docs/emulator-world.md); used by portal/demo/history.py."""
 
 import io
 from datetime import date, timedelta
@@ -22,7 +22,7 @@ from chorus_client import (
 )
 from invoices.sending.submission import FRAMEWORKS
 from invoices.totals import LineAmounts, Totals, totals_compute
-from portal.demo_stories import BUREAU, LYCEE, UNIVERSITE, WERKSTATT, Draft
+from portal.demo.steps import BUREAU, LYCEE, UNIVERSITE, WERKSTATT, Draft
 
 # Emulator technical accounts of the structures that are not portal users (published demo data).
 ACCOUNTS = {

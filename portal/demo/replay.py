@@ -1,4 +1,4 @@
-"""The replay of the demo history (portal/demo_history.py): each step of a story acted as its
+"""The replay of the demo history (portal/demo/history.py): each step of a story acted as its
 user would, through the portal's services, and what the beat does after it."""
 
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ from invoices.flows.services import flow_report_poll, flow_upload, flows_due
 from invoices.inbox.services import inbox_sync_for_connection, validations_sync_for_connection
 from invoices.models import Invoice, InvoiceAction, InvoiceLine
 from invoices.notifications.reads import notifications_mark_read
-from invoices.selectors import notification_list_for_user
+from invoices.notifications.selectors import notification_list_for_user
 from invoices.sending.preflight import invoice_preflight
 from invoices.sending.status_sync import status_sync_for_connection
 from invoices.sending.submission import NotReady, invoice_submit
@@ -38,8 +38,8 @@ from invoices.treatment.services import (
     reason_template_create,
     treatment_options,
 )
-from portal import demo_stories as stories
-from portal.demo_outside import (
+from portal.demo import steps, stories
+from portal.demo.outside import (
     ACCOUNTS,
     outside_complete,
     outside_submit,
@@ -48,13 +48,11 @@ from portal.demo_outside import (
     ubl_invoice,
 )
 from structures.models import ChorusConnection, Structure
-from structures.services.directory import (
-    directory_refresh_own_structure,
-    directory_refresh_structure,
-)
+from structures.services.directory import directory_refresh_structure
+from structures.services.own_structure import directory_refresh_own_structure
 
 BEAT_DELAY = timedelta(minutes=15)
-EVERYONE = {stories.ATELIER, stories.COMMUNE, stories.DRFIP, stories.MINISTERE}
+EVERYONE = {steps.ATELIER, steps.COMMUNE, steps.DRFIP, steps.MINISTERE}
 BANK_ACCOUNT = "31000001"  # Atelier Numérique's current account in the emulator world
 # Users read their notifications when they come to act; the last week's may still be unread.
 READ_AFTER = timedelta(days=7)
@@ -67,7 +65,7 @@ class DemoHistoryError(Exception):
 @dataclass(frozen=True)
 class Event:
     moment: datetime
-    story: stories.Story
+    story: steps.Story
     step: object
     # Invoice numbers this step gives: {story key: number}, and the invoice date.
     numbers: dict[str, str] = field(default_factory=dict)
@@ -97,7 +95,7 @@ class Replay:
         # The numbers a step replaces (a corrected invoice takes over its story).
         self.previous: dict[str, str] = {}
         self.issued: dict[str, date] = {}
-        self.atelier = Structure.objects.get(siret=stories.ATELIER)
+        self.atelier = Structure.objects.get(siret=steps.ATELIER)
         self.by_key = {story.key: story for story in stories.STORIES}
 
     def play(self, events: list[Event]) -> None:
@@ -129,7 +127,7 @@ class Replay:
 
     # the structures join the portal: their first syncs import what Chorus Pro already had
     def _join(self) -> None:
-        connection = self._connection(stories.ATELIER)
+        connection = self._connection(steps.ATELIER)
         # What the daily own-structure refresh reads first: among it the bank accounts the
         # editor offers.
         directory_refresh_own_structure(connection=connection)
@@ -148,37 +146,37 @@ class Replay:
         The others have nothing new to fetch."""
         for flow_id in flows_due():
             flow_report_poll(flow_id=flow_id)
-        if stories.ATELIER in parties:
-            status_sync_for_connection(connection=self._connection(stories.ATELIER))
-        for siret in (stories.COMMUNE, stories.DRFIP):
+        if steps.ATELIER in parties:
+            status_sync_for_connection(connection=self._connection(steps.ATELIER))
+        for siret in (steps.COMMUNE, steps.DRFIP):
             if siret in parties:
                 inbox_sync_for_connection(connection=self._connection(siret))
-        if stories.MINISTERE in parties:
-            validations_sync_for_connection(connection=self._connection(stories.MINISTERE))
+        if steps.MINISTERE in parties:
+            validations_sync_for_connection(connection=self._connection(steps.MINISTERE))
 
     def _parties(self, event: Event) -> set[str]:
         step = event.step
-        if isinstance(step, (stories.Treat, stories.Refuse)) and step.by not in ACCOUNTS:
+        if isinstance(step, (steps.Treat, steps.Refuse)) and step.by not in ACCOUNTS:
             # A decision made in the portal is recorded by the worker that carries it (it reads
             # the history back and tells the supplier), and nothing moves after it.
             return set()
         drafts = [event.story.draft]
-        if isinstance(event.step, stories.Deposit):
+        if isinstance(event.step, steps.Deposit):
             drafts = [self.by_key[key].draft for key in event.step.stories]
         return {siret for d in drafts for siret in (d.supplier, d.recipient, d.validator)}
 
     # -- supplier side --
-    def _send(self, story: stories.Story, step: stories.Send) -> None:
+    def _send(self, story: steps.Story, step: steps.Send) -> None:
         user = self._user(step.by)
         self._submit(self._draft(story, user), user)
 
-    def _savedraft(self, story: stories.Story, step: stories.SaveDraft) -> None:
+    def _savedraft(self, story: steps.Story, step: steps.SaveDraft) -> None:
         self._draft(story, self._user(step.by))
 
-    def _sendoutside(self, story: stories.Story, step: stories.SendOutside) -> None:
+    def _sendoutside(self, story: steps.Story, step: steps.SendOutside) -> None:
         outside_submit(story.draft, number=self.numbers[story.key], issued=self.issued[story.key])
 
-    def _deposit(self, story: stories.Story, step: stories.Deposit) -> None:
+    def _deposit(self, story: steps.Story, step: steps.Deposit) -> None:
         user = self._user(step.by)
         files = [
             (
@@ -197,7 +195,7 @@ class Replay:
             raise DemoHistoryError(f"files refused: {outcome.refused}")
         self._read_notifications(user)
 
-    def _complete(self, story: stories.Story, step: stories.Complete) -> None:
+    def _complete(self, story: steps.Story, step: steps.Complete) -> None:
         invoice = self._invoice(story)
         if step.by in ACCOUNTS:
             outside_complete(step.by, invoice.chorus_invoice_id, comment=step.comment)
@@ -218,7 +216,7 @@ class Replay:
         self._check_done(outcome.action)
         self._read_notifications(user, invoice)
 
-    def _recycle(self, story: stories.Story, step: stories.Recycle) -> None:
+    def _recycle(self, story: steps.Story, step: steps.Recycle) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
         action = invoice_recycle(
@@ -232,7 +230,7 @@ class Replay:
         self._check_done(action)
         self._read_notifications(user, invoice)
 
-    def _correct(self, story: stories.Story, step: stories.Correct) -> None:
+    def _correct(self, story: steps.Story, step: steps.Correct) -> None:
         user = self._user(step.by)
         rejected = Invoice.objects.get(supplier=self.atelier, number=self.previous[story.key])
         self._read_notifications(user, rejected)
@@ -242,7 +240,7 @@ class Replay:
         self._line(line, price=step.price)
         self._submit(draft, user)
 
-    def _creditnote(self, story: stories.Story, step: stories.CreditNote) -> None:
+    def _creditnote(self, story: steps.Story, step: steps.CreditNote) -> None:
         user = self._user(step.by)
         note = invoice_credit_note_create(invoice=self._invoice(self.by_key[step.of]), user=user)
         self._update(note, number=self.numbers[story.key])
@@ -253,7 +251,7 @@ class Replay:
         self._submit(note, user)
 
     # -- public entities' side --
-    def _treat(self, story: stories.Story, step: stories.Treat) -> None:
+    def _treat(self, story: steps.Story, step: steps.Treat) -> None:
         invoice = self._invoice(story)
         if step.by in ACCOUNTS:
             outside_treat(
@@ -279,13 +277,13 @@ class Replay:
         self._check_done(action)
         self._read_notifications(user, invoice)
 
-    def _validate(self, story: stories.Story, step: stories.Validate) -> None:
+    def _validate(self, story: steps.Story, step: steps.Validate) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
         self._check_done(invoice_validate(invoice=invoice, user=user, comment=step.comment))
         self._read_notifications(user, invoice)
 
-    def _refuse(self, story: stories.Story, step: stories.Refuse) -> None:
+    def _refuse(self, story: steps.Story, step: steps.Refuse) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
         self._loaded(lambda: invoice_refusal_reasons(invoice=invoice))
@@ -297,7 +295,7 @@ class Replay:
         self._read_notifications(user, invoice)
 
     # -- the editor, as a supplier types --
-    def _draft(self, story: stories.Story, user: User) -> Invoice:
+    def _draft(self, story: steps.Story, user: User) -> Invoice:
         draft = story.draft
         invoice = invoice_draft_create(supplier=self.atelier, user=user)
         issued = self.issued.get(story.key) or timezone.localdate()
@@ -331,7 +329,7 @@ class Replay:
         if not change.ok:
             raise DemoHistoryError(f"the editor refused {dict(change.form.errors)}")
 
-    def _line(self, row: InvoiceLine, *, line: stories.Line | None = None, price: str = "") -> None:
+    def _line(self, row: InvoiceLine, *, line: steps.Line | None = None, price: str = "") -> None:
         """Post the line's form, as the editor does, with the story's values or a new price."""
         form = invoice_line_form(line=row)
         values = {name: _typed(form.initial.get(name)) for name in form.fields}
@@ -365,7 +363,7 @@ class Replay:
             )
 
     # -- lookups and checks --
-    def _invoice(self, story: stories.Story) -> Invoice:
+    def _invoice(self, story: steps.Story) -> Invoice:
         supplier = story.draft.supplier
         return Invoice.objects.select_related("recipient", "supplier").get(
             supplier__siret=supplier, number=self.numbers[story.key]

@@ -1,4 +1,4 @@
-"""A lived-in demo: four months of invoicing (portal/demo_stories.py) replayed in a few seconds
+"""A lived-in demo: four months of invoicing (portal/demo/stories.py) replayed in a few seconds
 through the product's own services, against the running Chorus Pro emulator.
 
 1. Nothing to do when the portal already has the demo supplier's invoices: a second start adds
@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from chorus_emulator.admin_client import EmulatorAdmin, EmulatorAdminError
 from invoices.models import Invoice
-from portal import demo_stories as stories
-from portal.demo_replay import Clocks, DemoHistoryError, Event, Replay
+from portal.demo import steps, stories
+from portal.demo.replay import Clocks, DemoHistoryError, Event, Replay
 from structures.models import Structure
 
 # Longer than the history: the emulator's tokens outlive the replay's jumps in time.
@@ -46,7 +46,7 @@ class HistoryReport:
 def demo_history_load(*, emulator_url: str | None = None, wait: float = 30.0) -> HistoryReport:
     """Play the demo history once; a no-op when the portal already has it."""
     started = time.monotonic()
-    atelier = Structure.objects.get(siret=stories.ATELIER)
+    atelier = Structure.objects.get(siret=steps.ATELIER)
     drafted = Invoice.objects.filter(supplier=atelier, source=Invoice.Source.PORTAL).count()
     if drafted:
         return HistoryReport(
@@ -77,12 +77,12 @@ def demo_history_load(*, emulator_url: str | None = None, wait: float = 30.0) ->
 
 def _drafted_in_portal() -> int:
     """How many invoices the stories draft in the portal's editor for the demo supplier."""
-    editor = (stories.Send, stories.SaveDraft, stories.Correct, stories.CreditNote)
+    editor = (steps.Send, steps.SaveDraft, steps.Correct, steps.CreditNote)
     return sum(
         1
         for story in stories.STORIES
         for _when, step in story.steps
-        if isinstance(step, editor) and story.draft.supplier == stories.ATELIER
+        if isinstance(step, editor) and story.draft.supplier == steps.ATELIER
     )
 
 
@@ -99,7 +99,7 @@ def _wait_until_up(admin: EmulatorAdmin, seconds: float) -> None:
 
 
 # --- the timeline ------------------------------------------------------------------------------
-def _moment(when: stories.When, now: datetime) -> datetime:
+def _moment(when: steps.When, now: datetime) -> datetime:
     if when.minutes:
         return now - timedelta(minutes=when.minutes)
     day = timezone.localdate(now)
@@ -124,26 +124,26 @@ def _plan(now: datetime) -> list[Event]:
         ),
         key=lambda item: (item[0], item[1]),
     )
-    counters = {siret: start for siret, (_prefix, start) in stories.NUMBERING.items()}
-    credit_notes = stories.CREDIT_NOTE_NUMBERING[1]
+    counters = {siret: start for siret, (_prefix, start) in steps.NUMBERING.items()}
+    credit_notes = steps.CREDIT_NOTE_NUMBERING[1]
     events = []
     for moment, _index, story, step in dated:
         issued = timezone.localdate(moment)
         year = issued.year
         numbered = []
-        if isinstance(step, (stories.Send, stories.SendOutside, stories.Correct)) or (
-            isinstance(step, stories.SaveDraft) and story.draft.numbered
+        if isinstance(step, (steps.Send, steps.SendOutside, steps.Correct)) or (
+            isinstance(step, steps.SaveDraft) and story.draft.numbered
         ):
             numbered = [story]
-        elif isinstance(step, stories.Deposit):
+        elif isinstance(step, steps.Deposit):
             numbered = [by_key[key] for key in step.stories]
         numbers = {}
         for item in numbered:
-            prefix, _start = stories.NUMBERING[item.draft.supplier]
+            prefix, _start = steps.NUMBERING[item.draft.supplier]
             numbers[item.key] = f"{prefix.format(year=year)}{counters[item.draft.supplier]:04d}"
             counters[item.draft.supplier] += 1
-        if isinstance(step, stories.CreditNote):
-            prefix = stories.CREDIT_NOTE_NUMBERING[0].format(year=year)
+        if isinstance(step, steps.CreditNote):
+            prefix = steps.CREDIT_NOTE_NUMBERING[0].format(year=year)
             numbers[story.key] = f"{prefix}{credit_notes:04d}"
             credit_notes += 1
         events.append(Event(moment, story, step, numbers, issued))

@@ -1,0 +1,69 @@
+"""The shared core of invoices: every model of the app, one module per kind of record.
+
+- vocabulary: Chorus Pro's statuses and the sets the portal reasons with, units, flow states;
+- invoice: the invoice itself (drafted here or received from Chorus Pro);
+- lines: its lines and VAT breakdown;
+- attachment: its files and Chorus Pro's limits on them;
+- history: its status events and the notices people received;
+- work: what workers carry to Chorus Pro (flows, actions, downloads) and saved motives.
+"""
+
+from invoices.models.attachment import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX_LENGTH,
+    INVOICE_ATTACHMENTS_MAX_BYTES,
+    Attachment,
+    attachment_path,
+)
+from invoices.models.history import Notification, StatusEvent
+from invoices.models.invoice import MONEY, ZERO, Invoice, InvoiceQuerySet, awaiting_payment_q
+from invoices.models.lines import InvoiceLine, InvoiceVatLine
+from invoices.models.vocabulary import (
+    FINAL_CHORUS_STATUSES,
+    FLOW_CHORUS_STATES,
+    NOT_PAYABLE_CHORUS_STATUSES,
+    ROUTING_CHORUS_STATUSES,
+    UNIT_LABELS,
+    VALIDATOR_REFUSED_STATUSES,
+    ChorusStatus,
+)
+from invoices.models.work import (
+    Flow,
+    InvoiceAction,
+    InvoiceDownload,
+    ReasonTemplate,
+    download_path,
+    due_now,
+    flow_path,
+)
+
+__all__ = [
+    "ATTACHMENT_MAX_BYTES",
+    "ATTACHMENT_NAME_MAX_LENGTH",
+    "FINAL_CHORUS_STATUSES",
+    "FLOW_CHORUS_STATES",
+    "INVOICE_ATTACHMENTS_MAX_BYTES",
+    "MONEY",
+    "NOT_PAYABLE_CHORUS_STATUSES",
+    "ROUTING_CHORUS_STATUSES",
+    "UNIT_LABELS",
+    "VALIDATOR_REFUSED_STATUSES",
+    "ZERO",
+    "Attachment",
+    "ChorusStatus",
+    "Flow",
+    "Invoice",
+    "InvoiceAction",
+    "InvoiceDownload",
+    "InvoiceLine",
+    "InvoiceQuerySet",
+    "InvoiceVatLine",
+    "Notification",
+    "ReasonTemplate",
+    "StatusEvent",
+    "attachment_path",
+    "awaiting_payment_q",
+    "download_path",
+    "due_now",
+    "flow_path",
+]
