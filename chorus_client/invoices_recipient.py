@@ -114,7 +114,8 @@ class RecipientInvoices(_ReceivingSide):
         """``POST /cpro/factures/v1/traiter/recue`` (traiterFactureRecue): set a new status.
 
         A motive is required for REJETEE and SUSPENDUE (≤ 255 characters); ``mandate_number``
-        goes with MANDATEE. A forbidden transition is rejected with code 20002.
+        goes with MANDATEE. A forbidden transition is rejected with code 20002, and so is
+        A_RECYCLER since the annexe v6.1 withdrew recycling (a wrong routing is a rejection).
         """
         if new_status in MOTIVE_REQUIRED and not (motive and motive.strip()):
             raise ValueError(f"a motive is required to set {new_status}")
