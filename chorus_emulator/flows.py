@@ -150,7 +150,10 @@ def integrate(app, flow, at: float) -> tuple[str, list, list]:
 
 def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
     world = app.world
-    supplier = world.structures_by_siret.get(draft["seller_siret"] or "")
+    if not draft["seller_siret"]:
+        raise BusinessError(rules.SUPPLIER_NOT_ALLOWED, "Le document ne désigne pas le "
+                                                        "fournisseur par un identifiant.")
+    supplier = world.structures_by_siret.get(draft["seller_siret"])
     if supplier is None or account is None or not account.has_role(
             supplier["idStructureCPP"], "FOURNISSEUR"):
         raise BusinessError(rules.SUPPLIER_NOT_ALLOWED,

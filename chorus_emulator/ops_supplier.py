@@ -38,7 +38,10 @@ def _choice(value, allowed, field):
 
 
 def own_attachment(ctx, attachment_id, what: str):
-    attachment = ctx.store.attachment(attachment_id) if attachment_id is not None else None
+    if attachment_id is None:
+        raise BusinessError(MAIN_ATTACHMENT, f"L'identifiant de la pièce jointe {what} "
+                                             f"n'est pas renseigné.")
+    attachment = ctx.store.attachment(attachment_id)
     if attachment is None or attachment["owner"] != ctx.login:
         raise BusinessError(MAIN_ATTACHMENT, f"La pièce jointe {what} {attachment_id} est "
                                              f"inconnue ou n'a pas été déposée par ce compte.")
