@@ -180,11 +180,21 @@ class ValidatorInvoices(_ReceivingSide):
                             {"identifiantFactureCPP": invoice_id, "codeLangue": language})
         return invoice_details(answer)
 
+    def visible_statuses(self) -> list[InvoiceStatus]:
+        """``POST /cpro/factures/v1/recuperer/statutsFactureVisibles/valideur``
+        (recupererStatutsFactureVisiblesParValideur): the statuses in which a validator finds
+        invoices, first and second validation levels (A_VALIDER_1 ... REFUSEE_2)."""
+        answer = self._call("recuperer/statutsFactureVisibles/valideur", {})
+        return [item.enum("codeStatutFacture", InvoiceStatus)
+                for item in answer.items("listeStatutFacture")]
+
     def treat(self, invoice_id: int, action: ValidatorAction, *,
               refusal_reason: str | None = None, comment: str | None = None,
               attachment_id: int | None = None) -> TreatmentResult:
-        """``POST /cpro/factures/v1/traiter/factureAValider``: validate (VALIDATION) or refuse
-        (REFUS, with a reason code from ``transverses.validator_refusal_reasons``)."""
+        """``POST /cpro/factures/v1/traiter/factureAValider`` (traiterFactureAValider): validate
+        (VALIDATION) or refuse (REFUS, with a reason code from
+        ``transverses.validator_refusal_reasons``) at the level the invoice waits at: A_VALIDER_1
+        becomes VALIDEE_1 / REFUSEE_1, A_VALIDER_2 (second validator) VALIDEE_2 / REFUSEE_2."""
         if action == ValidatorAction.REFUS and not refusal_reason:
             raise ValueError("a refusal needs a refusal_reason")
         answer = self._call("traiter/factureAValider", compact({

@@ -30,7 +30,7 @@ def _pdf(draw) -> bytes:
 
 def invoice_pdf(world, invoice) -> bytes:
     """A readable stand-in when the invoice has no PDF of its own (SAISIE_API, UBL, CII)."""
-    summary = presenters.supplier_summary(world, invoice)
+    summary = presenters.invoice_fields(world, invoice)
     data = presenters.data_of(invoice)
 
     def draw(page):
@@ -67,7 +67,7 @@ def flow_report_pdf(flow) -> bytes:
 def pivot_xml(world, invoice, attachments) -> bytes:
     """contract §5.12 [S/U]: a simplified CPPFacturePivot document; attachments go under PJ
     with TypePJ 01 (the invoice) or 02 (complementary)."""
-    summary = presenters.supplier_summary(world, invoice)
+    summary = presenters.invoice_fields(world, invoice)
     data = presenters.data_of(invoice)
     root = etree.Element("CPPFactures")
     unit = etree.SubElement(root, "CPPFacturePivotUnitaire")

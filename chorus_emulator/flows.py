@@ -177,6 +177,8 @@ def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
         "recipient_id": recipient["idStructureCPP"],
         "service_id": service["idService"] if service else None,
         "validator_id": validator["idStructureCPP"] if validator else None,
+        "validator2_id": (second["idStructureCPP"] if (second := invoices.second_validator(
+            world, recipient, validator)) else None),
         "cadre": cadre, "type_facture": draft["type_facture"], "mode_depot": "UPLOAD_API",
         "date_facture": draft["date_facture"], "flow_numero": flow["numero"],
         "devise": draft["devise"] or "EUR", "numero_bon_commande": draft["order_ref"],

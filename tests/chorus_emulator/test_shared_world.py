@@ -314,5 +314,5 @@ def test_the_validator_consults_an_invoice_to_validate(emulator, supplier, valid
 
     detail = validator.ok("factures/v1/consulter/valideur", {"identifiantFactureCPP": invoice_id})
 
-    assert detail["facture"]["cadreDeFacturation"]["codeStructureValideur"] == VALIDATOR
+    assert detail["facture"]["cadreDeFacturation"]["codeValideur1"] == VALIDATOR
     assert detail["facture"]["destinataire"]["idDestinataire"] == LYCEE_ID
