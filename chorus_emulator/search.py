@@ -78,7 +78,8 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
             add(clause, value)
     for field, clause in (("idDestinataire", "recipient_id = ?"),
                           ("idFournisseur", "supplier_id = ?"),
-                          ("idServiceExecutant", "service_id = ?")):
+                          ("idServiceExecutant", "service_id = ?"),
+                          ("idServiceFournisseur", "supplier_service_id = ?")):
         value = get_int(body, field)
         if value is not None:
             add(clause, value)

@@ -17,7 +17,12 @@ from urllib.parse import parse_qs, urlsplit
 from chorus_emulator import (
     admin,
     negotiation,
+    ops_accounts,
+    ops_attachments,
+    ops_directory,
+    ops_payment_requests,
     ops_recipient,
+    ops_referentiels,
     ops_structures,
     ops_supplier,
     ops_transverses,
@@ -27,7 +32,10 @@ from chorus_emulator.faults import TOKEN_OPERATION
 from chorus_emulator.operations import OPERATIONS, Context, RawResponse
 from chorus_emulator.protocol import ApiError, dumps, loads
 
-assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
+# Imported for their @operation registrations.
+assert ops_recipient and ops_structures and ops_supplier and ops_transverses
+assert ops_accounts and ops_attachments and ops_directory and ops_payment_requests
+assert ops_referentiels
 
 log = logging.getLogger("chorus_emulator")
 
