@@ -21,9 +21,11 @@ from .errors import (
 from .exchange import Exchange, ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
+from .payment_requests import PaymentRequests
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .types_accounts import AttachedService, AttachedStructure, UserServiceAttachments
 from .types_common import (
     BillingFramework,
     DepositMode,
@@ -42,6 +44,19 @@ from .types_common import (
     StructureKind,
     ValidatorAction,
     VatType,
+)
+from .types_directory import (
+    AccountAttachment,
+    AccountFiles,
+    ActiveStructure,
+    AttachmentSearch,
+    BankDetailsFiles,
+    DirectoryRecipient,
+    MandateFiles,
+    RecipientSearch,
+    SiretInformation,
+    SolicitationFiles,
+    StructureAttachment,
 )
 from .types_invoice_search import (
     HistoryEvent,
@@ -75,6 +90,18 @@ from .types_invoices import (
     VatLine,
     VatLineDetails,
 )
+from .types_payment_requests import PaymentRequestSearch, PaymentRequestSummary, UserRole
+from .types_referentiels import (
+    AttachmentObjectType,
+    AttachmentType,
+    Country,
+    Currency,
+    FlowFormat,
+    SolicitationCategory,
+    SolicitationCategorySearch,
+    SolicitationSubcategory,
+    SolicitationSubcategorySearch,
+)
 from .types_structures import (
     Commitment,
     CommitmentSearch,
@@ -102,15 +129,25 @@ from .types_transverses import (
     VatExemptionReason,
     VatRate,
 )
+from .users import Users
 
 __all__ = [
     "PRODUCTION_API_BASE_URL",
     "PRODUCTION_TOKEN_URL",
     "SANDBOX_API_BASE_URL",
     "SANDBOX_TOKEN_URL",
+    "AccountAttachment",
+    "AccountFiles",
+    "ActiveStructure",
+    "AttachedService",
+    "AttachedStructure",
     "AttachmentInfo",
+    "AttachmentObjectType",
+    "AttachmentSearch",
+    "AttachmentType",
     "AttachmentUpload",
     "BankAccount",
+    "BankDetailsFiles",
     "BillingFramework",
     "ChorusAuthenticationError",
     "ChorusClient",
@@ -122,14 +159,18 @@ __all__ = [
     "Commitment",
     "CommitmentFiles",
     "CommitmentSearch",
+    "Country",
+    "Currency",
     "DepositMode",
     "DepositedFlow",
     "DepositedPdf",
     "DetailedFlowReport",
+    "DirectoryRecipient",
     "DownloadFormat",
     "Exchange",
     "ExchangeHook",
     "FlowDeposit",
+    "FlowFormat",
     "FlowInvoiceError",
     "FlowReport",
     "FlowStatus",
@@ -150,22 +191,34 @@ __all__ = [
     "InvoiceTotals",
     "InvoiceType",
     "MainAttachment",
+    "MandateFiles",
     "Page",
     "PageRequest",
     "PaymentMode",
+    "PaymentRequestSearch",
+    "PaymentRequestSummary",
     "PaymentRequestType",
+    "PaymentRequests",
     "PdfFormat",
     "PostalAddress",
     "ReceivedInvoiceSearch",
     "ReceivedInvoiceSummary",
     "RecipientInvoices",
+    "RecipientSearch",
     "RecycledInvoice",
     "RefusalReason",
     "RoutingRequirement",
     "ServiceDetails",
     "ServiceSummary",
+    "SiretInformation",
+    "SolicitationCategory",
+    "SolicitationCategorySearch",
+    "SolicitationFiles",
+    "SolicitationSubcategory",
+    "SolicitationSubcategorySearch",
     "SortDirection",
     "StatusChange",
+    "StructureAttachment",
     "StructureDetails",
     "StructureFiles",
     "StructureKind",
@@ -183,6 +236,9 @@ __all__ = [
     "Transverses",
     "TreatmentResult",
     "UserAction",
+    "UserRole",
+    "UserServiceAttachments",
+    "Users",
     "ValidatorAction",
     "ValidatorInvoiceSearch",
     "ValidatorInvoiceSummary",

@@ -10,9 +10,11 @@ from .config import ChorusConfig
 from .exchange import ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
+from .payment_requests import PaymentRequests
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .users import Users
 
 
 class ChorusClient:
@@ -22,7 +24,9 @@ class ChorusClient:
     - ``structures``: structures, services, commitments (engagements juridiques);
     - ``supplier``: submit, deposit, search, consult, complete, recycle invoices;
     - ``recipient``: search, consult, treat and download received invoices;
-    - ``validator``: search, consult and validate/refuse invoices to validate.
+    - ``validator``: search, consult and validate/refuse invoices to validate;
+    - ``payment_requests``: one search over the payment requests of every space;
+    - ``users``: what the technical account is attached to.
 
     ``hook`` receives an :class:`~chorus_client.Exchange` for every HTTP exchange. The client is
     thread-safe and keeps one HTTP session; close it (or use ``with``) when done.
@@ -38,6 +42,8 @@ class ChorusClient:
         self.supplier = SupplierInvoices(self.transport)
         self.recipient = RecipientInvoices(self.transport)
         self.validator = ValidatorInvoices(self.transport)
+        self.payment_requests = PaymentRequests(self.transport)
+        self.users = Users(self.transport)
 
     def __repr__(self) -> str:
         return (f"ChorusClient(api_base_url={self.config.api_base_url!r}, "
