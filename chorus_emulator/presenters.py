@@ -193,7 +193,8 @@ def history(store, invoice) -> dict:
     histo_action = [{
         "histoActionId": h["id"], "histoActionCode": h["code"],
         "histoActionDateHeure": histo_stamp(h["at"]),
-        "histoActionUtilisateurNom": h["login"], "histoActionUtilisateurEmail": h["login"],
+        "histoActionUtilisateurNom": h["login"], "histoActionUtilisateurPrenom": None,
+        "histoActionUtilisateurEmail": h["login"], "histoActionUtilisateurTelephone": None,
         "histoActionCommentaire": h["commentaire"],
     } for h in actions]
     return {
