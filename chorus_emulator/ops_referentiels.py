@@ -20,9 +20,35 @@ def _list(ctx, name: str) -> list:
     return ctx.world.referentiels.get(name, [])
 
 
-def _codes(ctx, name: str, key: str) -> list[dict]:
-    """A list of bare codes served as one-key objects (``[{"modeDepot": "SAISIE_API"}]``)."""
-    return [{key: code} for code in _list(ctx, name)]
+# The lists of bare codes, each served as one-key objects (``[{"modeDepot": "SAISIE_API"}]``):
+# (path under recuperer/, answer's list key, item key, world list).
+CODE_LISTS = (
+    ("modereglements", "listeModePaiement", "modePaiement", "modesPaiement"),
+    ("typeidentifiant/structure", "listeTypeIdentifiant", "typeIdentifiantStructure",
+     "typesIdentifiantStructure"),
+    # [U] absent from the contract's sources; shaped like the other code lists of §3.7.
+    ("typestructure", "listeTypeStructure", "typeStructure", "typesStructure"),
+    ("typedp", "listeTypeDemandePaiement", "typeDemandePaiement", "typesDemandePaiement"),
+    ("typefacturetravaux", "listeTypeFactureTravaux", "typeFactureTravaux",
+     "typesFactureTravaux"),
+    # [U] every deposit mode an invoice can show (contract §9.9), not only soumettre's three.
+    ("modedepot", "listeModeDepot", "modeDepot", "modesDepot"),
+    # contract §3.7 [S: ZMOG]: the formats (E1 structured, E2 mixed, Factur-X), not syntaxes.
+    ("formatflux", "listeFormatFlux", "formatFlux", "formatsFlux"),
+    # [U] absent from the contract's sources, shaped like formatflux; exactly what deposer/flux
+    # accepts.
+    ("syntaxeflux", "listeSyntaxeFlux", "syntaxeFlux", "syntaxesFlux"),
+)
+
+
+def _code_list(list_key: str, key: str, name: str):
+    def serve(ctx, body):
+        return ok(OK_TRANSVERSES, **{list_key: [{key: code} for code in _list(ctx, name)]})
+    return serve
+
+
+for _path, _list_key, _key, _name in CODE_LISTS:
+    operation(f"transverses/v1/recuperer/{_path}")(_code_list(_list_key, _key, _name))
 
 
 def _payment_request_type(ctx, body) -> str:
@@ -48,11 +74,6 @@ def recuperer_cadre_facturation(ctx, body):
              else _list(ctx, "cadresFacturationParTypeDemandePaiement").get(kind, []))
     return ok(OK_TRANSVERSES, listeCadreFacturation=[{"codeCadreFacturation": code}
                                                      for code in codes])
-
-
-@operation("transverses/v1/recuperer/modereglements")
-def recuperer_mode_reglements(ctx, body):
-    return ok(OK_TRANSVERSES, listeModePaiement=_codes(ctx, "modesPaiement", "modePaiement"))
 
 
 @operation("transverses/v1/recuperer/motifs/exonerationtva")
@@ -92,54 +113,11 @@ def recuperer_types_pj(ctx, body):
          if wanted is None or item["typeObjet"] == wanted], get_str(body, "codeLangue")))
 
 
-@operation("transverses/v1/recuperer/typeidentifiant/structure")
-def recuperer_types_identifiant(ctx, body):
-    return ok(OK_TRANSVERSES, listeTypeIdentifiant=_codes(
-        ctx, "typesIdentifiantStructure", "typeIdentifiantStructure"))
-
-
-@operation("transverses/v1/recuperer/typestructure")
-def recuperer_types_structure(ctx, body):
-    # [U] absent from the contract's sources; shaped like the other code lists of §3.7.
-    return ok(OK_TRANSVERSES, listeTypeStructure=_codes(ctx, "typesStructure", "typeStructure"))
-
-
-@operation("transverses/v1/recuperer/typedp")
-def recuperer_types_dp(ctx, body):
-    return ok(OK_TRANSVERSES, listeTypeDemandePaiement=_codes(
-        ctx, "typesDemandePaiement", "typeDemandePaiement"))
-
-
 @operation("transverses/v1/recuperer/etat/typedp")
 def recuperer_etats_par_type_dp(ctx, body):
     states = _list(ctx, "etatsParTypeDemandePaiement").get(_payment_request_type(ctx, body), [])
     return ok(OK_TRANSVERSES, listeEtatDemandePaiement=[{"etatDemandePaiement": state}
                                                         for state in states])
-
-
-@operation("transverses/v1/recuperer/typefacturetravaux")
-def recuperer_types_facture_travaux(ctx, body):
-    return ok(OK_TRANSVERSES, listeTypeFactureTravaux=_codes(
-        ctx, "typesFactureTravaux", "typeFactureTravaux"))
-
-
-@operation("transverses/v1/recuperer/modedepot")
-def recuperer_mode_depot(ctx, body):
-    # [U] every deposit mode an invoice can show (contract §9.9), not only soumettre's three.
-    return ok(OK_TRANSVERSES, listeModeDepot=_codes(ctx, "modesDepot", "modeDepot"))
-
-
-@operation("transverses/v1/recuperer/formatflux")
-def recuperer_format_flux(ctx, body):
-    # contract §3.7 [S: ZMOG]: the formats (E1 structured, E2 mixed, Factur-X), not the syntaxes.
-    return ok(OK_TRANSVERSES, listeFormatFlux=_codes(ctx, "formatsFlux", "formatFlux"))
-
-
-@operation("transverses/v1/recuperer/syntaxeflux")
-def recuperer_syntaxe_flux(ctx, body):
-    # [U] absent from the contract's sources; shaped like recuperer/formatflux. The list is
-    # exactly what deposer/flux accepts.
-    return ok(OK_TRANSVERSES, listeSyntaxeFlux=_codes(ctx, "syntaxesFlux", "syntaxeFlux"))
 
 
 # Solicitation categories (contract §3.13 [S: GO]) -------------------------------------------
