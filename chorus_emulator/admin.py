@@ -118,7 +118,8 @@ def _force_status(app, invoice_id: int, body: dict) -> dict:
 
 
 def _inspect_one(app, invoice) -> dict:
-    return {**presenters.invoice_fields(app.world, invoice), "idFacture": invoice["id"],
+    return {"identifiantFactureCPP": invoice["id"], "idFacture": invoice["id"],
+            **presenters.invoice_fields(app.world, invoice),
             "visibleToRecipient": bool(invoice["visible_to_recipient"]),
             "visibleToValidator": bool(invoice["visible_to_validator"]),
             "visibleToSecondValidator": bool(invoice["visible_to_validator2"]),
