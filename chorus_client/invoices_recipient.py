@@ -10,7 +10,7 @@ from .invoice_parsing import invoice_details, received_summary, validator_summar
 from .invoices_supplier import fetch_history
 from .paging import page_params, read_page
 from .transport import Transport
-from .transverses import decode_file
+from .transverses_base import decode_file
 from .types_common import (
     DownloadFormat,
     InvoiceStatus,

@@ -4,8 +4,8 @@ per-topic modules, the reference lists, the directory and attachments, all on
 
 from __future__ import annotations
 
-from .transverses_attachments import MAX_ATTACHMENT_NAME, Attachments
-from .transverses_base import decode_file, encode_file
+from .transverses_attachments import Attachments
+from .transverses_base import decode_file
 from .transverses_directory import Directory
 from .transverses_lists import ReferenceLists
 from .types_common import FlowStatus, InvoiceStatus
@@ -16,9 +16,6 @@ from .types_transverses import (
     FlowTechnicalError,
     HealthCheck,
 )
-
-# Kept importable from here: the invoice modules and older callers use them.
-__all__ = ["MAX_ATTACHMENT_NAME", "Transverses", "decode_file", "encode_file"]
 
 
 class Transverses(ReferenceLists, Directory, Attachments):
