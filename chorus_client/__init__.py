@@ -3,7 +3,9 @@
 Start with :class:`ChorusClient` and :class:`ChorusConfig`; see ``README.md`` in this package.
 """
 
-from .client import ChorusClient
+from .client import (
+    ChorusClient,
+)
 from .config import (
     PRODUCTION_API_BASE_URL,
     PRODUCTION_TOKEN_URL,
@@ -11,7 +13,9 @@ from .config import (
     SANDBOX_TOKEN_URL,
     ChorusConfig,
 )
-from .engagements import Engagements
+from .engagements import (
+    Engagements,
+)
 from .errors import (
     ChorusAuthenticationError,
     ChorusError,
@@ -19,13 +23,38 @@ from .errors import (
     ChorusRejectedError,
     ChorusTransientError,
 )
-from .exchange import Exchange, ExchangeHook
-from .invoices_recipient import RecipientInvoices, ValidatorInvoices
-from .invoices_supplier import SupplierInvoices
-from .organisations import Organisations
-from .structures import Structures
-from .transport import TokenCache, Transport
-from .transverses import Transverses
+from .exchange import (
+    Exchange,
+    ExchangeHook,
+)
+from .invoices_recipient import (
+    RecipientInvoices,
+    ValidatorInvoices,
+)
+from .invoices_supplier import (
+    SupplierInvoices,
+)
+from .organisations import (
+    Organisations,
+)
+from .payment_requests import (
+    PaymentRequests,
+)
+from .structures import (
+    Structures,
+)
+from .transport import (
+    TokenCache,
+    Transport,
+)
+from .transverses import (
+    Transverses,
+)
+from .types_accounts import (
+    AttachedService,
+    AttachedStructure,
+    UserServiceAttachments,
+)
 from .types_commitments import (
     CommitmentAction,
     CommitmentAttachment,
@@ -60,6 +89,19 @@ from .types_common import (
     ValidatorAction,
     VatType,
     WorksInvoiceType,
+)
+from .types_directory import (
+    AccountAttachment,
+    AccountFiles,
+    ActiveStructure,
+    AttachmentSearch,
+    BankDetailsFiles,
+    DirectoryRecipient,
+    MandateFiles,
+    RecipientSearch,
+    SiretInformation,
+    SolicitationFiles,
+    StructureAttachment,
 )
 from .types_invoice_search import (
     HistoryEvent,
@@ -110,6 +152,22 @@ from .types_organisations import (
     ServiceState,
     StructureField,
 )
+from .types_payment_requests import (
+    PaymentRequestSearch,
+    PaymentRequestSummary,
+    UserRole,
+)
+from .types_referentiels import (
+    AttachmentObjectType,
+    AttachmentType,
+    Country,
+    Currency,
+    FlowFormat,
+    SolicitationCategory,
+    SolicitationCategorySearch,
+    SolicitationSubcategory,
+    SolicitationSubcategorySearch,
+)
 from .types_structures import (
     Commitment,
     CommitmentSearch,
@@ -148,20 +206,33 @@ from .types_works import (
     WorksInvoiceSummary,
     WorksParty,
     WorksPartyDetails,
-    WorksStructure,
     WorksSubmission,
     WorksUserRole,
 )
-from .works import WorksInvoices
+from .users import (
+    Users,
+)
+from .works import (
+    WorksInvoices,
+)
 
 __all__ = [
     "PRODUCTION_API_BASE_URL",
     "PRODUCTION_TOKEN_URL",
     "SANDBOX_API_BASE_URL",
     "SANDBOX_TOKEN_URL",
+    "AccountAttachment",
+    "AccountFiles",
+    "ActiveStructure",
+    "AttachedService",
+    "AttachedStructure",
     "AttachmentInfo",
+    "AttachmentObjectType",
+    "AttachmentSearch",
+    "AttachmentType",
     "AttachmentUpload",
     "BankAccount",
+    "BankDetailsFiles",
     "BillingFile",
     "BillingFramework",
     "ChorusAuthenticationError",
@@ -188,15 +259,19 @@ __all__ = [
     "CommitmentType",
     "CommitmentUpdate",
     "Condition",
+    "Country",
+    "Currency",
     "DepositMode",
     "DepositedFlow",
     "DepositedPdf",
     "DetailedFlowReport",
+    "DirectoryRecipient",
     "DownloadFormat",
     "Engagements",
     "Exchange",
     "ExchangeHook",
     "FlowDeposit",
+    "FlowFormat",
     "FlowInvoiceError",
     "FlowReport",
     "FlowStatus",
@@ -219,6 +294,7 @@ __all__ = [
     "LegalUnit",
     "LegalUnitField",
     "MainAttachment",
+    "MandateFiles",
     "Operator",
     "OrganisationStatus",
     "OrganisationType",
@@ -226,13 +302,17 @@ __all__ = [
     "Page",
     "PageRequest",
     "PaymentMode",
+    "PaymentRequestSearch",
+    "PaymentRequestSummary",
     "PaymentRequestType",
+    "PaymentRequests",
     "PdfFormat",
     "PieceLink",
     "PostalAddress",
     "ReceivedInvoiceSearch",
     "ReceivedInvoiceSummary",
     "RecipientInvoices",
+    "RecipientSearch",
     "RecycledInvoice",
     "RefusalReason",
     "RegistryAttachment",
@@ -246,8 +326,15 @@ __all__ = [
     "ServiceField",
     "ServiceState",
     "ServiceSummary",
+    "SiretInformation",
+    "SolicitationCategory",
+    "SolicitationCategorySearch",
+    "SolicitationFiles",
+    "SolicitationSubcategory",
+    "SolicitationSubcategorySearch",
     "SortDirection",
     "StatusChange",
+    "StructureAttachment",
     "StructureDetails",
     "StructureField",
     "StructureFiles",
@@ -267,6 +354,9 @@ __all__ = [
     "Transverses",
     "TreatmentResult",
     "UserAction",
+    "UserRole",
+    "UserServiceAttachments",
+    "Users",
     "ValidatorAction",
     "ValidatorInvoiceSearch",
     "ValidatorInvoiceSummary",
@@ -285,7 +375,6 @@ __all__ = [
     "WorksInvoices",
     "WorksParty",
     "WorksPartyDetails",
-    "WorksStructure",
     "WorksSubmission",
     "WorksUserRole",
 ]

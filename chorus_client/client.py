@@ -12,9 +12,11 @@ from .exchange import ExchangeHook
 from .invoices_recipient import RecipientInvoices, ValidatorInvoices
 from .invoices_supplier import SupplierInvoices
 from .organisations import Organisations
+from .payment_requests import PaymentRequests
 from .structures import Structures
 from .transport import TokenCache, Transport
 from .transverses import Transverses
+from .users import Users
 from .works import WorksInvoices
 
 
@@ -30,6 +32,8 @@ class ChorusClient:
       details), the Structures API's successor;
     - ``engagements``: the Engagements API (commitments, what invoices consumed of them).
     - ``works``: works pieces of public works contracts, whichever party the account acts as.
+    - ``payment_requests``: one search over the payment requests of every space;
+    - ``users``: what the technical account is attached to.
 
     ``hook`` receives an :class:`~chorus_client.Exchange` for every HTTP exchange. The client is
     thread-safe and keeps one HTTP session; close it (or use ``with``) when done.
@@ -48,6 +52,8 @@ class ChorusClient:
         self.organisations = Organisations(self.transport)
         self.engagements = Engagements(self.transport)
         self.works = WorksInvoices(self.transport)
+        self.payment_requests = PaymentRequests(self.transport)
+        self.users = Users(self.transport)
 
     def __repr__(self) -> str:
         return (f"ChorusClient(api_base_url={self.config.api_base_url!r}, "

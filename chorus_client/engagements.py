@@ -135,13 +135,14 @@ class Engagements:
                       operation=f"{BASE}/{operation}")
 
     def health_check(self) -> HealthCheck:
-        """``GET /engagement/healthcheck`` (Healthcheck)."""
+        """``GET /cpro/engagements/v1/engagement/healthcheck`` (Healthcheck)."""
         self._call(VERBS["health"], "engagement/healthcheck", empty=True)
         return HealthCheck(ok=True, status=None)
 
     def commitment_exists(self, number: str) -> bool:
-        """``GET /engagement/referentiel/{numero}/existence`` (Vérifier existence engagement):
-        whether a commitment with this number exists (among those the account may see)."""
+        """``GET /cpro/engagements/v1/engagement/referentiel/{numero}/existence`` (Vérifier
+        existence engagement): whether a commitment with this number exists (among those the account
+        may see)."""
         try:
             answer = self._object(VERBS["exists"],
                                   f"engagement/referentiel/{rest.path(number)}/existence")
@@ -154,8 +155,8 @@ class Engagements:
     def search_commitments(self, query: RegistryQuery | None = None, *,
                            limit: int | None = None, offset: int = 0
                            ) -> list[CommitmentDetails]:
-        """``POST /engagement/recherche`` (Rechercher engagement), one page; conditions on
-        :class:`~chorus_client.CommitmentField`."""
+        """``POST /cpro/engagements/v1/engagement/recherche`` (Rechercher engagement), one page;
+        conditions on :class:`~chorus_client.CommitmentField`."""
         operation = f"{BASE}/engagement/recherche"
         answer = self._call(VERBS["search"], "engagement/recherche",
                             query_body(query, limit=limit, offset=offset))
@@ -169,12 +170,13 @@ class Engagements:
             key=lambda commitment: commitment.id, page_size=page_size)
 
     def get_commitment(self, commitment_id: int) -> CommitmentDetails:
-        """``GET /engagement/{id}`` (Consulter engagement): with its lines and the payment
-        requests that consumed it (``consumed_amount``, ``remaining_amount``)."""
+        """``GET /cpro/engagements/v1/engagement/{id}`` (Consulter engagement): with its lines and
+        the payment requests that consumed it (``consumed_amount``, ``remaining_amount``)."""
         return _commitment(self._object(VERBS["get"], f"engagement/{commitment_id}"))
 
     def create_commitment(self, creation: CommitmentCreation) -> CommitmentDetails:
-        """``POST /engagement`` (Créer engagement): a new commitment, in A_TRAITER."""
+        """``POST /cpro/engagements/v1/engagement`` (Créer engagement): a new commitment, in
+        A_TRAITER."""
         body = compact({
             "numero": creation.number, "libelle": creation.label, "type": creation.type,
             "montantTotalTtc": creation.total_amount, "devise": creation.currency,
@@ -189,8 +191,8 @@ class Engagements:
         return _commitment(self._object(VERBS["create"], "engagement", body))
 
     def update_commitment(self, update: CommitmentUpdate) -> CommitmentDetails:
-        """``PUT /engagement`` (Modifier engagement): change label, amount, notification date,
-        market number or lines of a commitment the account issued."""
+        """``PUT /cpro/engagements/v1/engagement`` (Modifier engagement): change label, amount,
+        notification date, market number or lines of a commitment the account issued."""
         body = compact({
             "id": update.id, "libelle": update.label, "montantTotalTtc": update.total_amount,
             "dateNotification": _day_or_moment(update.notified_at),
@@ -202,13 +204,15 @@ class Engagements:
 
     def change_commitment_status(self, commitment_id: int, operation: CommitmentOperation, *,
                                  comment: str | None = None) -> CommitmentDetails:
-        """``POST /engagement/{id}/statuts/{operation}`` (Modifier statut engagement)."""
+        """``POST /cpro/engagements/v1/engagement/{id}/statuts/{operation}`` (Modifier statut
+        engagement)."""
         return _commitment(self._object(
             VERBS["status"], f"engagement/{commitment_id}/statuts/{operation.value}",
             compact({"commentaire": comment})))
 
     def commitment_status_history(self, commitment_id: int) -> list[CommitmentStatusChange]:
-        """``GET /engagement/{id}/statuts`` (Historique statuts), newest first."""
+        """``GET /cpro/engagements/v1/engagement/{id}/statuts`` (Historique statuts), newest
+        first."""
         operation = f"engagement/{commitment_id}/statuts"
         return [CommitmentStatusChange(status=item.enum("statut", CommitmentStatus),
                                        at=item.opt_moment("date"),
@@ -218,7 +222,8 @@ class Engagements:
                                      f"{BASE}/{operation}")]
 
     def commitment_action_history(self, commitment_id: int) -> list[CommitmentAction]:
-        """``GET /engagement/{id}/actions`` (Historique actions), newest first."""
+        """``GET /cpro/engagements/v1/engagement/{id}/actions`` (Historique actions), newest
+        first."""
         operation = f"engagement/{commitment_id}/actions"
         return [CommitmentAction(action=item.text("action"), at=item.opt_moment("date"),
                                  author=item.opt_text("auteur"),
@@ -227,22 +232,23 @@ class Engagements:
                                      f"{BASE}/{operation}")]
 
     def download_commitment(self, commitment_id: int) -> CommitmentAttachment:
-        """``GET /piece-jointe/`` (Télécharger engagement): the commitment as a document."""
+        """``GET /cpro/engagements/v1/piece-jointe/`` (Télécharger engagement): the commitment as a
+        document."""
         parameter = ENGAGEMENTS_CHOICES["download_parameter"]
         return _attachment(self._object(VERBS["download"], "piece-jointe/",
                                         params={parameter: str(commitment_id)}),
                            with_content=True)
 
     def download_commitment_attachment(self, attachment_id: int) -> CommitmentAttachment:
-        """``GET /piece-jointe/{id}`` (Télécharger pièce jointe engagement)."""
+        """``GET /cpro/engagements/v1/piece-jointe/{id}`` (Télécharger pièce jointe engagement)."""
         return _attachment(self._object(VERBS["download_attachment"],
                                         f"piece-jointe/{attachment_id}"), with_content=True)
 
     def add_commitment_attachment(self, commitment_id: int, file_name: str, content: bytes, *,
                                   content_type: str = "application/pdf"
                                   ) -> CommitmentAttachment:
-        """``POST /piece-jointe`` (Ajouter pièce jointe): attach a document (10 MB at most) to a
-        commitment the account issued."""
+        """``POST /cpro/engagements/v1/piece-jointe`` (Ajouter pièce jointe): attach a document (10
+        MB at most) to a commitment the account issued."""
         return _attachment(self._object(VERBS["attach"], "piece-jointe", {
             "idEngagement": commitment_id, "fileName": file_name, "contentType": content_type,
             "attachmentData": base64.b64encode(content).decode("ascii")}))

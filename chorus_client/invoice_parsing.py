@@ -46,7 +46,9 @@ def _empty(reader: Reader, key: str) -> Reader:
 
 
 def invoice_details(answer: Reader) -> InvoiceDetails:
-    """consulter/fournisseur|recipiendaire|valideur.
+    """consulter/fournisseur|recipiendaire|valideur (contract §5.6): validators as numbered blocks
+    (``codeValideur1``), bank details as ``coordBancairesFournisseur*``, VAT lines naming the
+    referential rate (``ligneTvaTauxRef*``), lines with their computed amounts.
 
     [U] contract §5.6/§13: whether the answer wraps the invoice in ``facture`` is unknown; both
     shapes are accepted.
@@ -70,8 +72,10 @@ def invoice_details(answer: Reader) -> InvoiceDetails:
         deposit_mode=invoice.opt_enum("modeDepot", DepositMode),
         comment=invoice.opt_text("commentaire"),
         framework=framework.opt_enum("codeCadreFacturation", BillingFramework),
-        validator_structure_code=(framework.opt_text("codeStructureValideur")
-                                  or framework.opt_text("codeStructureValideur1")),
+        validator_structure_code=framework.opt_text("codeValideur1"),
+        validated_on=framework.opt_day("dateValidation1"),
+        second_validator_structure_code=framework.opt_text("codeValideur2"),
+        second_validated_on=framework.opt_day("dateValidation2"),
         recipient=InvoiceRecipient(
             id=recipient.opt_integer("idDestinataire"),
             siret=recipient.opt_text("codeDestinataire"),
@@ -88,12 +92,11 @@ def invoice_details(answer: Reader) -> InvoiceDetails:
             service_id=supplier.opt_integer("idServiceFournisseur"),
             service_code=supplier.opt_text("codeServiceFournisseur"),
             service_name=supplier.opt_text("libelleServiceFournisseur"),
-            bank_account_id=_first(supplier.opt_integer("idCoordonneesBancairesFournisseur"),
-                                   supplier.opt_integer("codeCoordonneesBancairesFournisseur")),
+            bank_account_id=supplier.opt_integer("coordBancairesFournisseurId"),
         ),
         invoice_type=references.opt_enum("typeFacture", InvoiceType),
         vat_type=references.opt_enum("typeTva", VatType),
-        currency=references.opt_text("codeDeviseFacture") or references.opt_text("deviseFacture"),
+        currency=references.opt_text("codeDeviseFacture"),
         payment_mode=references.opt_enum("modePaiement", PaymentMode),
         vat_exemption_reason=references.opt_text("motifExonerationTva"),
         purchase_order_number=references.opt_text("numeroBonCommande"),
@@ -116,7 +119,8 @@ def invoice_details(answer: Reader) -> InvoiceDetails:
             reference=line.opt_text("lignePosteReference"),
             description=line.opt_text("lignePosteDenomination"),
             quantity=line.opt_amount("lignePosteQuantite"),
-            unit=line.opt_text("lignePosteUnite") or line.opt_text("lignePosteUniteCode"),
+            # The annexe (V3.3) replaced lignePosteUniteCode/Libelle by lignePosteUnite.
+            unit=line.opt_text("lignePosteUnite"),
             unit_price_excl_tax=line.opt_amount("lignePosteMontantUnitaireHT"),
             discount_excl_tax=line.opt_amount("lignePosteMontantRemiseHT"),
             vat_rate_code=line.opt_text("lignePosteTauxTva"),
@@ -126,7 +130,7 @@ def invoice_details(answer: Reader) -> InvoiceDetails:
             amount_incl_tax=line.opt_amount("lignePosteMontantTtcApresRemise"),
         ) for line in lines.items("lignePoste")],
         vat_lines=[VatLineDetails(
-            rate_code=line.opt_text("ligneTvaTauxRefCode") or line.opt_text("ligneTvaTaux"),
+            rate_code=line.opt_text("ligneTvaTauxRefCode"),
             rate=_first(line.opt_amount("ligneTvaTauxManuel"),
                         line.opt_amount("ligneTvaTauxRefValeur")),
             taxable_amount=line.opt_amount("ligneTvaMontantBaseHtParTaux"),
@@ -184,7 +188,7 @@ def invoice_history(answer: Reader) -> InvoiceHistory:
 
 
 def _search_item(item: Reader) -> dict[str, Any]:
-    """The fields every rechercher/fournisseur|recipiendaire|valideur item carries under the same
+    """The fields rechercher/fournisseur and rechercher/recipiendaire items carry under the same
     names; each operation's parser adds its own id key and extra fields."""
     return {
         "invoice_number": item.text("numeroFacture"),
@@ -239,11 +243,24 @@ def received_summary(item: Reader) -> ReceivedInvoiceSummary:
 
 
 def validator_summary(item: Reader) -> ValidatorInvoiceSummary:
-    """An item of rechercher/valideur (contract §5.13 [S: GO])."""
+    """An item of rechercher/valideur (contract §5.13 [S: GO]): parties are named by their
+    ``identifiant*``, not ``code*`` as in the other searches."""
     return ValidatorInvoiceSummary(
         invoice_id=item.integer("idFacture"),
-        **_search_item(item),
+        invoice_number=item.text("numeroFacture"),
+        status=item.enum("statut", InvoiceStatus),
         supplier_id=item.opt_integer("idFournisseur"),
+        supplier_identifier=item.opt_text("identifiantFournisseur"),
+        supplier_name=item.opt_text("designationFournisseur"),
+        recipient_siret=item.opt_text("identifiantDestinataire"),
+        recipient_name=item.opt_text("designationDestinataire"),
         validator_id=item.opt_integer("idValideur"),
         validator_name=item.opt_text("designationValideur"),
+        deposited_on=item.opt_day("dateDepot"),
+        invoice_date=item.opt_day("dateFacture"),
+        # [U] absent from GO's model of this search; read when present.
+        status_changed_at=item.opt_moment("dateHeureEtatCourant"),
+        total_incl_tax=item.opt_amount("montantTTC"),
+        amount_due=item.opt_amount("montantAPayer"),
+        currency=item.opt_text("devise"),
     )

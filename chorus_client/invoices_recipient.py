@@ -10,7 +10,7 @@ from .invoice_parsing import invoice_details, received_summary, validator_summar
 from .invoices_supplier import fetch_history
 from .paging import page_params, read_page
 from .transport import Transport
-from .transverses import decode_file
+from .transverses_base import decode_file
 from .types_common import (
     DownloadFormat,
     InvoiceStatus,
@@ -115,7 +115,8 @@ class RecipientInvoices(_ReceivingSide):
         """``POST /cpro/factures/v1/traiter/recue`` (traiterFactureRecue): set a new status.
 
         A motive is required for REJETEE and SUSPENDUE (≤ 255 characters); ``mandate_number``
-        goes with MANDATEE. A forbidden transition is rejected with code 20002.
+        goes with MANDATEE. A forbidden transition is rejected with code 20002, and so is
+        A_RECYCLER since the annexe v6.1 withdrew recycling (a wrong routing is a rejection).
         """
         if new_status in MOTIVE_REQUIRED and not (motive and motive.strip()):
             raise ValueError(f"a motive is required to set {new_status}")
@@ -180,11 +181,21 @@ class ValidatorInvoices(_ReceivingSide):
                             {"identifiantFactureCPP": invoice_id, "codeLangue": language})
         return invoice_details(answer)
 
+    def visible_statuses(self) -> list[InvoiceStatus]:
+        """``POST /cpro/factures/v1/recuperer/statutsFactureVisibles/valideur``
+        (recupererStatutsFactureVisiblesParValideur): the statuses in which a validator finds
+        invoices, first and second validation levels (A_VALIDER_1 ... REFUSEE_2)."""
+        answer = self._call("recuperer/statutsFactureVisibles/valideur", {})
+        return [item.enum("codeStatutFacture", InvoiceStatus)
+                for item in answer.items("listeStatutFacture")]
+
     def treat(self, invoice_id: int, action: ValidatorAction, *,
               refusal_reason: str | None = None, comment: str | None = None,
               attachment_id: int | None = None) -> TreatmentResult:
-        """``POST /cpro/factures/v1/traiter/factureAValider``: validate (VALIDATION) or refuse
-        (REFUS, with a reason code from ``transverses.validator_refusal_reasons``)."""
+        """``POST /cpro/factures/v1/traiter/factureAValider`` (traiterFactureAValider): validate
+        (VALIDATION) or refuse (REFUS, with a reason code from
+        ``transverses.validator_refusal_reasons``) at the level the invoice waits at: A_VALIDER_1
+        becomes VALIDEE_1 / REFUSEE_1, A_VALIDER_2 (second validator) VALIDEE_2 / REFUSEE_2."""
         if action == ValidatorAction.REFUS and not refusal_reason:
             raise ValueError("a refusal needs a refusal_reason")
         answer = self._call("traiter/factureAValider", compact({

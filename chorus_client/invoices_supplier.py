@@ -10,7 +10,7 @@ from .errors import ChorusProtocolError
 from .invoice_parsing import invoice_details, invoice_history, supplier_summary
 from .paging import page_params, read_page
 from .transport import Transport
-from .transverses import encode_file
+from .transverses_base import encode_file
 from .types_common import (
     FlowSyntax,
     IdentifierType,

@@ -75,13 +75,14 @@ class Organisations:
     # --- SIREN ----------------------------------------------------------------------------
 
     def get_legal_unit(self, identifier: str) -> LegalUnit:
-        """``GET /siren/{uuid_identifiant}`` (Consulter SIREN): a legal unit by its uuid, SIREN,
-        or the SIRET or VAT number of one of its structures."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}`` (Consulter SIREN): a legal unit
+        by its uuid, SIREN, or the SIRET or VAT number of one of its structures."""
         return parse.legal_unit(self._object("siren", identifier))
 
     def search_legal_units(self, query: RegistryQuery | None = None, *,
                            limit: int | None = None, offset: int = 0) -> list[LegalUnit]:
-        """``POST /siren/recherche`` (Rechercher SIREN), one page (``limit``/``offset``)."""
+        """``POST /cpro/organisations/v1/siren/recherche`` (Rechercher SIREN), one page
+        (``limit``/``offset``)."""
         return [parse.legal_unit(item) for item in self._search(
             "siren", query_body(query, limit=limit, offset=offset))]
 
@@ -93,46 +94,47 @@ class Organisations:
             key=lambda unit: unit.uuid, page_size=page_size)
 
     def legal_unit_structures(self, identifier: str) -> list[RegistryStructure]:
-        """``GET /siren/{uuid_identifiant}/structures`` (Rechercher structure par SIREN): the
-        establishments of a legal unit."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}/structures`` (Rechercher structure
+        par SIREN): the establishments of a legal unit."""
         return [parse.structure(item) for item in self._array("siren", identifier, "structures")]
 
     def legal_unit_attachments(self, identifier: str) -> list[RegistryAttachment]:
-        """``GET /siren/{uuid_identifiant}/pieces_jointes`` (Consulter pièces jointes par
-        SIREN): the attachments of its structures, without their content."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}/pieces_jointes`` (Consulter pièces
+        jointes par SIREN): the attachments of its structures, without their content."""
         return [parse.attachment(item) for item in self._array(
             "siren", identifier, "pieces_jointes", empty_is_not_found=True)]
 
     def get_legal_unit_attachment(self, identifier: str, attachment_uuid: str
                                   ) -> RegistryAttachment:
-        """``GET /siren/{uuid_identifiant}/pieces_jointes/{uuid}`` (Récupérer PJ par SIREN):
-        one attachment with its content."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}/pieces_jointes/{uuid}`` (Récupérer
+        PJ par SIREN): one attachment with its content."""
         return parse.attachment(self._object("siren", identifier, "pieces_jointes",
                                              attachment_uuid), with_content=True)
 
     def legal_unit_bank_accounts(self, identifier: str) -> list[RegistryBankAccount]:
-        """``GET /siren/{uuid_identifiant}/coordonnees_bancaires`` (Consulter coordonnées
-        bancaires par SIREN)."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}/coordonnees_bancaires`` (Consulter
+        coordonnées bancaires par SIREN)."""
         return [parse.bank_account(item) for item in self._array(
             "siren", identifier, "coordonnees_bancaires", empty_is_not_found=True)]
 
     def download_legal_unit_bank_document(self, identifier: str, document_uuid: str
                                           ) -> RegistryAttachment:
-        """``GET /siren/{uuid_identifiant}/coordonnees_bancaires/{uuid_pj}`` (Télécharger PJ par
-        coordonnées bancaires de SIREN): the RIB of a bank account (its ``document_uuid``)."""
+        """``GET /cpro/organisations/v1/siren/{uuid_identifiant}/coordonnees_bancaires/{uuid_pj}``
+        (Télécharger PJ par coordonnées bancaires de SIREN): the RIB of a bank account (its
+        ``document_uuid``)."""
         return parse.attachment(self._object("siren", identifier, "coordonnees_bancaires",
                                              document_uuid), with_content=True)
 
     # --- structures -----------------------------------------------------------------------
 
     def get_structure(self, identifier: str) -> RegistryStructure:
-        """``GET /structures/{uuid_identifiant}`` (Consulter structure): details and routing
-        rules of a structure named by uuid, SIRET or VAT number."""
+        """``GET /cpro/organisations/v1/structures/{uuid_identifiant}`` (Consulter structure):
+        details and routing rules of a structure named by uuid, SIRET or VAT number."""
         return parse.structure(self._object("structures", identifier))
 
     def search_structures(self, query: RegistryQuery | None = None, *,
                           limit: int | None = None, offset: int = 0) -> list[RegistryStructure]:
-        """``POST /structures/recherche`` (Rechercher structure), one page."""
+        """``POST /cpro/organisations/v1/structures/recherche`` (Rechercher structure), one page."""
         return [parse.structure(item) for item in self._search(
             "structures", query_body(query, limit=limit, offset=offset))]
 
@@ -145,50 +147,53 @@ class Organisations:
 
     def search_structure_uuids(self, query: RegistryQuery | None = None, *,
                                limit: int | None = None, offset: int = 0) -> list[str]:
-        """``POST /structures/recherche`` with ``_fields: ["uuid"]``: only the uuids, as the
-        sandbox test of ZMOG-RO asks (§2.2.4 [S])."""
+        """``POST /cpro/organisations/v1/structures/recherche`` with ``_fields: ["uuid"]``: only the
+        uuids, as the sandbox test of ZMOG-RO asks (§2.2.4 [S])."""
         body = query_body(query, limit=limit, offset=offset, fields=["uuid"])
         return [item.text("uuid") for item in self._search("structures", body)]
 
     def structure_services(self, identifier: str) -> list[RegistryService]:
-        """``GET /structures/{uuid_identifiant}/services`` (Rechercher service): every service
-        of the structure, inactive ones included."""
+        """``GET /cpro/organisations/v1/structures/{uuid_identifiant}/services`` (Rechercher
+        service): every service of the structure, inactive ones included."""
         return [parse.service(item) for item in self._array("structures", identifier,
                                                             "services")]
 
     def structure_attachments(self, identifier: str) -> list[RegistryAttachment]:
-        """``GET /structures/{uuid_identifiant}/pieces_jointes`` (Consulter pièces jointes par
-        structure); none is an empty list (the API's 400 NotFoundReference, §2.0 [S])."""
+        """``GET /cpro/organisations/v1/structures/{uuid_identifiant}/pieces_jointes`` (Consulter
+        pièces jointes par structure); none is an empty list (the API's 400 NotFoundReference, §2.0
+        [S])."""
         return [parse.attachment(item) for item in self._array(
             "structures", identifier, "pieces_jointes", empty_is_not_found=True)]
 
     def get_structure_attachment(self, identifier: str, attachment_uuid: str
                                  ) -> RegistryAttachment:
-        """``GET /structures/{uuid_identifiant}/pieces_jointes/{uuid}`` (Récupérer PJ par
-        structure): one attachment with its content."""
+        """``GET /cpro/organisations/v1/structures/{uuid_identifiant}/pieces_jointes/{uuid}``
+        (Récupérer PJ par structure): one attachment with its content."""
         return parse.attachment(self._object("structures", identifier, "pieces_jointes",
                                              attachment_uuid), with_content=True)
 
     def structure_bank_accounts(self, identifier: str) -> list[RegistryBankAccount]:
-        """``GET /structures/{uuid_identifiant}/coordonnees_bancaires`` (Consulter coordonnées
-        bancaires par structure)."""
+        """``GET /cpro/organisations/v1/structures/{uuid_identifiant}/coordonnees_bancaires``
+        (Consulter coordonnées bancaires par structure)."""
         return [parse.bank_account(item) for item in self._array(
             "structures", identifier, "coordonnees_bancaires",
             empty_is_not_found=True)]
 
     def download_structure_bank_document(self, identifier: str, document_uuid: str
                                          ) -> RegistryAttachment:
-        """``GET /structures/{uuid_identifiant}/coordonnees_bancaires/{uuid_pj}`` (Télécharger
-        PJ par coordonnées bancaires de structure): the RIB of one of its bank accounts."""
+        """``GET
+        /cpro/organisations/v1/structures/{uuid_identifiant}/coordonnees_bancaires/{uuid_pj}``
+        (Télécharger PJ par coordonnées bancaires de structure): the RIB of one of its bank
+        accounts."""
         return parse.attachment(self._object("structures", identifier, "coordonnees_bancaires",
                                              document_uuid), with_content=True)
 
     def update_edi_settings(self, identifier: str, *,
                             receives_edi_lifecycle: bool | None = None,
                             sends_edi_flows: bool | None = None) -> None:
-        """``PATCH /structures/{uuid_identifiant}/parametres-edi`` (Modifier structure): the EDI
-        settings, ``reception_edi`` and ``connexion_edi`` on the wire (§2.1 #11 [S]); None
-        leaves one unchanged. A structure the account may not modify is a
+        """``PATCH /cpro/organisations/v1/structures/{uuid_identifiant}/parametres-edi`` (Modifier
+        structure): the EDI settings, ``reception_edi`` and ``connexion_edi`` on the wire (§2.1 #11
+        [S]); None leaves one unchanged. A structure the account may not modify is a
         :class:`ChorusRejectedError` with ``http_status`` 403."""
         body = compact({"reception_edi": receives_edi_lifecycle,
                         "connexion_edi": sends_edi_flows})
@@ -199,13 +204,13 @@ class Organisations:
     # --- services -------------------------------------------------------------------------
 
     def get_service(self, service_uuid: str) -> RegistryService:
-        """``GET /services/{uuid}`` (Consulter service)."""
+        """``GET /cpro/organisations/v1/services/{uuid}`` (Consulter service)."""
         return parse.service(self._object("services", service_uuid))
 
     def search_services(self, query: RegistryQuery | None = None, *,
                         limit: int | None = None, offset: int = 0) -> list[RegistryService]:
-        """``POST /services/recherche`` (Rechercher services), one page; e.g. the services of
-        a structure: ``Condition(ServiceField.STRUCTURE_UUID, uuid)``."""
+        """``POST /cpro/organisations/v1/services/recherche`` (Rechercher services), one page; e.g.
+        the services of a structure: ``Condition(ServiceField.STRUCTURE_UUID, uuid)``."""
         return [parse.service(item) for item in self._search(
             "services", query_body(query, limit=limit, offset=offset))]
 
@@ -217,8 +222,9 @@ class Organisations:
             key=lambda service: service.uuid, page_size=page_size)
 
     def create_service(self, creation: ServiceCreation) -> RegistryService:
-        """``POST /services`` (Créer service, [U] body): a new active service of a structure the
-        technical account is attached to; the Structures API lists it afterwards too."""
+        """``POST /cpro/organisations/v1/services`` (Créer service, [U] body): a new active service
+        of a structure the technical account is attached to; the Structures API lists it afterwards
+        too."""
         address = creation.address
         body = compact({
             "rattachementOrganisation": creation.structure,

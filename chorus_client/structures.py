@@ -8,6 +8,7 @@ from typing import Any
 
 from .paging import page_params, read_page
 from .transport import Transport
+from .types_accounts import UserServiceAttachments
 from .types_common import IdentifierType, Page, PageRequest, StructureKind, iterate_pages
 from .types_structures import (
     Commitment,
@@ -20,6 +21,7 @@ from .types_structures import (
     StructureSearch,
     StructureSummary,
 )
+from .users import attached_service
 from .wire import Reader, compact
 
 
@@ -193,6 +195,29 @@ class Structures:
             reports_payment=params.flag("miseEnPaiement") if params else False,
             commitment_required=params.flag("numeroEngagement") if params else False,
         )
+
+    def user_service_attachments(self, *, structure_id: int | None = None,
+                                 structure_identifier: str | None = None,
+                                 identifier_type: IdentifierType | None = None,
+                                 user_login: str | None = None,
+                                 page: PageRequest | None = None) -> UserServiceAttachments:
+        """``POST /cpro/structures/v1/lister/rattachementsutilisateur``
+        (listerRattachementsStructureUtilisateur): a user's attachments to the services of one
+        of the caller's structures, named by id or identifier. ``user_login`` is the user's
+        login e-mail; without it, Chorus Pro's choice (the caller, in the emulator)."""
+        page = page or PageRequest()
+        operation = "structures/v1/lister/rattachementsutilisateur"
+        answer = self._call(operation, compact({
+            "idStructure": structure_id, "identifiantStructure": structure_identifier,
+            "typeIdentifiantStructure": identifier_type if structure_identifier else None,
+            "adresseEmailConnexionUtilisateur": user_login,
+            "parametresListerRattachementsStructureUtilisateur": page_params(page),
+        }))
+        return UserServiceAttachments(
+            structure_id=answer.opt_integer("idStructure"),
+            identifier=answer.opt_text("identifiantStructure"),
+            name=answer.opt_text("designationStructure"),
+            services=read_page(answer, "listeServices", attached_service, request=page))
 
     def search_commitments(self, filters: CommitmentSearch,
                            page: PageRequest | None = None) -> Page[Commitment]:

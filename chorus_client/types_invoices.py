@@ -269,3 +269,8 @@ class InvoiceDetails:
     vat_lines: list[VatLineDetails]
     attachments: list[AttachmentInfo]
     main_attachment_id: int | None
+    # Frameworks with a validator: when the first validator validated, and the second-level
+    # validator some recipients require (A_VALIDER_2), with its decision's day.
+    validated_on: date | None = None
+    second_validator_structure_code: str | None = None
+    second_validated_on: date | None = None

@@ -231,12 +231,3 @@ class WorksActionResult:
     invoice_number: str | None
     status: InvoiceStatus | None
     treated_on: date | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class WorksStructure:
-    """A structure of the account allowed in the works space."""
-
-    id: int
-    identifier: str | None
-    name: str | None

@@ -20,7 +20,6 @@ from .types_common import (
     InvoiceStatus,
     Page,
     PageRequest,
-    WorksInvoiceType,
     iterate_pages,
 )
 from .types_invoices import SupportingAttachment
@@ -33,7 +32,6 @@ from .types_works import (
     WorksInvoiceSearch,
     WorksInvoiceSummary,
     WorksParty,
-    WorksStructure,
     WorksSubmission,
 )
 from .wire import Reader, compact
@@ -206,20 +204,3 @@ class WorksInvoices:
             "identifiantStructure": structure_identifier,
             "typeIdentifiantStructure": identifier_type if structure_identifier else None}))
         return self._result(answer, works_invoice_id)
-
-    def works_invoice_types(self) -> list[WorksInvoiceType]:
-        """``POST /cpro/transverses/v1/recuperer/typefacturetravaux``
-        (recupererTypeFactureTravaux): the kinds of works pieces."""
-        answer = self._call("recuperer/typefacturetravaux", {}, api="transverses")
-        return [item.enum("typeFactureTravaux", WorksInvoiceType)
-                for item in answer.items("listeTypeFactureTravaux")]
-
-    def works_structures(self) -> list[WorksStructure]:
-        """``POST /cpro/transverses/v1/recuperer/structures/actives/facturetravaux``
-        (recupererStructuresActivesPourFactureTravaux): the account's active structures in the
-        works space."""
-        answer = self._call("recuperer/structures/actives/facturetravaux", {}, api="transverses")
-        return [WorksStructure(id=item.integer("idStructureCPP"),
-                               identifier=item.opt_text("identifiant"),
-                               name=item.opt_text("designationStructure"))
-                for item in answer.items("listeStructures")]

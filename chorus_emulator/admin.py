@@ -118,16 +118,27 @@ def _force_status(app, invoice_id: int, body: dict) -> dict:
         invoice = app.store.invoice(invoice_id)
         if invoice is None:
             raise ApiError(404, {"error": f"no invoice {invoice_id}"})
+        updates = {}
+        if status == "A_VALIDER_2" and not invoice["validator2_id"]:
+            second = invoices.second_validator(
+                app.world, app.world.structures[invoice["recipient_id"]],
+                app.world.structures.get(invoice["validator_id"]))
+            if second is None:
+                raise _bad("A_VALIDER_2 needs an invoice with a validator, sent to a recipient "
+                           "that names a second-level validator (valideurSecondNiveau)")
+            updates["validator2_id"] = second["idStructureCPP"]
         invoices.set_status(app.store, app.clock, invoice, status, comment=body.get("motif"),
-                            login="emulator-admin")
+                            login="emulator-admin", **updates)
         invoice = app.store.invoice(invoice_id)
     return {"invoice": _inspect_one(app, invoice)}
 
 
 def _inspect_one(app, invoice) -> dict:
-    return {**presenters.supplier_summary(app.world, invoice), "idFacture": invoice["id"],
+    return {"identifiantFactureCPP": invoice["id"], "idFacture": invoice["id"],
+            **presenters.invoice_fields(app.world, invoice),
             "visibleToRecipient": bool(invoice["visible_to_recipient"]),
             "visibleToValidator": bool(invoice["visible_to_validator"]),
+            "visibleToSecondValidator": bool(invoice["visible_to_validator2"]),
             "history": presenters.history(app.store, invoice)["historiquesDesStatuts"][
                 "histoStatut"]}
 

@@ -28,9 +28,30 @@ def _pdf(draw) -> bytes:
     return buffer.getvalue()
 
 
+def text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF of ``lines``: the stand-in for documents the world only names (a
+    structure's Kbis, a commitment, a bank account's RIB)."""
+    def draw(page):
+        for number, text in enumerate([*lines, "Document généré par l'émulateur Chorus Pro."]):
+            page.drawString(50, 800 - 18 * number, text)
+
+    return _pdf(draw)
+
+
+def zipped(files: list[tuple[str, bytes]]) -> bytes:
+    """One file as itself, several as a ZIP (as telecharger/groupe does)."""
+    if len(files) == 1:
+        return files[0][1]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def invoice_pdf(world, invoice) -> bytes:
     """A readable stand-in when the invoice has no PDF of its own (SAISIE_API, UBL, CII)."""
-    summary = presenters.supplier_summary(world, invoice)
+    summary = presenters.invoice_fields(world, invoice)
     data = presenters.data_of(invoice)
 
     def draw(page):
@@ -67,7 +88,7 @@ def flow_report_pdf(flow) -> bytes:
 def pivot_xml(world, invoice, attachments) -> bytes:
     """contract §5.12 [S/U]: a simplified CPPFacturePivot document; attachments go under PJ
     with TypePJ 01 (the invoice) or 02 (complementary)."""
-    summary = presenters.supplier_summary(world, invoice)
+    summary = presenters.invoice_fields(world, invoice)
     data = presenters.data_of(invoice)
     root = etree.Element("CPPFactures")
     unit = etree.SubElement(root, "CPPFacturePivotUnitaire")
@@ -149,14 +170,7 @@ def download(ctx, request: dict, *, flip_download: bool):
             if attachment["role"] == "02":
                 files.append((f"{number}_PJ{attachment['position']}_{attachment['name']}",
                               attachment["content"]))
-    if len(files) == 1:
-        content = files[0][1]
-    else:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in files:
-                archive.writestr(name, data)
-        content = buffer.getvalue()
+    content = zipped(files)
     if flip_download:
         # Only the recipient's download marks an invoice downloaded, not its supplier's.
         for invoice in found:

@@ -16,11 +16,6 @@ from chorus_emulator.protocol import (
 )
 from chorus_emulator.rules import FLOW_SYNTAX, FLOW_UNKNOWN, TTC_TOTAL
 
-# contract §9.6 [S]: values accepted by deposerFlux.
-SYNTAXES = ("IN_DP_E1_UBL_INVOICE", "IN_DP_E1_CII", "IN_DP_E1_PES_FACTURE", "IN_DP_E1_XCBL",
-            "IN_DP_E1_CII_16B", "IN_DP_E2_UBL_INVOICE_MIN", "IN_DP_E2_CII_MIN",
-            "IN_DP_E2_PES_FACTURE_MIN", "IN_DP_E2_CPP_FACTURE_MIN", "IN_DP_E2_CII_FACTURX",
-            "IN_DP_E2_CII_MIN_16B", "IN_DP_E3_UBL_INVOICE")
 # contract §9.11 [U on the exact path]: intermediate states, one clock step each.
 FLOW_PATH = ("IN_RECU", "IN_TRAITE_SE_CPP", "IN_EN_ATTENTE_TRAITEMENT_CPP",
              "IN_EN_COURS_TRAITEMENT_CPP")
@@ -34,7 +29,8 @@ def deposit(ctx, body: dict) -> dict:
     content = decode_base64(get_str(body, "fichierFlux", required=True), "fichierFlux")
     name = get_str(body, "nomFichier", required=True)
     syntax = get_str(body, "syntaxeFlux", required=True)
-    if syntax not in SYNTAXES:
+    # contract §9.6 [S]: the syntaxes deposerFlux accepts, the list recuperer/syntaxeflux serves.
+    if syntax not in ctx.world.referentiels.get("syntaxesFlux", []):
         raise BusinessError(FLOW_SYNTAX, f"La syntaxe de flux {syntax} est inconnue.")
     if len(content) > MAX_FLOW_BYTES:
         # [U] no documented code for an oversized flow: we reuse the attachment size code.
@@ -150,7 +146,10 @@ def integrate(app, flow, at: float) -> tuple[str, list, list]:
 
 def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
     world = app.world
-    supplier = world.structures_by_siret.get(draft["seller_siret"] or "")
+    if not draft["seller_siret"]:
+        raise BusinessError(rules.SUPPLIER_NOT_ALLOWED, "Le document ne désigne pas le "
+                                                        "fournisseur par un identifiant.")
+    supplier = world.structures_by_siret.get(draft["seller_siret"])
     if supplier is None or account is None or not account.has_role(
             supplier["idStructureCPP"], "FOURNISSEUR"):
         raise BusinessError(rules.SUPPLIER_NOT_ALLOWED,
@@ -174,6 +173,8 @@ def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
         "recipient_id": recipient["idStructureCPP"],
         "service_id": service["idService"] if service else None,
         "validator_id": validator["idStructureCPP"] if validator else None,
+        "validator2_id": (second["idStructureCPP"] if (second := invoices.second_validator(
+            world, recipient, validator)) else None),
         "cadre": cadre, "type_facture": draft["type_facture"], "mode_depot": "UPLOAD_API",
         "date_facture": draft["date_facture"], "flow_numero": flow["numero"],
         "devise": draft["devise"] or "EUR", "numero_bon_commande": draft["order_ref"],

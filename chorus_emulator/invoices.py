@@ -5,9 +5,12 @@ contract §9.1/§9.3 and §5.13 [U]: the life cycle we chose is
     DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION                    (A1, A2)
     DEPOSEE → EN_COURS_ACHEMINEMENT → A_VALIDER_1 → VALIDEE_1 → MISE_A_DISPOSITION  (A9, A12)
                                                    ↘ REFUSEE_1 → (corriger valideur) → A_VALIDER_1
-each arrow driven by the clock except the validator's decision and the supplier's correction. The
-recipient sees an invoice from its first MISE_A_DISPOSITION on; the validator from A_VALIDER_1.
-A single validation level is emulated (no A_VALIDER_2).
+and, when the recipient requires a second validation (world key ``valideurSecondNiveau``),
+    … → VALIDEE_1 → A_VALIDER_2 → VALIDEE_2 → MISE_A_DISPOSITION
+                               ↘ REFUSEE_2 → (corriger valideur) → A_VALIDER_1
+each arrow driven by the clock except the validators' decisions and the supplier's correction.
+The recipient sees an invoice from its first MISE_A_DISPOSITION on; the first validator from
+A_VALIDER_1, the second from A_VALIDER_2.
 """
 
 from decimal import Decimal
@@ -32,7 +35,10 @@ from chorus_emulator.rules import (
 from chorus_emulator.works_rules import NOT_WORKS_SQL
 
 # Statuses the clock moves on by itself, and where each one leads.
-ROUTED_STATUSES = ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "VALIDEE_1")
+ROUTED_STATUSES = ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "VALIDEE_1", "VALIDEE_2")
+# What a validator may do with an invoice waiting at its level, per level.
+VALIDATION_OUTCOMES = {1: {"VALIDATION": "VALIDEE_1", "REFUS": "REFUSEE_1"},
+                       2: {"VALIDATION": "VALIDEE_2", "REFUS": "REFUSEE_2"}}
 
 
 def check_routing(world, supplier: dict, code_destinataire: str | None,
@@ -116,6 +122,18 @@ def check_validator(world, cadre: str, siret: str | None) -> dict | None:
     return validator
 
 
+def second_validator(world, recipient: dict, validator: dict | None) -> dict | None:
+    """[U] contract §5.13/§9.1: A_VALIDER_2 exists but not what sends an invoice there. In the
+    emulator a recipient may name, in its world entry, the structure that validates its
+    invoices a second time (``valideurSecondNiveau``, a SIRET); only invoices that have a first
+    validator get the second one."""
+    siret = recipient.get("valideurSecondNiveau")
+    if validator is None or not siret:
+        return None
+    second = world.structures_by_siret.get(siret)
+    return second if second is not None and second["statut"] == "ACTIVE" else None
+
+
 def check_number_free(store, supplier_id: int, numero: str) -> None:
     # [U] no public code for a duplicate number: 20015, numbers unique per supplier whatever
     # the status of the earlier invoice.
@@ -156,6 +174,8 @@ def set_status(store, clock, invoice, status: str, *, at: float | None = None,
         values["visible_to_recipient"] = 1
     if status == "A_VALIDER_1":
         values["visible_to_validator"] = 1
+    if status == "A_VALIDER_2":
+        values["visible_to_validator2"] = 1
     store.update_invoice(invoice["id"], **values)
     store.add_history(invoice["id"], "statut", status, at, comment, login)
 
@@ -165,15 +185,23 @@ def add_action(store, clock, invoice_id: int, code: str, login: str | None,
     store.add_history(invoice_id, "action", code, clock.now(), comment, login)
 
 
+def _has_passed(store, invoice, status: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM history WHERE invoice_id = ? AND code = ?",
+                              (invoice["id"], status)).fetchone() is not None
+
+
 def next_routed_status(store, invoice) -> str:
-    if invoice["status"] == "DEPOSEE":
+    status = invoice["status"]
+    if status == "DEPOSEE":
         return "EN_COURS_ACHEMINEMENT"
-    if invoice["status"] == "EN_COURS_ACHEMINEMENT" and invoice["validator_id"]:
-        validated = store.conn.execute(
-            "SELECT 1 FROM history WHERE invoice_id = ? AND code = 'VALIDEE_1'",
-            (invoice["id"],)).fetchone()
-        if not validated:
+    # A re-routed (recycled) invoice does not wait again for a validation it already had.
+    if status == "EN_COURS_ACHEMINEMENT":
+        if invoice["validator_id"] and not _has_passed(store, invoice, "VALIDEE_1"):
             return "A_VALIDER_1"
+        if invoice["validator2_id"] and not _has_passed(store, invoice, "VALIDEE_2"):
+            return "A_VALIDER_2"
+    if status == "VALIDEE_1" and invoice["validator2_id"]:
+        return "A_VALIDER_2"
     return "MISE_A_DISPOSITION"
 
 
@@ -204,8 +232,19 @@ def recipient_sees(account, invoice) -> bool:
 
 
 def validator_sees(account, invoice) -> bool:
-    return bool(invoice["visible_to_validator"]) and account.has_role(invoice["validator_id"],
-                                                                      "VALIDATEUR")
+    return validator_level(account, invoice) is not None
+
+
+def validator_level(account, invoice) -> int | None:
+    """The validation level at which ``account`` sees the invoice: 2 when it is the second
+    validator and the invoice reached it, else 1 when it is the first, else None."""
+    if invoice["visible_to_validator2"] and account.has_role(invoice["validator2_id"],
+                                                             "VALIDATEUR"):
+        return 2
+    if invoice["visible_to_validator"] and account.has_role(invoice["validator_id"],
+                                                            "VALIDATEUR"):
+        return 1
+    return None
 
 
 def _visible(store, account, invoice_id, *sides):

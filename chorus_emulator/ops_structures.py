@@ -7,6 +7,7 @@ from chorus_emulator.protocol import (
     OK_TRANSVERSES,
     BusinessError,
     Page,
+    get_bool,
     get_int,
     get_obj,
     get_str,
@@ -57,8 +58,8 @@ def _contains(haystack: str | None, needle: str) -> bool:
 def rechercher(ctx, body):
     criteria = get_obj(body, "structure")
     page = Page(get_obj(body, "parametres"))
-    restrict = body.get("restreindreStructuresPrivees")
-    restrict = True if restrict is None else bool(restrict)
+    # contract §4.1: missing or true restricts private structures to the caller's own.
+    restrict = get_bool(body, "restreindreStructuresPrivees") is not False
     identifier = get_str(criteria, "identifiantStructure")
     kind = get_str(criteria, "typeIdentifiantStructure")
     name = (get_str(criteria, "raisonSocialeStructure")

@@ -4,7 +4,7 @@ import base64
 import hashlib
 from decimal import Decimal
 
-from chorus_emulator import flows, invoices, presenters, rules
+from chorus_emulator import flows, invoices, presenters, presenters_detail, rules
 from chorus_emulator.clock import day
 from chorus_emulator.operations import operation
 from chorus_emulator.protocol import (
@@ -12,6 +12,7 @@ from chorus_emulator.protocol import (
     BusinessError,
     Page,
     get_amount,
+    get_bool,
     get_int,
     get_list,
     get_obj,
@@ -39,7 +40,10 @@ def _choice(value, allowed, field):
 
 
 def own_attachment(ctx, attachment_id, what: str):
-    attachment = ctx.store.attachment(attachment_id) if attachment_id is not None else None
+    if attachment_id is None:
+        raise BusinessError(MAIN_ATTACHMENT, f"L'identifiant de la pièce jointe {what} "
+                                             f"n'est pas renseigné.")
+    attachment = ctx.store.attachment(attachment_id)
     if attachment is None or attachment["owner"] != ctx.login:
         raise BusinessError(MAIN_ATTACHMENT, f"La pièce jointe {what} {attachment_id} est "
                                              f"inconnue ou n'a pas été déposée par ce compte.")
@@ -100,6 +104,10 @@ def check_totals(mode: str, body: dict, totals: dict) -> dict:
                                            f"({tva}) de la facture.")
     return {"montant_ht": ht, "montant_tva": tva, "montant_ttc": ttc,
             "montant_a_payer": ttc if to_pay is None else to_pay}
+
+
+def _id_of(structure: dict | None) -> int | None:
+    return structure["idStructureCPP"] if structure else None
 
 
 def supplier_structure(ctx, supplier_id):
@@ -189,6 +197,7 @@ def soumettre(ctx, body):
         "supplier_service_id": supplier_service_id, "recipient_id": recipient["idStructureCPP"],
         "service_id": service["idService"] if service else None,
         "validator_id": validator["idStructureCPP"] if validator else None,
+        "validator2_id": _id_of(invoices.second_validator(ctx.world, recipient, validator)),
         "cadre": cadre, "type_facture": type_facture, "mode_depot": mode,
         "date_facture": (invoice_date or day(ctx.clock.now()))[:10],
         "devise": get_str(refs, "deviseFacture") or "EUR",
@@ -217,8 +226,10 @@ def rechercher_fournisseur(ctx, body):
     page = Page(get_obj(body, "rechercheFactureParFournisseur"))
     rows, total = search(ctx.store, ctx.account, "supplier", body, page)
     # contract §5.5 [U]: an empty result keeps codeRetour 0 with an empty list here.
-    return ok(OK_FACTURES, listeFactures=[presenters.supplier_summary(ctx.world, r) for r in rows],
-              parametresRetour=page.info(total))
+    with_size = bool(get_bool(body, "recupererTaille"))
+    return ok(OK_FACTURES, listeFactures=[
+        presenters.supplier_summary(ctx.world, ctx.store, row, with_size=with_size)
+        for row in rows], parametresRetour=page.info(total))
 
 
 @operation("factures/v1/consulter/fournisseur")
@@ -226,7 +237,7 @@ def consulter_fournisseur(ctx, body):
     invoice = invoices.for_supplier(ctx.store, ctx.account,
                                     get_int(body, "identifiantFactureCPP", required=True))
     # contract §5.6 [U]: the output is wrapped in "facture", as GO models it.
-    return ok(OK_FACTURES, facture=presenters.detail(ctx.world, ctx.store, invoice))
+    return ok(OK_FACTURES, facture=presenters_detail.detail(ctx.world, ctx.store, invoice, body))
 
 
 @operation("factures/v1/consulter/historique")
@@ -273,9 +284,11 @@ def recycler(ctx, body):
         get_str(recipient_part, "codeServiceExecutant") or (
             old_service.get("codeService") if not recipient_part else None),
         numero_ej)
+    validator = ctx.world.structures.get(invoice["validator_id"])
     invoices.set_status(
         ctx.store, ctx.clock, invoice, "DEPOSEE", comment=get_str(body, "commentaire"),
         login=ctx.login, recipient_id=recipient["idStructureCPP"],
+        validator2_id=_id_of(invoices.second_validator(ctx.world, recipient, validator)),
         service_id=service["idService"] if service else None, numero_bon_commande=numero_ej,
         numero_marche=get_str(refs, "numeroMarche") or invoice["numero_marche"],
         visible_to_recipient=0, downloaded=0)
@@ -305,7 +318,8 @@ def traiter_rejet(ctx, body):
 def corriger_valideur(ctx, body):
     invoice = invoices.for_supplier(ctx.store, ctx.account, get_int(body, "idFacture",
                                                                     required=True))
-    if invoice["status"] not in ("REFUSEE_1", "ERREUR_FOURNISSEUR_SUR_VALIDEUR"):
+    # [U] after a refusal at either level the corrected first validator starts over.
+    if invoice["status"] not in ("REFUSEE_1", "REFUSEE_2", "ERREUR_FOURNISSEUR_SUR_VALIDEUR"):
         raise BusinessError(rules.FORBIDDEN_TRANSITION, rules.FORBIDDEN_TRANSITION_LIBELLE)
     siret = get_str(body, "identifiantStructure")
     structure_id = get_int(body, "idStructure")
@@ -315,6 +329,9 @@ def corriger_valideur(ctx, body):
     if validator is None:
         raise BusinessError(rules.VALIDATOR, f"Le cadre de facturation {invoice['cadre']} ne "
                                              f"prévoit pas de valideur.")
+    recipient = ctx.world.structures[invoice["recipient_id"]]
     invoices.set_status(ctx.store, ctx.clock, invoice, "A_VALIDER_1", login=ctx.login,
-                        validator_id=validator["idStructureCPP"])
+                        validator_id=validator["idStructureCPP"],
+                        validator2_id=_id_of(invoices.second_validator(ctx.world, recipient,
+                                                                       validator)))
     return ok(OK_FACTURES, idFacture=invoice["id"])

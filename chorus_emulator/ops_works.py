@@ -47,8 +47,6 @@ from chorus_emulator.works_rules import (
     TAKEN_INTO_ACCOUNT,
     VALIDATOR_FIXABLE,
     VALIDEUR,
-    WORKS_INVOICE_TYPES,
-    WORKS_ROLE,
     framework,
 )
 from chorus_emulator.works_submission import party, submit
@@ -298,20 +296,3 @@ def demander_recyclage(ctx, body):
 def recycler(ctx, body):
     _piece(ctx, body)
     raise works_flow.forbidden()
-
-
-# Transverses ------------------------------------------------------------------------------------
-@operation("transverses/v1/recuperer/typefacturetravaux")
-def recuperer_type_facture_travaux(ctx, body):
-    return ok(OK_TRANSVERSES, listeTypeFactureTravaux=[
-        {"typeFactureTravaux": code} for code in WORKS_INVOICE_TYPES])
-
-
-@operation("transverses/v1/recuperer/structures/actives/facturetravaux")
-def structures_actives_facture_travaux(ctx, body):
-    """contract-works §1.4.15 [S: GO]: the caller's active structures in the works space."""
-    return ok(OK_TRANSVERSES, listeStructures=[
-        {"idStructureCPP": sid, "identifiant": ctx.world.structures[sid]["identifiantStructure"],
-         "designationStructure": ctx.world.structures[sid]["designationStructure"]}
-        for sid in ctx.account.structures_with(WORKS_ROLE)
-        if ctx.world.structures[sid]["statut"] == "ACTIVE"])

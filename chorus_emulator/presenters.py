@@ -1,19 +1,24 @@
-"""JSON shapes of invoices as the API returns them (contract §5.5–§5.13)."""
+"""JSON shapes of invoice search items and histories as the API returns them (contract §5.5,
+§5.7, §5.12, §5.13); the consultation shape is in ``presenters_detail``.
+
+Each side has its own item keys: the names follow the contract and, where it defers to it, GO's
+models of the three searches (supplier items say ``codeFournisseur``, validator items
+``identifiantFournisseur``).
+"""
 
 import json
 from decimal import Decimal
 
-from chorus_emulator import works_fields
 from chorus_emulator.clock import day, histo_stamp, iso_ms
 from chorus_emulator.protocol import amount_out
 from chorus_emulator.works_rules import payment_request_type, works_type
 
 
-def _structure(world, structure_id):
+def structure_of(world, structure_id) -> dict:
     return world.structures.get(structure_id) or {}
 
 
-def _service(world, service_id):
+def service_of(world, service_id) -> dict:
     return world.services.get(service_id) or {} if service_id else {}
 
 
@@ -21,11 +26,12 @@ def data_of(invoice) -> dict:
     return json.loads(invoice["data"] or "{}", parse_float=Decimal)
 
 
-def _common(world, invoice) -> dict:
-    supplier = _structure(world, invoice["supplier_id"])
-    recipient = _structure(world, invoice["recipient_id"])
-    service = _service(world, invoice["service_id"])
-    supplier_service = _service(world, invoice["supplier_service_id"])
+def invoice_fields(world, invoice) -> dict:
+    """Every summary field of an invoice under the API's names, for documents and the admin."""
+    supplier = structure_of(world, invoice["supplier_id"])
+    recipient = structure_of(world, invoice["recipient_id"])
+    service = service_of(world, invoice["service_id"])
+    supplier_service = service_of(world, invoice["supplier_service_id"])
     return {
         "numeroFacture": invoice["numero"],
         "statut": invoice["status"],
@@ -43,6 +49,7 @@ def _common(world, invoice) -> dict:
         "nomServiceFournisseur": supplier_service.get("libelleService"),
         "idDestinataire": invoice["recipient_id"],
         "codeDestinataire": recipient.get("identifiantStructure"),
+        "typeIdentifiantDestinataire": recipient.get("typeIdentifiantStructure"),
         "designationDestinataire": recipient.get("designationStructure"),
         "codeServiceExecutant": service.get("codeService"),
         "idServiceExecutant": invoice["service_id"],
@@ -62,114 +69,117 @@ def _common(world, invoice) -> dict:
     }
 
 
-def supplier_summary(world, invoice) -> dict:
-    return {"identifiantFactureCPP": invoice["id"], **_common(world, invoice),
-            "nomPrenomUtilisateurCreateur": invoice["creator"]}
+def _pick(fields: dict, *keys: str) -> dict:
+    return {key: fields[key] for key in keys}
 
 
-def recipient_summary(world, invoice) -> dict:
-    return {"idFacture": invoice["id"], **_common(world, invoice)}
+def validation_date(store, invoice, level: int) -> str | None:
+    """dateValidation1/2: the day of the latest VALIDEE_<level> (None when not validated)."""
+    if not invoice["validator_id" if level == 1 else "validator2_id"]:
+        return None
+    for entry in store.history(invoice["id"], "statut"):
+        if entry["code"] == f"VALIDEE_{level}":
+            return day(entry["at"])
+    return None
 
 
-def validator_summary(world, invoice) -> dict:
-    validator = _structure(world, invoice["validator_id"])
-    return {"idFacture": invoice["id"], **_common(world, invoice),
-            "idValideur": invoice["validator_id"],
-            "codeValideur": validator.get("identifiantStructure"),
-            "designationValideur": validator.get("designationStructure")}
+def validator_fields(world, store, invoice, level: int) -> dict:
+    """The validator blocks of supplier items and consultations (codeValideur1,
+    raisonSocialeValideur2...). A validator is a structure, so its nom/prénom stay empty."""
+    validator = structure_of(world, invoice["validator_id" if level == 1 else "validator2_id"])
+    return {
+        f"idValideur{level}": validator.get("idStructureCPP"),
+        f"codeValideur{level}": validator.get("identifiantStructure"),
+        f"typeIdentifiantValideur{level}": validator.get("typeIdentifiantStructure"),
+        f"raisonSocialeValideur{level}": validator.get("raisonSocialeStructure"),
+        f"nomValideur{level}": None,
+        f"prenomValideur{level}": None,
+        f"dateValidation{level}": validation_date(store, invoice, level),
+    }
 
 
-def detail(world, store, invoice) -> dict:
-    """The ``facture`` object of consulter/fournisseur|recipiendaire|valideur (contract §5.6)."""
+def attachments_size(store, invoice) -> int:
+    return sum(attachment["size"] for attachment in store.invoice_attachments(invoice["id"]))
+
+
+def supplier_summary(world, store, invoice, *, with_size: bool = False) -> dict:
+    """An item of rechercher/fournisseur (contract §5.5). ``taille`` only when the search asked
+    for it (``recupererTaille``) [U]: it costs a look at the attachments."""
+    fields = invoice_fields(world, invoice)
     data = data_of(invoice)
-    supplier = _structure(world, invoice["supplier_id"])
-    recipient = _structure(world, invoice["recipient_id"])
-    service = _service(world, invoice["service_id"])
-    validator = _structure(world, invoice["validator_id"])
     bank = world.bank_accounts.get(data.get("idCoordonneeBancaire")) or {}
-    attachments = store.invoice_attachments(invoice["id"])
-    main = next((a for a in attachments if a["role"] == "01"), None)
-    lines = data.get("lignePoste", [])
-    vat_lines = data.get("ligneTva", [])
-    montant = data.get("montantTotal", {})
-    return works_fields.add_to_detail(world, store, invoice, {
+    return {
         "identifiantFactureCPP": invoice["id"],
-        "numeroFacture": invoice["numero"],
-        "statutFacture": invoice["status"],
-        "modeDepot": invoice["mode_depot"],
-        "commentaire": data.get("commentaire"),
-        "cadreDeFacturation": {
-            "codeCadreFacturation": invoice["cadre"],
-            "codeStructureValideur": validator.get("identifiantStructure"),
-            "idStructureValideur": invoice["validator_id"],
-            "designationStructureValideur": validator.get("designationStructure"),
-        },
-        "destinataire": {
-            "codeDestinataire": recipient.get("identifiantStructure"),
-            "idDestinataire": invoice["recipient_id"],
-            "libelleDestinataire": recipient.get("designationStructure"),
-            "codeServiceExecutant": service.get("codeService"),
-            "idServiceExecutant": invoice["service_id"],
-            "libelleServiceExecutant": service.get("libelleService"),
-            "destinataireEtat": recipient.get("statut"),
-        },
-        "fournisseur": {
-            "idFournisseur": invoice["supplier_id"],
-            "codeFournisseur": supplier.get("identifiantStructure"),
-            "designationFournisseur": supplier.get("designationStructure"),
-            "typeIdentifiantFournisseur": supplier.get("typeIdentifiantStructure"),
-            "idServiceFournisseur": invoice["supplier_service_id"],
-            "numeroRcsFournisseur": supplier.get("numeroRcsStructure"),
-            "idCoordonneesBancairesFournisseur": bank.get("idCoordonneeBancaire"),
-            "coordBancairesFournisseurCleIban": bank.get("iban"),
-            "coordBancairesFournisseurCodeBic": bank.get("bic"),
-        },
-        "references": {
-            "typeFacture": invoice["type_facture"],
-            "typeTva": data.get("typeTva"),
-            "codeDeviseFacture": invoice["devise"],
-            "modePaiement": data.get("modePaiement"),
-            "motifExonerationTva": data.get("motifExonerationTva"),
-            "numeroBonCommande": invoice["numero_bon_commande"],
-            "numeroMarche": invoice["numero_marche"],
-            "numeroFactureOrigine": data.get("numeroFactureOrigine"),
-            "numeroDpMandat": invoice["numero_dp_mandat"],
-            "dateFacture": invoice["date_facture"],
-            "dateDepot": day(invoice["deposited_at"]),
-            "dateEcheancePaiement": data.get("dateEcheancePaiement"),
-            "dateCreationFacture": day(invoice["deposited_at"]),
-            "tailleTotalePiecesJointes": sum(a["size"] for a in attachments),
-        },
-        "montantTotal": {
-            "montantHtTotal": amount_out(invoice["montant_ht"]),
-            "montantTVA": amount_out(invoice["montant_tva"]),
-            "montantTtcTotal": amount_out(invoice["montant_ttc"]),
-            "montantAPayer": amount_out(invoice["montant_a_payer"]),
-            "montantRemiseGlobaleTTC": montant.get("montantRemiseGlobaleTTC"),
-            "motifRemiseGlobaleTTC": montant.get("motifRemiseGlobaleTTC"),
-        },
-        "lignesDePoste": {
-            "lignePoste": lines,
-            "nbResultatsParPageLignesPoste": max(len(lines), 1),
-            "pageCouranteLignesPoste": 1, "pagesLignesPoste": 1 if lines else 0,
-            "totalLignesPoste": len(lines),
-        },
-        "recapitulatifDeTva": {"ligneTva": vat_lines, "totalLigneTva": len(vat_lines)},
-        "listeDesPiecesJointes": {
-            "pieceJointe": [{
-                "pieceJointeId": a["id"], "pieceJointeIdLiaison": a["id"],
-                "pieceJointeDesignation": a["designation"] or a["name"],
-                "pieceJointeExtension": a["extension"],
-                "pieceJointeTypeCode": a["role"],
-                "pieceJointeTypeLibelle": ("Facture" if a["role"] == "01"
-                                           else "Pièce jointe complémentaire"),
-                "pieceJointeNumeroLigneFacture": None,
-            } for a in attachments],
-            "totalPiecesJointes": len(attachments),
-        },
-        "pieceJointePrincipale": ({"idPieceJointePrincipale": main["id"],
-                                   "idLiaisonPieceJointePrincipale": main["id"]} if main else None),
-    })
+        **_pick(fields, "numeroFacture", "statut", "commentaireEtatCourant", "dateDepot",
+                "dateFacture", "dateHeureEtatCourant", "modeDepot", "numeroFluxDepot",
+                "codeFournisseur", "typeIdentifiantFournisseur", "designationFournisseur",
+                "codeServiceFournisseur", "nomServiceFournisseur", "idDestinataire",
+                "codeDestinataire", "designationDestinataire", "codeServiceExecutant",
+                "idServiceExecutant", "nomServiceExecutant", "devise", "montantHT",
+                "montantTTC", "montantAPayer", "typeFacture", "typeDemandePaiement",
+                "numeroBonCommande", "numeroMarche", "rejetTraite"),
+        "numeroFactureOrigine": data.get("numeroFactureOrigine"),
+        "nomPrenomUtilisateurCreateur": invoice["creator"],
+        "taille": attachments_size(store, invoice) if with_size else None,
+        **{key: value for level in (1, 2)
+           for key, value in validator_fields(world, store, invoice, level).items()
+           if not key.startswith("idValideur")},
+        "coordBancairesFournisseurNomCb": bank.get("nomCoordonneeBancaire"),
+        "coordBancairesFournisseurCodePays": (bank.get("iban") or "")[:2] or None,
+        "coordBancairesFournisseurCleIban": bank.get("iban"),
+        "coordBancairesFournisseurCodeBanque": None,
+        "coordBancairesFournisseurCompteBancaire": None,
+        "coordBancairesFournisseurCleRib": None,
+        "affactureurCode": None, "affactureurRaisonSociale": None,
+        "affactureurTypeIdentifiant": None,
+    }
+
+
+def recipient_summary(world, store, invoice, *, with_size: bool = False) -> dict:
+    """An item of rechercher/recipiendaire (contract §5.12 [C])."""
+    fields = invoice_fields(world, invoice)
+    return {
+        "idFacture": invoice["id"],
+        **_pick(fields, "numeroFacture", "statut", "commentaireEtatCourant", "dateDepot",
+                "dateFacture", "dateHeureEtatCourant", "codeDestinataire", "idDestinataire",
+                "designationDestinataire", "codeFournisseur", "typeIdentifiantFournisseur",
+                "designationFournisseur", "codeServiceExecutant", "idServiceExecutant",
+                "nomServiceExecutant", "codeServiceFournisseur", "nomServiceFournisseur",
+                "devise", "montantHT", "montantTTC", "montantAPayer", "numeroBonCommande",
+                "numeroMarche", "typeDemandePaiement", "typeFacture",
+                "factureTelechargeeParDestinataire"),
+        "typeFactureTravaux": fields["typeFactureTravaux"],
+        "taille": attachments_size(store, invoice) if with_size else None,
+    }
+
+
+def validator_summary(world, invoice, account) -> dict:
+    """An item of rechercher/valideur (contract §5.13 [S: GO]): parties by ``identifiant*``,
+    the validator being the caller's level. [U] ``dateHeureEtatCourant`` and
+    ``commentaireEtatCourant`` are added as in the other searches."""
+    from chorus_emulator.invoices import validator_level
+
+    fields = invoice_fields(world, invoice)
+    level = validator_level(account, invoice) if account else 1
+    validator = structure_of(world, invoice["validator2_id" if level == 2 else "validator_id"])
+    return {
+        "idFacture": invoice["id"],
+        **_pick(fields, "numeroFacture", "statut", "commentaireEtatCourant",
+                "dateHeureEtatCourant", "dateDepot", "dateFacture", "idFournisseur",
+                "typeIdentifiantFournisseur", "designationFournisseur", "codeServiceFournisseur",
+                "nomServiceFournisseur", "idDestinataire", "typeIdentifiantDestinataire",
+                "designationDestinataire", "idServiceExecutant", "codeServiceExecutant",
+                "nomServiceExecutant", "devise", "montantHT", "montantTTC", "montantAPayer",
+                "numeroMarche", "typeDemandePaiement", "typeFacture"),
+        "identifiantFournisseur": fields["codeFournisseur"],
+        "identifiantDestinataire": fields["codeDestinataire"],
+        "numeroEngagement": fields["numeroBonCommande"],
+        "idValideur": validator.get("idStructureCPP"),
+        "identifiantValideur": validator.get("identifiantStructure"),
+        "typeIdentifiantValideur": validator.get("typeIdentifiantStructure"),
+        "designationValideur": validator.get("designationStructure"),
+        "typeFactureTravaux": fields["typeFactureTravaux"],
+    }
 
 
 def history(store, invoice) -> dict:
@@ -185,7 +195,8 @@ def history(store, invoice) -> dict:
     histo_action = [{
         "histoActionId": h["id"], "histoActionCode": h["code"],
         "histoActionDateHeure": histo_stamp(h["at"]),
-        "histoActionUtilisateurNom": h["login"], "histoActionUtilisateurEmail": h["login"],
+        "histoActionUtilisateurNom": h["login"], "histoActionUtilisateurPrenom": None,
+        "histoActionUtilisateurEmail": h["login"], "histoActionUtilisateurTelephone": None,
         "histoActionCommentaire": h["commentaire"],
     } for h in actions]
     return {

@@ -63,14 +63,16 @@ TYPES_FACTURE = ("FACTURE", "AVOIR")  # contract §9.8
 TYPES_TVA = ("TVA_SUR_DEBIT", "TVA_SUR_ENCAISSEMENT", "EXONERATION", "SANS_TVA")  # §9.4
 
 # contract §9.3 [U]: the proposed matrix, used by traiter/recue AND
-# recupererEtatsPossiblesPourTraitement so the two can never disagree.
-_AFTER_AVAILABLE = ("SUSPENDUE", "A_RECYCLER", "REJETEE", "SERVICE_FAIT", "MANDATEE",
+# recupererEtatsPossiblesPourTraitement so the two can never disagree. Annexe v6.1 §2 withdraws
+# recycling: A_RECYCLER is no longer a status a recipient may set (a wrong routing is a
+# rejection, and the supplier issues a new invoice); asking for it is a forbidden transition.
+_AFTER_AVAILABLE = ("SUSPENDUE", "REJETEE", "SERVICE_FAIT", "MANDATEE",
                     "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT")
 RECIPIENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "MISE_A_DISPOSITION": _AFTER_AVAILABLE,
     "COMPLETEE": _AFTER_AVAILABLE,
-    "SERVICE_FAIT": ("SUSPENDUE", "A_RECYCLER", "REJETEE", "MANDATEE",
-                     "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"),
+    "SERVICE_FAIT": ("SUSPENDUE", "REJETEE", "MANDATEE", "MISE_A_DISPOSITION_COMPTABLE",
+                     "COMPTABILISEE", "MISE_EN_PAIEMENT"),
     "MANDATEE": ("REJETEE", "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"),
     "MISE_A_DISPOSITION_COMPTABLE": ("REJETEE", "COMPTABILISEE", "MISE_EN_PAIEMENT"),
     "COMPTABILISEE": ("MISE_EN_PAIEMENT",),
@@ -85,7 +87,7 @@ KNOWN_STATUSES = frozenset((
     "ERREUR_FOURNISSEUR_SUR_VALIDEUR", "A_VALIDER_2", "VALIDEE_2", "REFUSEE_2",
     "ABSENCE_VALIDATION_2_HORS_DELAI", "ERREUR_COTRAITANT_SUR_VALIDEUR"))
 
-MOTIF_REQUIRED = ("SUSPENDUE", "REJETEE")  # contract §9.3 [S]; not A_RECYCLER [U]
+MOTIF_REQUIRED = ("SUSPENDUE", "REJETEE")  # contract §9.3 [S]
 
 
 def allowed_targets(status: str) -> tuple[str, ...]:

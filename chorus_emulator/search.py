@@ -12,10 +12,13 @@ SORT_COLUMNS = {
     "codedestinataire": "recipient_id", "codefournisseur": "supplier_id",
 }
 
+# Per side: the role, then each (structure column, visibility flag) through which an invoice is
+# the caller's; a validator sees its invoices as first or as second validator.
 SIDES = {
-    "supplier": ("supplier_id", "FOURNISSEUR", None),
-    "recipient": ("recipient_id", "DESTINATAIRE", "visible_to_recipient = 1"),
-    "validator": ("validator_id", "VALIDATEUR", "visible_to_validator = 1"),
+    "supplier": ("FOURNISSEUR", (("supplier_id", None),)),
+    "recipient": ("DESTINATAIRE", (("recipient_id", "visible_to_recipient"),)),
+    "validator": ("VALIDATEUR", (("validator_id", "visible_to_validator"),
+                                 ("validator2_id", "visible_to_validator2"))),
 }
 
 
@@ -44,7 +47,7 @@ def _moment(body: dict, name: str, *, end: bool) -> float | None:
 
 
 def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int]:
-    column, role, visibility = SIDES[side]
+    role, scopes = SIDES[side]
     structures = account.structures_with(role)
     if not structures:
         return [], 0
@@ -59,9 +62,10 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
         if values:
             add(f"{col} IN ({','.join('?' * len(values))})", *values)
 
-    add_in(column, structures)
-    if visibility:
-        add(visibility)
+    marks = ",".join("?" * len(structures))
+    add(" OR ".join(f"({column} IN ({marks})" + (f" AND {flag} = 1)" if flag else ")")
+                    for column, flag in scopes), *(structures * len(scopes)))
+    where[-1] = f"({where[-1]})"
     kind = payment_request_clause(side, get_str(body, "typeDemandePaiement"),
                                   [t for t in get_list(body, "listeTypeFactureTravaux")
                                    if isinstance(t, str)])
@@ -81,10 +85,13 @@ def search(store, account, side: str, body: dict, page: Page) -> tuple[list, int
     for field, clause in (("idDestinataire", "recipient_id = ?"),
                           ("idFournisseur", "supplier_id = ?"),
                           ("idServiceExecutant", "service_id = ?"),
-                          ("idStructureValideur", "validator_id = ?")):
+                          ("idServiceFournisseur", "supplier_service_id = ?")):
         value = get_int(body, field)
         if value is not None:
             add(clause, value)
+    validator = get_int(body, "idStructureValideur")
+    if validator is not None:
+        add("(validator_id = ? OR validator2_id = ?)", validator, validator)
     for field, key, col in (("listeDestinataire", "idDestinataire", "recipient_id"),
                             ("listeFournisseurs", "idFournisseur", "supplier_id")):
         ids = [get_int(item, key) for item in get_list(body, field) if isinstance(item, dict)]

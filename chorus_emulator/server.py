@@ -16,9 +16,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from chorus_emulator import (
     admin,
+    negotiation,
+    ops_accounts,
+    ops_attachments,
+    ops_directory,
     ops_engagements,
     ops_organisations,
+    ops_payment_requests,
     ops_recipient,
+    ops_referentiels,
     ops_structures,
     ops_supplier,
     ops_transverses,
@@ -37,9 +43,10 @@ from chorus_emulator.operations import (
 )
 from chorus_emulator.protocol import ApiError, dumps, loads
 
-assert ops_recipient and ops_structures and ops_supplier and ops_transverses  # registrations
-assert ops_organisations and ops_engagements  # registrations of the REST resources
-assert ops_works  # registrations of the works operations
+# Imported for their @operation registrations.
+assert ops_recipient and ops_structures and ops_supplier and ops_transverses
+assert ops_accounts and ops_attachments and ops_directory and ops_payment_requests
+assert ops_referentiels and ops_organisations and ops_engagements and ops_works
 
 log = logging.getLogger("chorus_emulator")
 
@@ -248,22 +255,23 @@ class Handler(BaseHTTPRequestHandler):
             return self._resource(method, operation, raw, query, credentials)
         drop = self._apply_faults(operation)
         if handler is None:
-            # Annexe §1.7 lists 403 for a wrong URL in certificate mode; behind PISTE an unknown
-            # resource is a 404, which is what we answer [U].
-            raise ApiError(404, {"codeRetour": 404, "libelle": f"Ressource inconnue : "
-                                                               f"/cpro/{operation}"})
+            # Annexe v6.1 §1.7: 403 "Ressource non trouvée (URL erronée)". The gateway answers
+            # before Chorus Pro, so the body has the gateway's keys, not codeRetour [U].
+            raise ApiError(403, {"error": "Forbidden",
+                                 "error_description": f"Ressource non trouvée : /cpro/{operation}"})
         expected = "GET" if operation == HEALTH_CHECK else "POST"
         if method != expected:
             raise ApiError(405, {"codeRetour": 405, "libelle": f"Méthode {method} non "
                                                                f"autorisée ; {expected} attendu."})
         self._check_bearer()
+        negotiation.check(self.headers)
         account = None
         if operation != HEALTH_CHECK:
             content_type = self.headers.get("Content-Type", "")
-            if "application/json" not in content_type.lower():
+            if not negotiation.is_json(content_type):
                 # Annexe §1.7 and contract §1.3: a missing or wrong Content-Type gives 415.
-                raise ApiError(415, {"codeRetour": 415, "libelle": "Content-Type "
-                                     "application/json;charset=utf-8 attendu."})
+                raise ApiError(415, {"error": "Unsupported Media Type", "error_description":
+                                     "Content-Type application/json;charset=utf-8 attendu."})
             account = self._check_account(credentials)
         body = loads(raw) if operation != HEALTH_CHECK else {}
         context = Context(app=self.app, account=account)

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS invoices (
     recipient_id INTEGER NOT NULL,
     service_id INTEGER,
     validator_id INTEGER,
+    validator2_id INTEGER,
     cadre TEXT NOT NULL,
     type_facture TEXT NOT NULL,
     mode_depot TEXT NOT NULL,
@@ -50,6 +51,7 @@ CREATE TABLE IF NOT EXISTS invoices (
     rejet_traite INTEGER NOT NULL DEFAULT 0,
     visible_to_recipient INTEGER NOT NULL DEFAULT 0,
     visible_to_validator INTEGER NOT NULL DEFAULT 0,
+    visible_to_validator2 INTEGER NOT NULL DEFAULT 0,
     next_step_at REAL,
     creator TEXT,
     data TEXT NOT NULL DEFAULT '{}'
@@ -57,6 +59,7 @@ CREATE TABLE IF NOT EXISTS invoices (
 CREATE INDEX IF NOT EXISTS invoices_supplier ON invoices (supplier_id, numero);
 CREATE INDEX IF NOT EXISTS invoices_recipient ON invoices (recipient_id, status_at);
 CREATE INDEX IF NOT EXISTS invoices_validator ON invoices (validator_id);
+CREATE INDEX IF NOT EXISTS invoices_validator2 ON invoices (validator2_id);
 CREATE INDEX IF NOT EXISTS invoices_flow ON invoices (flow_numero);
 CREATE INDEX IF NOT EXISTS invoices_next_step ON invoices (next_step_at)
     WHERE next_step_at IS NOT NULL;
@@ -103,6 +106,13 @@ CREATE TABLE IF NOT EXISTS flows (
 );
 """
 
+# Columns added after a database may already exist (a demo's var/emulator.sqlite3): CREATE TABLE
+# IF NOT EXISTS leaves an old table as it was, so they are added on opening.
+ADDED_COLUMNS = (
+    ("invoices", "validator2_id", "INTEGER"),
+    ("invoices", "visible_to_validator2", "INTEGER NOT NULL DEFAULT 0"),
+)
+
 DATA_TABLES = ("invoices", "history", "attachments", "invoice_attachments", "flows", "sequences",
                *works_pieces.TABLES)
 
@@ -121,6 +131,10 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        for table, column, kind in ADDED_COLUMNS:
+            existing = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            if existing and column not in existing:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         self.conn.executescript(SCHEMA + works_pieces.SCHEMA)
 
     def close(self) -> None:

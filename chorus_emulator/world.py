@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from chorus_emulator import referentiels
 from chorus_emulator.clock import PARIS
 
 DEFAULT_FIXTURE = Path(__file__).parent / "fixtures" / "world.json"
@@ -87,6 +88,7 @@ def load_fixture(path: str | Path | None = None) -> dict:
 
 
 def build_world(document: dict) -> World:
+    document["referentiels"] = referentiels.with_defaults(document.get("referentiels", {}))
     world = World(document=document)
     for client in document.get("oauthClients", []):
         world.clients[client["clientId"]] = client["clientSecret"]

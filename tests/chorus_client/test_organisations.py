@@ -108,7 +108,7 @@ def test_structure_searches_filter_sort_and_page(supplier):
 
     assert [s.address.city for s in found] == ["Lyon", "Dijon"]
     everything = list(supplier.organisations.iter_structures(page_size=2))
-    assert len(everything) == 7 and len({s.uuid for s in everything}) == 7
+    assert len(everything) == 8 and len({s.uuid for s in everything}) == 8
     uuids = supplier.organisations.search_structure_uuids(query)
     assert uuids == [s.uuid for s in found]
 

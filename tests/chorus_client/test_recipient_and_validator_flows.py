@@ -66,6 +66,21 @@ def test_a_forbidden_transition_is_rejected_with_code_20002(supplier, lycee, emu
     assert caught.value.operation == "factures/v1/traiter/recue"
 
 
+def test_recycling_is_no_longer_offered_nor_accepted_from_a_recipient(supplier, lycee,
+                                                                     emulator):
+    submitted = make_available(supplier, emulator)
+
+    assert InvoiceStatus.A_RECYCLER not in lycee.transverses.possible_statuses(
+        InvoiceStatus.MISE_A_DISPOSITION)
+    with pytest.raises(ChorusRejectedError) as caught:
+        lycee.recipient.treat(submitted.invoice_id, InvoiceStatus.A_RECYCLER,
+                              motive="Mauvais service")
+
+    assert caught.value.code == 20002
+    assert lycee.recipient.history(submitted.invoice_id).current_status == (
+        InvoiceStatus.MISE_A_DISPOSITION)
+
+
 def test_a_suspension_without_motive_is_refused_before_sending(lycee, recorded):
     with pytest.raises(ValueError, match="motive"):
         lycee.recipient.treat(1, InvoiceStatus.SUSPENDUE)

@@ -222,12 +222,15 @@ def test_a_subcontractor_request_goes_through_its_validator_to_the_moe(
 
 
 def test_the_works_reference_lists(contractor, make_client):
-    assert WorksInvoiceType.ETAT_ACOMPTE_VALIDE in contractor.works.works_invoice_types()
-    [structure] = contractor.works.works_structures()
+    lists = contractor.transverses
+    kinds = set(map(WorksInvoiceType, lists.works_invoice_types()))
+    assert WorksInvoiceType.ETAT_ACOMPTE_VALIDE in kinds
+    [structure] = lists.active_works_structures()
     assert (structure.id, structure.identifier, structure.name) == (
         CONTRACTOR_ID, CONTRACTOR_SIRET, "BTP Construction SAS")
-    assert [s.id for s in make_client(SUPPLIER_SIRET).works.works_structures()] == [SUPPLIER_ID]
-    assert [s.id for s in make_client(COMMUNE_SIRET).works.works_structures()] == [COMMUNE_ID]
+    for siret, structure_id in ((SUPPLIER_SIRET, SUPPLIER_ID), (COMMUNE_SIRET, COMMUNE_ID)):
+        works_space = make_client(siret).transverses.active_works_structures()
+        assert [s.id for s in works_space] == [structure_id]
 
 
 def test_searches_page_through_every_piece_and_an_empty_one_is_an_empty_page(

@@ -88,10 +88,6 @@ def test_the_admin_health_endpoint_answers_200(emulator):
     assert requests.get(f"{emulator.base_url}/_emulator/health", timeout=10).status_code == 200
 
 
-def test_it_answers_404_for_an_unknown_operation(lycee):
-    assert lycee.post("factures/v1/nimporte/quoi", {}).status_code == 404
-
-
 def test_every_seeded_account_can_authenticate(as_account, emulator):
     for siret in (SUPPLIER, LYCEE, *emulator.accounts):
         assert as_account(siret).post("transverses/v1/recuperer/modereglements",

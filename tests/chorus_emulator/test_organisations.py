@@ -154,7 +154,7 @@ def test_structure_searches_filter_sort_page_and_project(supplier):
     public = search(supplier, "structures", {"typeOrganisation": {"op": "=", "val": "public"},
                                              "_sort": ["identifiant"], "_desc": []})
     assert [s["identifiant"] for s in public] == sorted(s["identifiant"] for s in public)
-    assert len(public) == 6
+    assert len(public) == 7
 
     lyons = search(supplier, "structures", {"ville": {"op": "CONTAINS", "val": "lyon"},
                                             "_fields": ["identifiant"]})

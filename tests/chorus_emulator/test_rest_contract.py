@@ -188,7 +188,7 @@ def test_dates_in_filters_accept_the_sandbox_format(client):
     found = client("POST", "/organisations/v1/structures/recherche", {
         "derniereMaj": {"op": "<", "val": "2026-01-31T10:00:00+0100"}, "_fields": ["uuid"]})
 
-    assert found.status_code == 200 and len(found.json()) == 7
+    assert found.status_code == 200 and len(found.json()) == 8
 
 
 def test_a_service_is_created_by_post_and_consulted_by_get(emulator):

@@ -130,10 +130,13 @@ def test_the_mandate_number_is_kept_on_mandatee(emulator, supplier, lycee):
     assert detail["facture"]["statutFacture"] == "MANDATEE"
 
 
+# Annexe v6.1 §2: recycling is withdrawn, so A_RECYCLER is offered from nowhere.
 MATRIX = {
-    "MISE_A_DISPOSITION": {"SUSPENDUE", "A_RECYCLER", "REJETEE", "SERVICE_FAIT", "MANDATEE",
+    "MISE_A_DISPOSITION": {"SUSPENDUE", "REJETEE", "SERVICE_FAIT", "MANDATEE",
                            "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"},
-    "SERVICE_FAIT": {"SUSPENDUE", "A_RECYCLER", "REJETEE", "MANDATEE",
+    "COMPLETEE": {"SUSPENDUE", "REJETEE", "SERVICE_FAIT", "MANDATEE",
+                  "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"},
+    "SERVICE_FAIT": {"SUSPENDUE", "REJETEE", "MANDATEE",
                      "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT"},
     "MANDATEE": {"REJETEE", "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE",
                  "MISE_EN_PAIEMENT"},
@@ -142,8 +145,10 @@ MATRIX = {
     "MISE_EN_PAIEMENT": set(),
     "REJETEE": set(),
     "SUSPENDUE": set(),
+    "A_RECYCLER": set(),
 }
-TARGETS = sorted(MATRIX["MISE_A_DISPOSITION"] | {"EN_COURS_ACHEMINEMENT", "COMPLETEE"})
+TARGETS = sorted(MATRIX["MISE_A_DISPOSITION"] | {"EN_COURS_ACHEMINEMENT", "COMPLETEE",
+                                                 "A_RECYCLER"})
 
 
 @pytest.mark.parametrize("current", sorted(MATRIX))
@@ -199,10 +204,25 @@ def test_a_supplier_does_not_see_invoices_of_another_supplier(emulator, supplier
     assert other.ok("factures/v1/rechercher/fournisseur", {})["listeFactures"] == []
 
 
-def test_recycling_reroutes_the_invoice_to_a_new_recipient(emulator, supplier, lycee, commune):
+@pytest.mark.parametrize("current", ["MISE_A_DISPOSITION", "COMPLETEE", "SERVICE_FAIT"])
+def test_a_recipient_can_no_longer_send_an_invoice_to_recycling(emulator, supplier, lycee,
+                                                                current):
+    invoice_id = emulator.seed_invoices("12345678200010", LYCEE, 1, status=current)["firstId"]
+
+    payload = treat(lycee, invoice_id, "A_RECYCLER", motif="Mauvais destinataire")
+
+    assert payload["codeRetour"] == 20002
+    assert payload["libelle"] == ("Incohérence au niveau du statut d'origine ou de destination "
+                                  "de la facture.")
+    assert status_seen_by_supplier(supplier, invoice_id) == current
+
+
+def test_an_invoice_already_to_recycle_is_rerouted_to_a_new_recipient(emulator, supplier, lycee,
+                                                                     commune):
     invoice_id = submit(supplier)["identifiantFactureCPP"]
     emulator.advance(10)
-    treat(lycee, invoice_id, "A_RECYCLER", motif="Mauvais destinataire")
+    # Sent to recycling before the withdrawal: only the admin API can still put it there.
+    emulator.set_status(invoice_id, "A_RECYCLER", motif="Mauvais destinataire")
 
     refused = supplier.call("factures/v1/recycler", {
         "identifiantFactureCPP": invoice_id, "destinataire": {"codeDestinataire": COMMUNE}})
@@ -294,5 +314,5 @@ def test_the_validator_consults_an_invoice_to_validate(emulator, supplier, valid
 
     detail = validator.ok("factures/v1/consulter/valideur", {"identifiantFactureCPP": invoice_id})
 
-    assert detail["facture"]["cadreDeFacturation"]["codeStructureValideur"] == VALIDATOR
+    assert detail["facture"]["cadreDeFacturation"]["codeValideur1"] == VALIDATOR
     assert detail["facture"]["destinataire"]["idDestinataire"] == LYCEE_ID

@@ -127,7 +127,8 @@ def test_a_rejection_asks_for_confirmation_and_proposes_fixable_alternatives(
     ).text
     assert not InvoiceAction.objects.exists()
     assert 'name="alternative" value="SUSPENDUE"' in page
-    assert 'name="alternative" value="A_RECYCLER"' in page
+    # Chorus Pro no longer offers recycling (annexe v6.1), so neither does the page.
+    assert 'name="alternative" value="A_RECYCLER"' not in page
     assert reverse("invoices:treat_confirm", args=[received.pk]) in page
     assert 'value="Facture en double"' in page
     # Confirming without the explicit confirmation button does not reject.
