@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views.two_factor import back_office_login
 from portal import views
 
 urlpatterns = [
@@ -28,7 +29,10 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("langue/", views.language_switch, name="set_language"),
     path("compte/", views.account, name="account"),
+    path("", include("accounts.urls")),
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
+    # Before the back-office's own login form, which knows nothing of the second factor.
+    path("back-office/login/", back_office_login),
     path("back-office/", admin.site.urls),
 ]
