@@ -10,4 +10,7 @@ class Command(BaseCommand):
         logins = demo_load()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<14} {login.description}")
+            second_factor = (
+                f" (code: manage.py demo_totp {login.username})" if login.totp_secret else ""
+            )
+            self.stdout.write(f"  {login.username:<14} {login.description}{second_factor}")
