@@ -33,6 +33,7 @@ def login_second_step_pending(request):
         return None
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     if user is None:
+        request.session.pop(PENDING_KEY, None)
         return None
     user.backend = pending["backend"]
     return user, pending["next"]

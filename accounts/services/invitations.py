@@ -274,6 +274,7 @@ def _inviter_name(invitation: Invitation) -> str:
 
 def _mail(invitation: Invitation, secret: str) -> bool:
     link = invitation_link(invitation, secret)
+    expires = timezone.localtime(invitation.expires_at)
     with translation.override(invitation.language):
         subject = _("Invitation to join %(structure)s on the Portail Chorus") % {
             "structure": invitation.structure.name
@@ -292,13 +293,12 @@ def _mail(invitation: Invitation, secret: str) -> bool:
                 },
                 _("Accept the invitation: %(link)s") % {"link": link},
                 _(
-                    "This link works once, until %(date)s. If you did not expect this "
-                    "invitation, ignore this e-mail."
+                    "This link works once, until %(date)s at %(time)s. If you did not expect "
+                    "this invitation, ignore this e-mail."
                 )
                 % {
-                    "date": formats.date_format(
-                        timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"
-                    )
+                    "date": formats.date_format(expires, "DATE_FORMAT"),
+                    "time": formats.time_format(expires, "TIME_FORMAT"),
                 },
             ]
         )

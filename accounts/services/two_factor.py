@@ -13,6 +13,7 @@ from enum import StrEnum
 import segno
 from django.db import transaction
 from django.utils.translation import gettext
+from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,6 +74,8 @@ class SecondFactorRequired(Exception):
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
     WRONG = "wrong"
+    # The right code, already used for a login (each code works once).
+    REUSED = "reused"
     LOCKED = "locked"
 
 
@@ -105,6 +108,9 @@ def second_factor_verify(*, user, code: str, address: str | None) -> CodeCheck:
             device = device.first()
         accepted = device is not None and device.verify_token(typed)
     if not accepted:
+        if isinstance(device, TOTPDevice) and _last_used_code(device) == typed:
+            # Someone logging in twice within a step, not a guess: nothing to count.
+            return CodeCheck(Outcome.REUSED)
         second_factor_failure_record(user_id=user.pk, address=address)
         return CodeCheck(Outcome.WRONG)
     second_factor_failures_clear(user_id=user.pk)
@@ -187,6 +193,12 @@ def _recovery_codes_replace(user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def _last_used_code(device: TOTPDevice) -> str:
+    if device.last_t < 0:
+        return ""
+    return f"{hotp(device.bin_key, device.last_t, digits=device.digits):0{device.digits}d}"
 
 
 def _normalized(code: str) -> str:

@@ -14,6 +14,8 @@ from accounts.services.invitations import (
     invitation_accept_as_newcomer,
     invitation_from_token,
 )
+from portal.spaces import space_activate
+from structures.selectors import membership_list_for_user
 
 TEMPLATE = "accounts/invitation.html"
 
@@ -37,7 +39,13 @@ def invitation(request, token: str):
             except InvitationRefused as refusal:
                 return render(request, TEMPLATE, {"refusal": str(refusal)}, status=410)
             _joined_message(request, invitation)
-            return redirect("structures:detail", structure_id=invitation.structure_id)
+            # They came to work for this structure: its space becomes the active one.
+            joined = membership_list_for_user(user=user).filter(
+                structure_id=invitation.structure_id
+            )
+            if joined:
+                space_activate(request, joined[0])
+            return redirect("home")
         return render(request, TEMPLATE, context)
     if get_user_model().objects.filter(email__iexact=invitation.email).exists():
         context["has_account"] = True

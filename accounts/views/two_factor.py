@@ -34,6 +34,10 @@ REFUSALS = {
         "This code is not right. Type the 6 digits your app shows now, or one of your recovery "
         "codes."
     ),
+    Outcome.REUSED: gettext_lazy(
+        "This code was already used to log in: wait for the next one your app shows (a new "
+        "code comes every 30 seconds)."
+    ),
     Outcome.LOCKED: gettext_lazy(
         "Too many wrong codes. For your security, wait a few minutes before trying again."
     ),

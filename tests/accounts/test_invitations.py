@@ -134,6 +134,8 @@ def test_a_person_with_an_account_logs_in_with_it_then_joins(client, people, mak
     response = sam.post(path)
     assert response.status_code == 302
     assert _roles(other_company, people["atelier"]) == {ROLE.RECIPIENT_AGENT}
+    # They land in the space of the structure they joined.
+    assert sam.get(reverse("home")).url == reverse("invoices:recipient_inbox")
     # Their other structure stays theirs: one person, several structures.
     assert _roles(other_company, people["other"]) == {ROLE.SUPPLIER_AGENT}
     assert _kinds(people["atelier"]) == [AuditKind.INVITATION_SENT, AuditKind.MEMBER_JOINED]

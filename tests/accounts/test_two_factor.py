@@ -124,7 +124,8 @@ def test_a_code_is_accepted_once(client, enrolled_agent):
     assert code_login(client, code).status_code == 302
     client.post(reverse("logout"))
     password_login(client, "julien")
-    assert code_login(client, code).status_code == 200
+    response = code_login(client, code)
+    assert response.status_code == 200 and "Ce code a déjà servi" in response.text
     assert "_auth_user_id" not in client.session
 
 
