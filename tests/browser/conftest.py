@@ -87,7 +87,9 @@ def log_in(live_server):
         page.wait_for_url(lambda url: url.rstrip("/") != f"{live_server.url}/connexion")
         if page.url.startswith(f"{live_server.url}/connexion/code/"):
             # Managers and support type the code of the demo authenticator (portal/demo.py).
-            page.get_by_label("Code").fill(user_totp_code(User.objects.get(username=username)))
+            page.get_by_label("Code", exact=True).fill(
+                user_totp_code(User.objects.get(username=username))
+            )
             page.get_by_role("button", name="Se connecter").click()
             page.wait_for_url(lambda url: "/connexion/" not in url)
 
