@@ -83,6 +83,12 @@ class CodeForm(forms.Form):
         error_messages={"required": _("Type the code.")},
     )
 
+    def __init__(self, *args, autofocus: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not autofocus:
+            # A secondary form of its page (turning the second factor off).
+            del self.fields["code"].widget.attrs["autofocus"]
+
 
 class AuditFilterForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)

@@ -76,7 +76,7 @@ def two_factor(request):
     if device is not None and not replacing:
         context["codes_left"] = recovery_codes_left(user=user)
         context["verified"] = user.is_verified()
-        context["off_form"] = CodeForm()
+        context["off_form"] = CodeForm(autofocus=False)
         return render(request, "accounts/two_factor.html", context)
     if replacing and not user.is_verified():
         return _reauthenticate(request)
@@ -133,7 +133,7 @@ def two_factor_off(request):
     if two_factor_required(user=user):
         messages.error(request, _("Your role requires two-factor login: it stays on."))
         return redirect("accounts:two_factor")
-    form = CodeForm(request.POST)
+    form = CodeForm(request.POST, autofocus=False)
     if form.is_valid():
         check = two_factor_remove(
             user=user, code=form.cleaned_data["code"], address=client_address(request)
