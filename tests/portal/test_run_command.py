@@ -38,14 +38,32 @@ def _wait_for(url: str, seconds: float) -> requests.Response:
             time.sleep(0.3)
 
 
-def _log_in(base: str, username: str) -> requests.Response:
+def _log_in(base: str, username: str, env: dict) -> requests.Response:
+    """As the README says: the password, then for managers the code `demo_totp` prints."""
     session = requests.Session()
     form = session.get(f"{base}/connexion/", timeout=5)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    return session.post(
+    response = session.post(
         f"{base}/connexion/",
         data={"username": username, "password": "demo-portail-2026", "csrfmiddlewaretoken": token},
         headers={"Referer": f"{base}/connexion/"},
+        timeout=10,
+    )
+    if response.url != f"{base}/connexion/code/":
+        return response
+    code = subprocess.run(
+        [".venv/bin/python", "manage.py", "demo_totp", username],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    return session.post(
+        response.url,
+        data={"code": code, "csrfmiddlewaretoken": token},
+        headers={"Referer": response.url},
         timeout=10,
     )
 
@@ -81,7 +99,7 @@ def test_the_run_command_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         login_page = _wait_for(f"{base}/connexion/", 120)
         assert login_page.status_code == 200 and "Se connecter" in login_page.text
         for username, landing in DEMO_LANDINGS.items():
-            response = _log_in(base, username)
+            response = _log_in(base, username, env)
             assert response.status_code == 200 and response.url == f"{base}{landing}", username
         emulator = requests.get(f"http://127.0.0.1:{emulator_port}/_emulator/health", timeout=5)
         assert emulator.status_code == 200
