@@ -39,10 +39,6 @@ def login_second_step_pending(request):
     return user, pending["next"]
 
 
-def login_second_step_cancel(request) -> None:
-    request.session.pop(PENDING_KEY, None)
-
-
 def login_complete(request, *, user, device) -> None:
     """Log the user in, verified by ``device``; ``user.backend`` says who checked the
     password."""

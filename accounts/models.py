@@ -86,11 +86,6 @@ class Invitation(models.Model):
             self.status == self.Status.PENDING and self.expires_at <= timezone.now()
         )
 
-    @property
-    def is_open(self) -> bool:
-        """Still waiting for the invitee, and its link still works."""
-        return self.status == self.Status.PENDING and not self.is_expired
-
     def role_labels(self) -> list[str]:
         return [str(Membership.Role(role).label) for role in self.roles]
 
