@@ -42,13 +42,14 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            language = _chosen_language(user)
+            language = language_chosen_by_user(user=user)
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 
-def _chosen_language(user) -> str:
+def language_chosen_by_user(*, user) -> str:
+    """The language the user chose, or "" when they have not chosen one (one query)."""
     chosen = UserProfile.objects.filter(user=user).values_list("language", flat=True).first()
     return chosen if chosen in LANGUAGE_CODES else ""

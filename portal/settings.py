@@ -161,9 +161,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "structures",
     "invoices",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -173,8 +177,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -261,6 +267,18 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 100)
 PASSWORD_RESET_MAX_PER_ACCOUNT = env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3)
 PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 20)
+# Two-factor login (accounts/): support staff and structure managers must use it. Wrong codes are
+# throttled per account by portal/throttle.py like passwords, so django-otp's own delays, which
+# would refuse even a right code for a while, are off.
+OTP_TOTP_ISSUER = "Portail Chorus"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# How long the code may be typed after the password, before the password is asked again.
+SECOND_FACTOR_PENDING_SECONDS = env_int("SECOND_FACTOR_PENDING_SECONDS", 300)
+# Invitations to join a structure: valid this many days, at most this many e-mails an hour per
+# manager (each invitation may also be resent 3 times an hour).
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+INVITATIONS_MAX_PER_HOUR = env_int("INVITATIONS_MAX_PER_HOUR", 20)
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
 
 LANGUAGE_CODE = "fr"

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from accounts.views.two_factor import back_office_login
 from portal import views
 
 urlpatterns = [
@@ -31,8 +32,11 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("langue/", views.language_switch, name="set_language"),
     path("compte/", views.account, name="account"),
+    path("", include("accounts.urls")),
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
+    # Before the back-office's own login form, which knows nothing of the second factor.
+    path("back-office/login/", back_office_login),
     path("back-office/", admin.site.urls),
     # Pages that do not link an icon (the back-office) make browsers ask for this one.
     # Lazy: with the manifest storage of production the address exists after collectstatic.

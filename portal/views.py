@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from accounts.login_steps import login_second_step_start
+from accounts.services.two_factor import totp_device_for_user
 from portal.forms import LanguageForm, SpaceSwitchForm, ThrottledAuthenticationForm
 from portal.health import health_report
 from portal.languages import language_for_user, language_for_user_set
@@ -25,8 +27,18 @@ SPACE_HOMES = {
 
 
 class LoginView(auth_views.LoginView):
+    """The password; then, for a user with a second factor, its code (accounts.login_steps):
+    the password alone does not log them in."""
+
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if totp_device_for_user(user=user) is None:
+            return super().form_valid(form)
+        login_second_step_start(self.request, user=user, redirect_to=self.get_success_url())
+        return redirect("accounts:login_code")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -102,4 +114,7 @@ def account(request):
             return redirect("account")
     else:
         form = LanguageForm(initial={"language": language_for_user(user=request.user)})
-    return render(request, "portal/account.html", {"form": form})
+    has_second_factor = totp_device_for_user(user=request.user) is not None
+    return render(
+        request, "portal/account.html", {"form": form, "has_second_factor": has_second_factor}
+    )

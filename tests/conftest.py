@@ -1,9 +1,11 @@
 import itertools
 from decimal import Decimal
 
+import django_otp
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 from stdnum import luhn
 
@@ -25,6 +27,30 @@ def _fresh_cache():
     # Login throttling counts live in the cache; each test starts with none.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``force_login`` stands for a completed login: for a user who must have a second factor
+    (support, managers), that includes the code, from an authenticator set up for the test.
+    Tests of the second factor itself log in through the login pages."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.services.two_factor import totp_device_for_user, two_factor_required
+
+    force_login = Client.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        device = totp_device_for_user(user=user)
+        if device is None and two_factor_required(user=user):
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
 
 
 @pytest.fixture(autouse=True)

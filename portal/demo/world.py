@@ -1,21 +1,38 @@
 """Demo data matching the emulator's world (docs/emulator-world.md). Safe to load twice."""
 
+from base64 import b32decode
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from structures.models import ChorusConnection, Membership, Service, Structure
 
 DEMO_PASSWORD = "demo-portail-2026"  # noqa: S105 - published demo logins, emulator only
 
 
+# The demo users who must log in with a second factor (managers, support) have an authenticator
+# set up with these published keys: add one to an app, or print its current code with
+# `manage.py demo_totp <login>`.
+DEMO_TOTP_SECRETS = {
+    "fournisseur": "DEMOFOURNISSEUR2",
+    "commune": "DEMOCOMMUNEPORTA",
+    "etat": "DEMOETATPORTAIL2",
+    "support": "DEMOSUPPORTPORTA",
+}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
     description: str
+
+    @property
+    def totp_secret(self) -> str:
+        return DEMO_TOTP_SECRETS.get(self.username, "")
 
 
 ADDRESSES = {
@@ -162,7 +179,16 @@ def demo_load() -> list[DemoLogin]:
     support.is_staff = True
     support.save()
     support.groups.add(_support_group())
+    for username, secret in DEMO_TOTP_SECRETS.items():
+        _demo_authenticator(User.objects.get(username=username), secret)
     return LOGINS
+
+
+def _demo_authenticator(user: User, secret: str) -> None:
+    """The published demo key, unless the user has set up an authenticator of their own."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return
+    TOTPDevice.objects.create(user=user, name="demo", confirmed=True, key=b32decode(secret).hex())
 
 
 def _demo_user(username: str, first_name: str, last_name: str) -> User:
@@ -183,8 +209,8 @@ def _demo_user(username: str, first_name: str, last_name: str) -> User:
 def _support_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Support")
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["invoices", "structures"]).exclude(
-            codename__startswith="delete_"
-        )
+        Permission.objects.filter(
+            content_type__app_label__in=["invoices", "structures", "accounts"]
+        ).exclude(codename__startswith="delete_")
     )
     return group

@@ -18,12 +18,10 @@ def journey(transactional_db, demo_world, live_server, page):
     return demo_world, live_server, page
 
 
-def test_a_supplier_drafts_checks_sends_and_sees_the_invoice_made_available(journey):
-    emulator, server, page = journey
-    page.goto(f"{server.url}/connexion/")
-    page.get_by_label("Identifiant").fill("fournisseur")
-    page.get_by_label("Mot de passe").fill("demo-portail-2026")
-    page.get_by_role("button", name="Se connecter").click()
+def test_a_supplier_drafts_checks_sends_and_sees_the_invoice_made_available(journey, log_in):
+    emulator, _server, page = journey
+    # The demo supplier is also its structure's manager: password, then the code of their app.
+    log_in(page, "fournisseur")
     page.get_by_role("button", name="Nouvelle facture").click()
     expect(page.get_by_role("heading", name="Brouillon de facture")).to_be_visible()
 

@@ -26,8 +26,7 @@ def _login(client, username, password="correct horse 42", address="127.0.0.1"):
         (ROLE.SUPPLIER_AGENT, Structure.Kind.PRIVATE, "invoices:supplier_home"),
         (ROLE.RECIPIENT_AGENT, Structure.Kind.PUBLIC, "invoices:recipient_inbox"),
         (ROLE.VALIDATOR, Structure.Kind.PUBLIC, "invoices:validator_queue"),
-        (ROLE.STRUCTURE_MANAGER, Structure.Kind.PUBLIC, "invoices:recipient_inbox"),
-        (ROLE.STRUCTURE_MANAGER, Structure.Kind.PRIVATE, "invoices:supplier_home"),
+        # Managers set up their second factor first: tests/accounts/test_two_factor.py.
     ],
 )
 def test_after_login_each_user_lands_in_the_space_of_their_role(

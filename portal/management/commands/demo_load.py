@@ -24,7 +24,10 @@ class Command(BaseCommand):
             self._history()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for login in logins:
-            self.stdout.write(f"  {login.username:<14} {login.description}")
+            second_factor = (
+                f" (code: manage.py demo_totp {login.username})" if login.totp_secret else ""
+            )
+            self.stdout.write(f"  {login.username:<14} {login.description}{second_factor}")
 
     def _history(self) -> None:
         try:
