@@ -7,7 +7,7 @@ through the product's own services, against the running Chorus Pro emulator.
    routing and our polling would otherwise take days), the portal's by moving
    ``django.utils.timezone.now``, which every service reads, so that each side's stamps agree.
 3. The stories' steps are played in date order. Each moves both clocks to its moment and acts as
-   the user would (editor, send, treat, validate, complete, re-route, correct, deposit a flow),
+   the user would (editor, send, treat, validate, complete, correct, deposit a flow),
    the worker's tasks running in this process (Celery eager). A quarter of an hour later the
    beat's work runs: status sync, inbox and validation syncs, flow reports, notifications.
 4. Both clocks come back to the wall clock; the live worker and beat take over from there.

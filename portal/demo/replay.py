@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chorus_emulator.admin_client import EmulatorAdmin
 from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
-from invoices.answers.services import invoice_complete, invoice_recycle
+from invoices.answers.services import invoice_complete
 from invoices.documents.downloads import invoice_opened_by_recipient, invoice_pdf_fetch
 from invoices.drafting.services import (
     invoice_draft_create,
@@ -216,28 +216,21 @@ class Replay:
         self._check_done(outcome.action)
         self._read_notifications(user, invoice)
 
-    def _recycle(self, story: steps.Story, step: steps.Recycle) -> None:
-        user = self._user(step.by)
-        invoice = self._invoice(story)
-        action = invoice_recycle(
-            invoice=invoice,
-            user=user,
-            recipient_siret=story.draft.recipient,
-            service_code=step.service,
-            commitment_number=step.commitment,
-            comment=step.comment,
-        )
-        self._check_done(action)
-        self._read_notifications(user, invoice)
-
     def _correct(self, story: steps.Story, step: steps.Correct) -> None:
         user = self._user(step.by)
         rejected = Invoice.objects.get(supplier=self.atelier, number=self.previous[story.key])
         self._read_notifications(user, rejected)
         draft = invoice_correction_create(invoice=rejected, user=user, acknowledge=True)
-        self._update(draft, number=self.numbers[story.key], comment=step.comment)
-        line = draft.lines.order_by("position").first()
-        self._line(line, price=step.price)
+        routing = {"service_code": step.service, "commitment_number": step.commitment}
+        self._update(
+            draft,
+            number=self.numbers[story.key],
+            comment=step.comment,
+            **({key: value for key, value in routing.items() if value}),
+        )
+        if step.price:
+            line = draft.lines.order_by("position").first()
+            self._line(line, price=step.price)
         self._submit(draft, user)
 
     def _creditnote(self, story: steps.Story, step: steps.CreditNote) -> None:

@@ -121,20 +121,15 @@ class Complete:
 
 
 @dataclass(frozen=True)
-class Recycle:
-    by: str
-    service: str
-    commitment: str = ""
-    comment: str = ""
-
-
-@dataclass(frozen=True)
 class Correct:
-    """Acknowledge the rejection and send the corrected invoice, line 1 at ``price``."""
+    """Acknowledge the rejection and send the corrected invoice: line 1 at ``price``, or to
+    another ``service`` (with its ``commitment``) when the rejection named a routing error."""
 
     by: str
-    price: str
     comment: str
+    price: str = ""
+    service: str = ""
+    commitment: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Each story is one invoice's life: who drafted and sent it (a portal user through the editor, a
 supplier outside the portal straight through Chorus Pro, or a file deposited in a flow), then each
 decision on it, dated in business days before today. Everyone acts as a user would; the dates
-make a coherent first screen for each demo login: paid, suspended, rejected, re-routed, validated
+make a coherent first screen for each demo login: paid, suspended, rejected, corrected, validated
 and refused invoices, invoices to treat and to validate, a flow partly integrated, drafts.
 """
 

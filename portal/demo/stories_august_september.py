@@ -15,7 +15,6 @@ from portal.demo.steps import (
     Draft,
     Line,
     M,
-    Recycle,
     Refuse,
     Send,
     SendOutside,
@@ -242,22 +241,25 @@ STORIES = (
         ),
         (
             (day(44, "10:00"), Send("fournisseur2")),
+            # Recycling is withdrawn (AIFE annex v6.1, §2): a routing error is a rejection, and
+            # the supplier sends a corrected invoice to the right service.
             (
                 day(43, "15:30"),
                 Treat(
                     "commune",
-                    "A_RECYCLER",
-                    motive="À adresser au service Culture et patrimoine, avec le bon de commande "
-                    "EJ-CULT-0007.",
+                    "REJETEE",
+                    motive="Erreur d'acheminement : à adresser au service Culture et patrimoine, "
+                    "avec le bon de commande EJ-CULT-0007.",
                 ),
             ),
             (
                 day(42, "09:20"),
-                Recycle(
+                Correct(
                     "fournisseur2",
                     service="SERV_CULTURE",
                     commitment="EJ-CULT-0007",
-                    comment="Réacheminée vers le service Culture et patrimoine.",
+                    comment="Annule et remplace la facture rejetée : adressée au service Culture "
+                    "et patrimoine.",
                 ),
             ),
             (day(39, "11:00"), Treat("commune", FAIT)),

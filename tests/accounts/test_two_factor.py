@@ -266,7 +266,7 @@ def test_the_back_office_offers_no_way_around_the_second_factor(client, make_use
 
 
 def test_demo_managers_log_in_with_the_code_printed_by_demo_totp(client, db):
-    from portal.demo import DEMO_PASSWORD, demo_load
+    from portal.demo.world import DEMO_PASSWORD, demo_load
 
     demo_load()
     output = StringIO()

@@ -81,7 +81,7 @@ def test_a_manager_sets_up_two_factor_login_then_logs_in_with_a_code(
 
 
 def test_an_invited_colleague_joins_from_the_email_in_another_browser(
-    live_server, new_page, make_structure, make_user, settings
+    live_server, new_page, make_structure, make_user, settings, console_watch
 ):
     settings.PORTAL_BASE_URL = live_server.url
     structure = make_structure(name="Atelier Numérique SAS")
@@ -128,6 +128,7 @@ def test_an_invited_colleague_joins_from_the_email_in_another_browser(
     # The link has done its work.
     colleague.goto(link)
     expect(colleague.get_by_role("heading", name="Ce lien ne fonctionne plus")).to_be_visible()
+    console_watch.expect("status of 410 (Gone)")
 
     manager.reload()
     expect(manager.locator("[data-member='nadia']")).to_contain_text("Nadia Roux")

@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings import database_from_url, env_bool, env_networks
+from portal.environment import database_from_url, env_bool, env_networks
 
 ROOT = Path(__file__).resolve().parents[2]
 
