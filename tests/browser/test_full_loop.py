@@ -23,14 +23,16 @@ MOTIVE = "Merci de joindre le bon de commande signé"
 def _open(page, url: str) -> None:
     """Go to ``url``. The page may be polling and reload itself when a status lands; that
     navigation can abort or interrupt ours, which is then simply made again."""
-    for attempt in range(3):
+    for attempt in range(5):
         try:
             page.goto(url)
             return
         except PlaywrightError as error:
             interrupted = "ERR_ABORTED" in str(error) or "interrupted by another" in str(error)
-            if not interrupted or attempt == 2:
+            if not interrupted or attempt == 4:
                 raise
+            # Let the page's own navigation finish before making ours again.
+            page.wait_for_load_state("load")
 
 
 def test_a_decision_and_an_answer_travel_both_ways(
