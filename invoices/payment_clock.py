@@ -12,6 +12,8 @@ reached the portal (a history re-read, a portal-side event recorded before Choru
 5. An invoice refused by its validator can no longer be paid as it stands: the clock is stopped
    on the day of the refusal, whether or not it had started.
 6. Days are calendar days in Paris time; the day the invoice was made available is day 0.
+7. A credit note has no clock: the legal payment deadline is the buyer's, on invoices; a credit
+   note is set against the invoice it corrects.
 
 Past the deadline, the entity owes interest (ECB rate + margin, per year, on the amount due,
 pro rata of the days late) and a fixed recovery indemnity (Code de la commande publique,
@@ -38,6 +40,7 @@ class ClockState:
     PAID = "paid"
     REJECTED = "rejected"
     REFUSED = "refused"  # by the validator: back with the supplier, nothing to pay as it stands
+    NOT_APPLICABLE = "not_applicable"  # a credit note: no payment deadline
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def payment_clock_for(*, invoice: Invoice, today: date | None = None) -> Payment
     """Where the invoice's payment clock stands ``today`` (default: today in Paris)."""
     today = today or timezone.localdate()
     deadline = payment_deadline_days(invoice=invoice)
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        return PaymentClock(state=ClockState.NOT_APPLICABLE, deadline_days=deadline)
     events = sorted(
         invoice.events.values_list("occurred_at", "pk", "status"), key=lambda e: (e[0], e[1])
     )

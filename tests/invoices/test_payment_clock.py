@@ -276,3 +276,19 @@ def test_a_validator_refusal_after_the_invoice_was_made_available_stops_the_cloc
     clock = payment_clock_for(invoice=invoice, today=date(2026, 12, 31))
     assert (clock.state, clock.elapsed_days, clock.days_late) == (ClockState.REFUSED, 15, 0)
     assert clock.indemnity == Decimal("0.00")
+
+
+def test_a_credit_note_has_no_payment_deadline_and_is_never_overdue(invoice):
+    """Found on the demo's first screen: a credit note made available 60 days ago was listed
+    'En retard'. The legal deadline is the buyer's, on invoices."""
+    Invoice.objects.filter(pk=invoice.pk).update(
+        kind=Invoice.Kind.CREDIT_NOTE, number="AV-1"
+    )
+    invoice.refresh_from_db()
+    record(invoice, ("MISE_A_DISPOSITION", timezone.now() - timedelta(days=60)))
+    payment_clock_refresh(invoice=invoice)
+    invoice.refresh_from_db()
+
+    assert payment_clock_for(invoice=invoice).state == ClockState.NOT_APPLICABLE
+    assert invoice.payment_due_by is None
+    assert not Invoice.objects.overdue(today=timezone.localdate()).exists()
