@@ -13,6 +13,9 @@ from invoices.models import Attachment, Invoice, StatusEvent
 from portal.spaces import Space, SpaceKind
 
 NOT_YET_RECEIVED = ["", "DEPOSEE", "EN_COURS_ACHEMINEMENT"]
+# An invoice with a validator reaches its recipient only once validated and routed: until then
+# it is the validator's (first or second level), in Chorus Pro as in the portal.
+IN_VALIDATION = ["A_VALIDER_1", "VALIDEE_1", "REFUSEE_1", "A_VALIDER_2", "VALIDEE_2", "REFUSEE_2"]
 # The supplier's own steps, before and while the portal hands the invoice to Chorus Pro: the
 # other sides never read them (their history starts with Chorus Pro's statuses).
 SUPPLIER_SIDE_STATUSES = frozenset(
@@ -38,7 +41,7 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
     # Chorus Pro the recipient sees it from MISE_A_DISPOSITION, the validator from A_VALIDER_1.
     sent = sent.exclude(chorus_status__in=NOT_YET_RECEIVED)
     if space.kind == SpaceKind.RECIPIENT:
-        return sent.filter(recipient=space.structure)
+        return sent.filter(recipient=space.structure).exclude(chorus_status__in=IN_VALIDATION)
     return sent.filter(validator=space.structure)
 
 

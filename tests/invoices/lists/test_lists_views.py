@@ -210,6 +210,22 @@ def test_the_validator_queue_lists_what_waits_for_the_validator_and_filters_by_s
     assert "F-DONE" in validated and "F-WAIT" not in validated
 
 
+def test_a_recipient_sees_an_invoice_only_once_its_validator_let_it_through(client, world, sent):
+    """Found by the demo: the recipient's inbox listed invoices still waiting for (or refused by)
+    their validator, which Chorus Pro only makes available to the recipient once validated."""
+    a9 = {"validator": world["validator"], "billing_framework": Invoice.BillingFramework.A9}
+    for status, number in (
+        (ChorusStatus.TO_VALIDATE_1, "F-WAIT"),
+        (ChorusStatus.VALIDATED_1, "F-ROUTING"),
+        (ChorusStatus.AVAILABLE, "F-AVAILABLE"),
+    ):
+        sent(world["supplier"], world["recipient"], status, number=number, **a9)
+    client.force_login(world["recipient_user"])
+    inbox = client.get(reverse("invoices:recipient_inbox")).text
+    assert "F-AVAILABLE" in inbox
+    assert "F-WAIT" not in inbox and "F-ROUTING" not in inbox
+
+
 def test_a_recipient_never_reads_the_suppliers_own_steps(client, world, sent):
     # Sent through the portal: the row keeps the supplier's status "submitted" and its history
     # the supplier's "sent to Chorus Pro" step, next to Chorus Pro's statuses.
