@@ -211,22 +211,17 @@ def _link_one(flow: Flow, entry: dict, summary) -> dict:
     result = {"chorus_invoice_id": summary.invoice_id}
     existing = Invoice.objects.filter(chorus_invoice_id=summary.invoice_id).first()
     if existing is not None:
+        if existing.flow_id is None and existing.supplier_id == flow.supplier_id:
+            # The recipient's inbox sync read this invoice before this report did, and stored it
+            # as received; it is the supplier's own, deposited in this flow.
+            _adopt(existing, flow, entry)
         return {**result, "invoice_id": existing.pk, "link": "linked"}
     if Invoice.objects.filter(supplier=flow.supplier, number=summary.invoice_number).exists():
         return {**result, "link": "number_taken"}
     try:
         with transaction.atomic():
             invoice = Invoice.objects.create(**_invoice_fields(flow, entry, summary))
-            StatusEvent.objects.create(
-                invoice=invoice,
-                status=Invoice.Status.SUBMITTED,
-                occurred_at=timezone.now().replace(second=0, microsecond=0),
-                source=StatusEvent.Source.PORTAL,
-                actor=flow.created_by,
-                # Written in the portal's language (French unless configured otherwise).
-                comment=_("From the file %(name)s, flow %(flow)s.")
-                % {"name": entry.get("name", ""), "flow": flow.chorus_flow_number},
-            )
+            _flow_event(invoice, flow, entry)
     except IntegrityError:
         # A number or a Chorus Pro id that another row got meanwhile, or amounts that break
         # the invoice's invariants: shown against the file rather than lost.
@@ -234,6 +229,32 @@ def _link_one(flow: Flow, entry: dict, summary) -> dict:
             return _link_one(flow, entry, summary)
         return {**result, "link": "number_taken"}
     return {**result, "invoice_id": invoice.pk, "link": "linked", "created": True}
+
+
+def _adopt(invoice: Invoice, flow: Flow, entry: dict) -> None:
+    with transaction.atomic():
+        adopted = Invoice.objects.filter(pk=invoice.pk, flow__isnull=True).update(
+            flow=flow,
+            status=Invoice.Status.SUBMITTED,
+            source=Invoice.Source.FLOW,
+            created_by=flow.created_by,
+            chorus_flow_number=invoice.chorus_flow_number or flow.chorus_flow_number,
+        )
+        if adopted:
+            _flow_event(invoice, flow, entry)
+
+
+def _flow_event(invoice: Invoice, flow: Flow, entry: dict) -> None:
+    StatusEvent.objects.create(
+        invoice=invoice,
+        status=Invoice.Status.SUBMITTED,
+        occurred_at=timezone.now().replace(second=0, microsecond=0),
+        source=StatusEvent.Source.PORTAL,
+        actor=flow.created_by,
+        # Written in the portal's language (French unless configured otherwise).
+        comment=_("From the file %(name)s, flow %(flow)s.")
+        % {"name": entry.get("name", ""), "flow": flow.chorus_flow_number},
+    )
 
 
 def _decimal(value) -> Decimal | None:

@@ -25,6 +25,7 @@ from tests.jobs import task_queued
 
 DEPOSER = "factures/v1/deposer/flux"
 LYCEE = "19350936100013"  # no routing rule
+COMMUNE = "21750001600019"  # a service code is required
 SUPPLIER = "12345678200010"
 FLOW_STEPS = 20  # four clock steps of 5 s: IN_RECU → … → final
 
@@ -352,3 +353,27 @@ def test_the_beat_task_polls_only_the_flows_that_are_due(demo_world, supplier, u
     # Two deliveries of the same poll: the second finds the flow claimed and does nothing.
     Flow.objects.filter(pk=due.pk).update(next_poll_at=now + timedelta(minutes=5))
     assert flow_report_poll(flow_id=due.pk) == "not-due"
+
+
+@pytest.mark.slow
+def test_an_invoice_the_recipients_inbox_read_first_stays_the_suppliers_sent_invoice(
+    demo_world, supplier, user
+):
+    """Found by the demo: when the recipient's inbox sync read a flow's invoice before the flow's
+    report was, the supplier's own invoice stayed 'received from Chorus Pro', outside its flow."""
+    from invoices.inbox.services import inbox_sync_for_connection
+    from structures.models import ChorusConnection
+
+    file = ("a.xml", cii_xml("CII-RACE", COMMUNE, service="SERV_TECH"))
+    [flow] = upload(supplier, user, [file]).flows
+    assert flow_send(flow_id=flow.pk) == "deposited"
+    demo_world.advance(FLOW_STEPS * 3)  # integrated, then routed to the commune
+    commune = ChorusConnection.objects.get(structure__siret=COMMUNE)
+    # The commune's inbox reads it before the supplier's side reads the flow's report.
+    assert inbox_sync_for_connection(connection=commune).created == 1
+    poll_now(flow)
+
+    [invoice] = Invoice.objects.filter(supplier=supplier, number="CII-RACE")
+    assert invoice.flow == flow
+    assert invoice.status == Invoice.Status.SUBMITTED
+    assert invoice.events.filter(status=Invoice.Status.SUBMITTED).exists()
