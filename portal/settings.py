@@ -294,6 +294,8 @@ else:
 # broker server to install.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    # Messages written atomically (portal/broker.py).
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
     _broker_dir = VAR_DIR / "celery-broker"
     # kombu's filesystem transport expects its folders to exist.
     _broker_dir.mkdir(parents=True, exist_ok=True)
