@@ -37,13 +37,20 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class DecimalInput(forms.NumberInput):
-    """A number input showing a decimal without the zeros its column pads it with ("450", not
-    "450.000000"), and never localized: a number input cannot read "20,00"."""
+class DecimalInput(forms.TextInput):
+    """A decimal as people write it: a text input (``inputmode="decimal"``, a numeric keypad on
+    a phone) showing the value in the reader's language without the zeros its column pads it
+    with ("450,5", not "450.500000"), read back in that language or with a point. Not a number
+    input: a browser whose own language is not French drops the comma of "450,50" and sends
+    45050."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():
-            return format(value.normalize(), "f")
+            text = format(value.normalize(), "f")
+            return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
         return super().format_value(value)
 
 
@@ -228,12 +235,14 @@ class InvoiceLineForm(forms.ModelForm):
     class Meta:
         model = InvoiceLine
         fields = ["description", "quantity", "unit", "unit_price", "discount", "vat_rate"]
+        # Read in the reader's language ("450,50" in French), a point accepted too.
+        localized_fields = ["quantity", "unit_price", "discount", "vat_rate"]
         widgets = {
             "quantity": DecimalInput(),
             "unit": forms.TextInput(attrs={"list": "units"}),
             "unit_price": DecimalInput(),
             "discount": DecimalInput(),
-            "vat_rate": DecimalInput(attrs={"min": "0", "max": "100", "placeholder": _("exempt")}),
+            "vat_rate": DecimalInput(attrs={"placeholder": _("exempt")}),
         }
 
     def clean_quantity(self):

@@ -207,7 +207,7 @@ def _reopen_edit_and_check(page, live_server, draft: Invoice, marker: str) -> No
     rate_cells = page.locator(".line-vat_rate input")
     expect(rate_cells).to_have_count(len(rates))
     for index, rate in enumerate(rates):
-        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f"))
+        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f").replace(".", ","))
 
     page.get_by_label("Numéro de marché").click()
     _typed(page, marker)
@@ -229,7 +229,7 @@ def _reopen_edit_and_check(page, live_server, draft: Invoice, marker: str) -> No
     if due is not None:
         expect(page.get_by_label("Date d’échéance")).to_have_value(due.isoformat())
     for index, rate in enumerate(rates):
-        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f"))
+        expect(rate_cells.nth(index)).to_have_value(format(rate.normalize(), "f").replace(".", ","))
 
 
 def test_reopened_drafts_keep_their_dates_and_rates_when_another_field_is_edited(

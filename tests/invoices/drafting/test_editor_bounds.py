@@ -183,3 +183,23 @@ def test_a_comment_of_a_megabyte_is_refused_and_the_rest_saved(agent_client, dra
     assert "Assurez-vous que cette valeur comporte au plus 1000 caractères" in response.text
     draft.refresh_from_db()
     assert draft.comment == "" and draft.number == "F-2"
+
+
+def test_a_price_typed_with_a_comma_is_read_as_a_french_decimal(agent_client, draft):
+    """Found in the browser: the price was a number input, which a browser whose own language is
+    not French fills with "45050" when "450,50" is typed; the field is now text read in the
+    reader's language, a point accepted too."""
+    agent_client.post(reverse("invoices:line_add", args=[draft.pk]), **HTMX)
+    line = draft.lines.get()
+    page = agent_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert f'name="line-{line.pk}-unit_price"' in page and 'type="number"' not in page
+    for typed, stored in (("450,50", "450.50"), ("12.25", "12.25")):
+        agent_client.post(
+            reverse("invoices:line_save", args=[draft.pk, line.pk]),
+            {f"line-{line.pk}-description": "Audit", f"line-{line.pk}-quantity": "3",
+             f"line-{line.pk}-unit": "C62", f"line-{line.pk}-unit_price": typed,
+             f"line-{line.pk}-discount": "0", f"line-{line.pk}-vat_rate": "20"},
+            **HTMX,
+        )
+        line.refresh_from_db()
+        assert line.unit_price == Decimal(stored)
