@@ -12,15 +12,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks.py, and one tasks module per capability of the invoices app.
-app.autodiscover_tasks()
-app.autodiscover_tasks(
-    [
-        f"invoices.{capability}"
-        for capability in (
-            "actions", "documents", "drafting", "flows", "inbox", "sending", "treatment",
-        )
-    ]
+INVOICE_TASK_PACKAGES = tuple(
+    f"invoices.{capability}"
+    for capability in ("actions", "documents", "drafting", "flows", "inbox", "sending", "treatment")
 )
+app.autodiscover_tasks()
+app.autodiscover_tasks(list(INVOICE_TASK_PACKAGES))
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):

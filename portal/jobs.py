@@ -5,12 +5,15 @@ the task module imports the service, never the reverse. The name is the only tie
 so no import circle joins a service to its task (tests/test_architecture.py keeps it so).
 """
 
+import importlib
+import importlib.util
 from functools import cache, partial
 
 from celery import Task
+from django.apps import apps
 from django.db import transaction
 
-from portal.celery import app
+from portal.celery import INVOICE_TASK_PACKAGES, app
 
 
 def enqueue(task_name: str, *args, countdown: float | None = None) -> None:
@@ -26,15 +29,19 @@ def send(task_name: str, args: tuple, countdown: float | None = None) -> None:
 
 
 def task_registered(task_name: str) -> Task:
-    registry = _registry()
-    if task_name not in registry:
+    if task_name not in app.tasks:
+        _task_modules_imported()
+    if task_name not in app.tasks:
         raise LookupError(f"no Celery task is named {task_name!r}")
-    return registry[task_name]
+    return app.tasks[task_name]
 
 
 @cache
-def _registry():
-    # The web process imports no task module by itself: have Celery import those it discovers,
-    # once per process.
-    app.loader.import_default_modules()
-    return app.tasks
+def _task_modules_imported() -> None:
+    """A web process imports no task module by itself: import them, once. Directly, not through
+    Celery's loader, whose Django fix-up sets Django up again (its logging configuration too:
+    a worker's task logs went silent after its first queued task)."""
+    packages = [config.name for config in apps.get_app_configs()] + list(INVOICE_TASK_PACKAGES)
+    for package in packages:
+        if importlib.util.find_spec(f"{package}.tasks") is not None:
+            importlib.import_module(f"{package}.tasks")
