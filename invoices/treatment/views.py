@@ -182,16 +182,16 @@ def _treat_step(request, invoice, *, first_step: bool):
 
 
 def _reject_confirmation(request, invoice, data, options):
-    # Both alternatives give the supplier a way to fix the invoice instead of issuing a new one.
-    alternatives = [
-        status
-        for status in (ChorusStatus.SUSPENDED, ChorusStatus.TO_RECYCLE)
-        if status in (options.values or [])
-    ]
+    # Suspending lets the supplier fix the same invoice (a document, a correction) instead of
+    # issuing a new one; anything else, a routing error included, is a rejection.
     return render(
         request,
         "invoices/treatment/confirm_reject.html",
-        {"invoice": invoice, "motive": data["motive"], "alternatives": alternatives},
+        {
+            "invoice": invoice,
+            "motive": data["motive"],
+            "can_suspend": ChorusStatus.SUSPENDED in (options.values or []),
+        },
     )
 
 
