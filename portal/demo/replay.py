@@ -47,7 +47,7 @@ from portal.demo.outside import (
     pdf_document,
     ubl_invoice,
 )
-from structures.models import ChorusConnection, Structure
+from structures.models import ChorusConnection, Membership, Structure
 from structures.services.directory import directory_refresh_structure
 from structures.services.own_structure import directory_refresh_own_structure
 
@@ -273,16 +273,24 @@ class Replay:
     def _validate(self, story: steps.Story, step: steps.Validate) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
-        self._check_done(invoice_validate(invoice=invoice, user=user, comment=step.comment))
+        structure = self._validator_of(user)
+        self._check_done(
+            invoice_validate(invoice=invoice, user=user, structure=structure, comment=step.comment)
+        )
         self._read_notifications(user, invoice)
 
     def _refuse(self, story: steps.Story, step: steps.Refuse) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
-        self._loaded(lambda: invoice_refusal_reasons(invoice=invoice))
+        structure = self._validator_of(user)
+        self._loaded(lambda: invoice_refusal_reasons(invoice=invoice, structure=structure))
         self._check_done(
             invoice_refuse(
-                invoice=invoice, user=user, reason_code=step.reason, comment=step.comment
+                invoice=invoice,
+                user=user,
+                structure=structure,
+                reason_code=step.reason,
+                comment=step.comment,
             )
         )
         self._read_notifications(user, invoice)
@@ -365,6 +373,10 @@ class Replay:
     @staticmethod
     def _user(username: str) -> User:
         return User.objects.get(username=username)
+
+    @staticmethod
+    def _validator_of(user: User) -> Structure:
+        return Membership.objects.get(user=user, role=Membership.Role.VALIDATOR).structure
 
     @staticmethod
     def _connection(siret: str) -> ChorusConnection:
