@@ -1,4 +1,5 @@
-"""What the supplier types to answer Chorus Pro: completing, re-routing, acknowledging. Only the
+"""What the supplier types to answer Chorus Pro: completing, re-routing, naming the right
+validator, acknowledging. Only the
 shape is checked here; what the invoice's status and the recipient's rules allow is the
 service's job (invoices/answers/services.py)."""
 
@@ -70,6 +71,30 @@ class RecycleForm(forms.Form):
 
     def clean_recipient_siret(self):
         value = "".join(self.cleaned_data["recipient_siret"].split())
+        if not siret_number.is_valid(value):
+            raise forms.ValidationError(
+                _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
+                params={"value": value},
+                code="invalid_siret",
+            )
+        return value
+
+
+class ValidatorCorrectionForm(forms.Form):
+    validator_siret = forms.CharField(
+        label=_("SIRET of the right validator"),
+        max_length=17,
+        widget=forms.TextInput(
+            attrs={"list": "validator-suggestions", "autocomplete": "off", "inputmode": "numeric"}
+        ),
+        help_text=_(
+            "The structure that validates this kind of invoice for the recipient: see the order "
+            "or the subcontracting deed."
+        ),
+    )
+
+    def clean_validator_siret(self):
+        value = "".join(self.cleaned_data["validator_siret"].split())
         if not siret_number.is_valid(value):
             raise forms.ValidationError(
                 _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),

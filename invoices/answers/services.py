@@ -1,8 +1,10 @@
 """The supplier's answers to Chorus Pro's statuses (issue 4 §8).
 
 - SUSPENDUE: complete the invoice with a comment and supporting documents (completer).
-- A_RECYCLER: re-route it to a new recipient, service or commitment (recycler).
+- A_RECYCLER: re-route it to a new recipient, service or commitment (recycler), under the same
+  number. Recycling is withdrawn (annex v6.1 §2): only invoices put there before can still be.
 - REJETEE: acknowledge the rejection (traiterRejet) and draft the corrected invoice.
+- Refused by the validator for naming the wrong one: name the right one (validator_correction).
 - Any sent invoice: draft a credit note.
 
 Requests only record an InvoiceAction (invoices/actions/services.py); the handlers registered here
@@ -29,6 +31,7 @@ from invoices.actions.services import (
     action_under_way,
 )
 from invoices.attachments import AttachmentRejected, attachment_add, attachment_name_shorten
+from invoices.invoice_page.refusals import invoice_validator_refusal
 from invoices.models import (
     ATTACHMENT_NAME_MAX_LENGTH,
     VALIDATOR_REFUSED_STATUSES,
@@ -46,6 +49,7 @@ SUPPLIER_KINDS = (
     InvoiceAction.Kind.COMPLETE,
     InvoiceAction.Kind.RECYCLE,
     InvoiceAction.Kind.ACKNOWLEDGE_REJECTION,
+    InvoiceAction.Kind.FIX_VALIDATOR,
 )
 COMMENT_MAX_LENGTH = 1000
 
@@ -61,13 +65,20 @@ class SupplierOptions:
     recycle: bool = False
     acknowledge_rejection: bool = False
     correct: bool = False
+    correct_validator: bool = False
     credit_note: bool = False
 
     @property
     def any(self) -> bool:
-        return (
-            any((self.complete, self.recycle, self.acknowledge_rejection, self.correct))
-            or self.credit_note
+        return any(
+            (
+                self.complete,
+                self.recycle,
+                self.acknowledge_rejection,
+                self.correct,
+                self.correct_validator,
+                self.credit_note,
+            )
         )
 
 
@@ -84,12 +95,20 @@ def supplier_options(*, invoice: Invoice) -> SupplierOptions:
         # further: either way the supplier sends a corrected invoice under a new number.
         correct=sent
         and (status == ChorusStatus.REJECTED or status in VALIDATOR_REFUSED_STATUSES),
+        # Refused because it named the wrong validator: the same invoice can name the right one
+        # (corriger/valideur/facture, annex §2.1.1.14).
+        correct_validator=sent and _wrong_validator(invoice),
         # Nothing to cancel by a credit note on an invoice that will not be paid as it stands.
         credit_note=sent
         and invoice.kind == Invoice.Kind.INVOICE
         and status not in {ChorusStatus.REJECTED, ChorusStatus.DELETED, ChorusStatus.ABANDONED}
         and status not in VALIDATOR_REFUSED_STATUSES,
     )
+
+
+def _wrong_validator(invoice: Invoice) -> bool:
+    refusal = invoice_validator_refusal(invoice=invoice)
+    return refusal is not None and refusal.wrong_validator
 
 
 def require_allowed(allowed: bool, message: str) -> None:
@@ -397,6 +416,11 @@ def action_error_explained(*, code: str) -> str:
         return _(
             "Chorus Pro refused a supporting document (size, name or format). Remove it, add a "
             "corrected file, then try again."
+        )
+    if code == "20018":
+        return _(
+            "Chorus Pro refused the validator named: check its SIRET with the order or the "
+            "contract, then try again."
         )
     if code in {"20005", "20006", "20007", "20008", "20009", "20010", "20011", "20012"}:
         return _(
