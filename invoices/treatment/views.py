@@ -110,9 +110,12 @@ def _validator_panel(invoice, structure, form=None) -> dict:
     )
     if form is None and awaiting:
         form = ValidatorDecisionForm(reasons=reasons.values or [])
+    second_only = invoice.second_validator_id == structure.pk != invoice.validator_id
     panel.update(
         awaiting=awaiting,
         level=level,
+        # The level this space validates the invoice at, whatever its status now (the heading).
+        own_level=level or (2 if second_only else 1),
         reasons=reasons,
         form=form,
         polling=panel["under_way"] is not None or reasons.loading,

@@ -159,6 +159,9 @@ def test_the_rectorat_finds_the_invoice_once_validated_and_its_validation_reache
     assert invoice.in_transit
     decided = invoice_timeline(invoice=invoice)[0]
     assert decided.status == "VALIDEE_2" and decided.actor == rectorat
+    page = rectorat_client.get(detail).text
+    assert "Seconde validation" in page and 'data-level="2"' not in page
+    assert "Second valideur</dt><dd>Rectorat - contrôle de second niveau" in page
     demo_world.advance(5)
     with chorus_client_for(_connection(RECTORAT)) as client:
         assert client.validator.get(invoice.chorus_invoice_id).status.value == (
