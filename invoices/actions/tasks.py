@@ -3,6 +3,7 @@
 from celery import shared_task
 
 # The handlers of each kind of action register themselves when their module is imported.
+import invoices.answers.recycling
 import invoices.answers.services
 import invoices.answers.validator_correction
 import invoices.treatment.services  # noqa: F401

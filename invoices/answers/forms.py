@@ -22,6 +22,18 @@ def _files_help() -> str:
     ) % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)}
 
 
+def _siret(typed: str) -> str:
+    """The SIRET typed, spaces removed, when its check digit is right."""
+    value = "".join(typed.split())
+    if not siret_number.is_valid(value):
+        raise forms.ValidationError(
+            _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
+            params={"value": value},
+            code="invalid_siret",
+        )
+    return value
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -70,14 +82,7 @@ class RecycleForm(forms.Form):
     )
 
     def clean_recipient_siret(self):
-        value = "".join(self.cleaned_data["recipient_siret"].split())
-        if not siret_number.is_valid(value):
-            raise forms.ValidationError(
-                _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
-                params={"value": value},
-                code="invalid_siret",
-            )
-        return value
+        return _siret(self.cleaned_data["recipient_siret"])
 
 
 class ValidatorCorrectionForm(forms.Form):
@@ -94,14 +99,7 @@ class ValidatorCorrectionForm(forms.Form):
     )
 
     def clean_validator_siret(self):
-        value = "".join(self.cleaned_data["validator_siret"].split())
-        if not siret_number.is_valid(value):
-            raise forms.ValidationError(
-                _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
-                params={"value": value},
-                code="invalid_siret",
-            )
-        return value
+        return _siret(self.cleaned_data["validator_siret"])
 
 
 class AcknowledgementForm(forms.Form):

@@ -20,7 +20,11 @@ from invoices.actions.services import (
     action_handler,
     action_queue,
 )
-from invoices.answers.services import require_allowed, supplier_options
+from invoices.answers.services import (
+    active_public_structure,
+    require_allowed,
+    supplier_options,
+)
 from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice, InvoiceAction
 from invoices.notifications.services import notify_inbox_arrivals
 from invoices.sending.status_sync import history_record
@@ -35,21 +39,7 @@ def invoice_validator_correct(*, invoice: Invoice, user, validator_siret: str) -
         supplier_options(invoice=invoice).correct_validator,
         _("Only an invoice refused because it named the wrong validator can be given another."),
     )
-    siret = "".join(validator_siret.split())
-    validator = Structure.objects.filter(siret=siret).first()
-    if validator is None or not validator.is_public:
-        raise ActionNotAllowedError(
-            _(
-                "This SIRET is not a public entity known to the portal: look it up in the "
-                "directory first (new invoice, recipient search)."
-            ),
-            field="validator_siret",
-        )
-    if not validator.is_active:
-        raise ActionNotAllowedError(
-            _("%(name)s is no longer active in Chorus Pro.") % {"name": validator.name},
-            field="validator_siret",
-        )
+    validator = active_public_structure(siret=validator_siret, field="validator_siret")
     refusing = refusing_validator(invoice=invoice)
     if refusing is not None and validator.pk == refusing.pk:
         raise ActionNotAllowedError(

@@ -20,6 +20,7 @@ from invoices.answers.forms import (
     RecycleForm,
     ValidatorCorrectionForm,
 )
+from invoices.answers.recycling import invoice_recycle
 from invoices.answers.selectors import (
     invoice_correction,
     invoice_status_motive,
@@ -32,7 +33,6 @@ from invoices.answers.services import (
     invoice_complete,
     invoice_completion_attachment_remove,
     invoice_completion_pending,
-    invoice_recycle,
     invoice_rejection_acknowledge,
     supplier_options,
 )

@@ -13,11 +13,6 @@ from django.utils import timezone
 import chorus_client
 from chorus_client import (
     BillingFramework,
-    ChorusClient,
-    ChorusConfig,
-    DepositMode,
-    InvoiceSubmission,
-    InvoiceTotals,
     ValidatorAction,
     VatLine,
 )
@@ -228,11 +223,32 @@ def test_a_refusal_at_the_second_level_is_explained_and_no_payment_clock_runs(
 
 
 def test_an_invoice_from_a_supplier_outside_the_portal_arrives_with_both_validators(
-    universite, demo_world, django_capture_on_commit_callbacks
+    universite, demo_world, bureau_submits, django_capture_on_commit_callbacks
 ):
     # A first cycle with nothing to import, so that the next one tells the Rectorat's agents.
     validations_sync_for_connection(connection=_connection(RECTORAT))
-    chorus_id = _bureau_submits_to_the_universite(demo_world)
+    chorus_id = bureau_submits(
+        "BF-U-001",
+        recipient_siret=UNIVERSITE,
+        recipient_service_code="SERV_RECHERCHE",
+        framework=BillingFramework.A12_FACTURE_COTRAITANT,
+        validator_structure_code=MINISTERE,
+        lines=(
+            chorus_client.InvoiceLine(
+                number=1,
+                description="Co-traitance : fournitures de laboratoire",
+                quantity=Decimal(1),
+                unit="C62",
+                unit_price_excl_tax=Decimal("500.00"),
+                vat_rate=Decimal(20),
+            ),
+        ),
+        vat_lines=(
+            VatLine(
+                taxable_amount=Decimal("500.00"), vat_amount=Decimal("100.00"), rate=Decimal(20)
+            ),
+        ),
+    )
     demo_world.advance(10)
     with chorus_client_for(_connection(MINISTERE)) as ministere:
         ministere.validator.treat(chorus_id, ValidatorAction.VALIDATION)
@@ -260,47 +276,3 @@ def test_the_rectorat_is_polled_often_while_the_supplier_answers_its_refusal(at_
     assert _connection(RECTORAT) not in connections_due_for_inbox_sync(side=VALIDATOR)
     Invoice.objects.filter(pk=invoice.pk).update(chorus_status="REFUSEE_2")
     assert _connection(RECTORAT) in connections_due_for_inbox_sync(side=VALIDATOR)
-
-
-def _bureau_submits_to_the_universite(demo_world) -> int:
-    login, password = demo_world.accounts[BUREAU]
-    config = ChorusConfig(
-        token_url=demo_world.token_url,
-        api_base_url=demo_world.api_base_url,
-        client_id=demo_world.client_id,
-        client_secret=demo_world.client_secret,
-        technical_login=login,
-        technical_password=password,
-    )
-    submission = InvoiceSubmission(
-        deposit_mode=DepositMode.SAISIE_API,
-        recipient_siret=UNIVERSITE,
-        recipient_service_code="SERV_RECHERCHE",
-        supplier_id=26000002,
-        invoice_number="BF-U-001",
-        framework=BillingFramework.A12_FACTURE_COTRAITANT,
-        validator_structure_code=MINISTERE,
-        totals=InvoiceTotals(
-            total_excl_tax=Decimal("500.00"),
-            total_vat=Decimal("100.00"),
-            total_incl_tax=Decimal("600.00"),
-            amount_due=Decimal("600.00"),
-        ),
-        lines=(
-            chorus_client.InvoiceLine(
-                number=1,
-                description="Co-traitance : fournitures de laboratoire",
-                quantity=Decimal(1),
-                unit="C62",
-                unit_price_excl_tax=Decimal("500.00"),
-                vat_rate=Decimal(20),
-            ),
-        ),
-        vat_lines=(
-            VatLine(
-                taxable_amount=Decimal("500.00"), vat_amount=Decimal("100.00"), rate=Decimal(20)
-            ),
-        ),
-    )
-    with ChorusClient(config) as client:
-        return client.supplier.submit(submission).invoice_id
