@@ -5,7 +5,7 @@ structure is enough to keep one structure's invoices away from another's users.
 """
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -32,7 +32,9 @@ SUPPLIER_SIDE_STATUSES = frozenset(
 def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
     if space is None:
         return Invoice.objects.none()
-    invoices = Invoice.objects.select_related("supplier", "recipient", "service", "validator")
+    invoices = Invoice.objects.select_related(
+        "supplier", "recipient", "service", "validator", "second_validator"
+    )
     if space.kind == SpaceKind.SUPPLIER:
         return invoices.filter(supplier=space.structure)
     # Recipients and validators never see a supplier's drafts or unsent invoices.
@@ -42,7 +44,8 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
     sent = sent.exclude(chorus_status__in=NOT_YET_RECEIVED)
     if space.kind == SpaceKind.RECIPIENT:
         return sent.filter(recipient=space.structure).exclude(chorus_status__in=IN_VALIDATION)
-    return sent.filter(validator=space.structure)
+    # A second-level validator is recorded on the invoice once Chorus Pro shows it the invoice.
+    return sent.filter(Q(validator=space.structure) | Q(second_validator=space.structure))
 
 
 def invoice_for_space(*, space: Space | None, invoice_id: int) -> Invoice:

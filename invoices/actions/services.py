@@ -1,5 +1,5 @@
-"""Decisions on sent invoices (complete, recycle, acknowledge a rejection, treat, validate,
-refuse), carried to Chorus Pro by a worker.
+"""Decisions on sent invoices (complete, recycle, acknowledge a rejection, correct the validator,
+treat, validate, refuse), carried to Chorus Pro by a worker.
 
 The web request records an InvoiceAction and returns; `action_run` (a Celery task) does the call:
 
@@ -64,14 +64,20 @@ class ActionNotAllowedError(Exception):
 
 @dataclass(frozen=True)
 class Handler:
-    side: str  # "supplier", "recipient" or "validator": whose technical account makes the call
+    # Whose technical account makes the call: the invoice's "supplier", "recipient" or
+    # "validator", or a function of the action naming the structure (a validator's decision is
+    # made at the level the invoice waits at, first or second).
+    side: str | Callable[[InvoiceAction], Any]
     run: Callable[[Any, InvoiceAction], dict]
+
+    def acting_structure(self, action: InvoiceAction):
+        return self.side(action) if callable(self.side) else getattr(action.invoice, self.side)
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def action_handler(kind: str, *, side: str):
+def action_handler(kind: str, *, side: str | Callable[[InvoiceAction], Any]):
     """Register the function that carries actions of this kind to Chorus Pro."""
 
     def register(function: Callable[[Any, InvoiceAction], dict]):
@@ -106,7 +112,12 @@ def _claim(action_id: int) -> InvoiceAction | None:
     if not ACTIONS.claim(action_id, status=InvoiceAction.Status.RUNNING):
         return None
     return InvoiceAction.objects.select_related(
-        "invoice", "invoice__supplier", "invoice__recipient", "invoice__validator", "created_by"
+        "invoice",
+        "invoice__supplier",
+        "invoice__recipient",
+        "invoice__validator",
+        "invoice__second_validator",
+        "created_by",
     ).get(pk=action_id)
 
 
@@ -122,7 +133,7 @@ def action_run(*, action_id: int) -> str:
     if action is None:
         return "not-claimed"
     handler = HANDLERS[action.kind]
-    structure = getattr(action.invoice, handler.side)
+    structure = handler.acting_structure(action)
     connection = connection_for_structure(structure=structure)
     if connection is None:
         _finish(

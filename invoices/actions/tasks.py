@@ -3,7 +3,9 @@
 from celery import shared_task
 
 # The handlers of each kind of action register themselves when their module is imported.
+import invoices.answers.recycling
 import invoices.answers.services
+import invoices.answers.validator_correction
 import invoices.treatment.services  # noqa: F401
 from invoices.actions.services import ACTION_TASK, action_run, actions_lost
 from invoices.retries import WORK_TASK, RetryLater

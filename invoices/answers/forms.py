@@ -1,4 +1,5 @@
-"""What the supplier types to answer Chorus Pro: completing, re-routing, acknowledging. Only the
+"""What the supplier types to answer Chorus Pro: completing, re-routing, naming the right
+validator, acknowledging. Only the
 shape is checked here; what the invoice's status and the recipient's rules allow is the
 service's job (invoices/answers/services.py)."""
 
@@ -19,6 +20,18 @@ def _files_help() -> str:
         "PDF, images, office documents…: 10 MB at most per file, 50 characters at most per "
         "name, %(limit)s in all for the invoice."
     ) % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)}
+
+
+def _siret(typed: str) -> str:
+    """The SIRET typed, spaces removed, when its check digit is right."""
+    value = "".join(typed.split())
+    if not siret_number.is_valid(value):
+        raise forms.ValidationError(
+            _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
+            params={"value": value},
+            code="invalid_siret",
+        )
+    return value
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,14 +82,24 @@ class RecycleForm(forms.Form):
     )
 
     def clean_recipient_siret(self):
-        value = "".join(self.cleaned_data["recipient_siret"].split())
-        if not siret_number.is_valid(value):
-            raise forms.ValidationError(
-                _("%(value)s is not a valid SIRET (14 digits with a valid check digit)."),
-                params={"value": value},
-                code="invalid_siret",
-            )
-        return value
+        return _siret(self.cleaned_data["recipient_siret"])
+
+
+class ValidatorCorrectionForm(forms.Form):
+    validator_siret = forms.CharField(
+        label=_("SIRET of the right validator"),
+        max_length=17,
+        widget=forms.TextInput(
+            attrs={"list": "validator-suggestions", "autocomplete": "off", "inputmode": "numeric"}
+        ),
+        help_text=_(
+            "The structure that validates this kind of invoice for the recipient: see the order "
+            "or the subcontracting deed."
+        ),
+    )
+
+    def clean_validator_siret(self):
+        return _siret(self.cleaned_data["validator_siret"])
 
 
 class AcknowledgementForm(forms.Form):

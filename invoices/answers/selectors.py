@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from invoices.models import Invoice, StatusEvent
 from invoices.selectors import invoice_list_for_space
 from portal.spaces import Space, SpaceKind
+from structures.models import Structure
 
 
 def sent_invoice_for_supplier_space(*, space: Space | None, invoice_id: int) -> Invoice:
@@ -20,7 +21,8 @@ def sent_invoice_for_supplier_space(*, space: Space | None, invoice_id: int) -> 
 
 
 def supplier_action_latest(*, invoice: Invoice):
-    """The supplier's latest decision about the invoice (complete, recycle, acknowledge)."""
+    """The supplier's latest decision about the invoice (complete, recycle, acknowledge,
+    correct the validator)."""
     from invoices.models import InvoiceAction
 
     return (
@@ -29,6 +31,7 @@ def supplier_action_latest(*, invoice: Invoice):
                 InvoiceAction.Kind.COMPLETE,
                 InvoiceAction.Kind.RECYCLE,
                 InvoiceAction.Kind.ACKNOWLEDGE_REJECTION,
+                InvoiceAction.Kind.FIX_VALIDATOR,
             ]
         )
         .order_by("-created_at", "-pk")
@@ -52,3 +55,16 @@ def invoice_status_motive(*, invoice: Invoice) -> StatusEvent | None:
 def invoice_correction(*, invoice: Invoice) -> Invoice | None:
     """The invoice that corrects a rejected one, if the supplier started it (the first one)."""
     return invoice.corrections.order_by("created_at").first()
+
+
+def validator_suggestions(*, invoice: Invoice) -> list[Structure]:
+    """Validators the supplier's other invoices named, offered when it names the right one for
+    this invoice (the one that refused it left out)."""
+    return list(
+        Structure.objects.filter(
+            invoices_to_validate__supplier_id=invoice.supplier_id, is_active=True
+        )
+        .exclude(pk__in=[pk for pk in (invoice.validator_id, invoice.second_validator_id) if pk])
+        .distinct()
+        .order_by("name")[:20]
+    )

@@ -1,8 +1,10 @@
 """The supplier's answers to Chorus Pro's statuses (issue 4 §8).
 
 - SUSPENDUE: complete the invoice with a comment and supporting documents (completer).
-- A_RECYCLER: re-route it to a new recipient, service or commitment (recycler).
+- A_RECYCLER: re-route it to a new recipient, service or commitment, under the same number
+  (recycling.py). Recycling is withdrawn (annex v6.1 §2): only invoices put there before can be.
 - REJETEE: acknowledge the rejection (traiterRejet) and draft the corrected invoice.
+- Refused by the validator for naming the wrong one: name the right one (validator_correction).
 - Any sent invoice: draft a credit note.
 
 Requests only record an InvoiceAction (invoices/actions/services.py); the handlers registered here
@@ -29,6 +31,7 @@ from invoices.actions.services import (
     action_under_way,
 )
 from invoices.attachments import AttachmentRejected, attachment_add, attachment_name_shorten
+from invoices.invoice_page.refusals import invoice_validator_refusal
 from invoices.models import (
     ATTACHMENT_NAME_MAX_LENGTH,
     VALIDATOR_REFUSED_STATUSES,
@@ -39,13 +42,13 @@ from invoices.models import (
 )
 from invoices.sending.status_sync import history_record
 from invoices.sending.submission import attachments_upload_missing, submission_error_explained
-from structures.models import Service, Structure
-from structures.selectors import PUBLIC_ONLY_SERVICE_CODE
+from structures.models import Structure
 
 SUPPLIER_KINDS = (
     InvoiceAction.Kind.COMPLETE,
     InvoiceAction.Kind.RECYCLE,
     InvoiceAction.Kind.ACKNOWLEDGE_REJECTION,
+    InvoiceAction.Kind.FIX_VALIDATOR,
 )
 COMMENT_MAX_LENGTH = 1000
 
@@ -61,13 +64,20 @@ class SupplierOptions:
     recycle: bool = False
     acknowledge_rejection: bool = False
     correct: bool = False
+    correct_validator: bool = False
     credit_note: bool = False
 
     @property
     def any(self) -> bool:
-        return (
-            any((self.complete, self.recycle, self.acknowledge_rejection, self.correct))
-            or self.credit_note
+        return any(
+            (
+                self.complete,
+                self.recycle,
+                self.acknowledge_rejection,
+                self.correct,
+                self.correct_validator,
+                self.credit_note,
+            )
         )
 
 
@@ -84,6 +94,9 @@ def supplier_options(*, invoice: Invoice) -> SupplierOptions:
         # further: either way the supplier sends a corrected invoice under a new number.
         correct=sent
         and (status == ChorusStatus.REJECTED or status in VALIDATOR_REFUSED_STATUSES),
+        # Refused because it named the wrong validator: the same invoice can name the right one
+        # (corriger/valideur/facture, annex §2.1.1.14).
+        correct_validator=sent and _wrong_validator(invoice),
         # Nothing to cancel by a credit note on an invoice that will not be paid as it stands.
         credit_note=sent
         and invoice.kind == Invoice.Kind.INVOICE
@@ -92,12 +105,17 @@ def supplier_options(*, invoice: Invoice) -> SupplierOptions:
     )
 
 
+def _wrong_validator(invoice: Invoice) -> bool:
+    refusal = invoice_validator_refusal(invoice=invoice)
+    return refusal is not None and refusal.wrong_validator
+
+
 def require_allowed(allowed: bool, message: str) -> None:
     if not allowed:
         raise ActionNotAllowedError(message)
 
 
-def _require_nothing_under_way(invoice: Invoice) -> None:
+def require_nothing_under_way(invoice: Invoice) -> None:
     # Checked before anything is stored, so a refused request leaves nothing behind; the
     # database constraint behind action_queue still settles a race between two requests.
     if action_under_way(invoice=invoice) is not None:
@@ -136,7 +154,7 @@ def invoice_complete(
         supplier_options(invoice=invoice).complete,
         _("Only a suspended invoice can be completed."),
     )
-    _require_nothing_under_way(invoice)
+    require_nothing_under_way(invoice)
     outcome = CompletionOutcome()
     for uploaded in files:
         typed = uploaded.name or ""
@@ -169,7 +187,7 @@ def invoice_complete(
 
 def invoice_completion_attachment_remove(*, invoice: Invoice, attachment_id: int) -> None:
     """Withdraw a supporting document added for a completion, before it is sent."""
-    _require_nothing_under_way(invoice)
+    require_nothing_under_way(invoice)
     attachment = next(
         (item for item in invoice_completion_pending(invoice=invoice) if item.pk == attachment_id),
         None,
@@ -211,10 +229,10 @@ def _complete(client, action: InvoiceAction) -> dict:
         # (uploaded again then; an unlinked upload is harmless in Chorus Pro).
         attachments.update(chorus_attachment_id=None)
         raise
-    return _history_refresh(client, invoice)
+    return history_refresh(client, invoice)
 
 
-def _history_refresh(client, invoice: Invoice) -> dict:
+def history_refresh(client, invoice: Invoice) -> dict:
     """Re-read the history at once, so the timeline shows the new status without waiting for
     the next polling cycle."""
     history = client.supplier.history(invoice.chorus_invoice_id)
@@ -222,118 +240,27 @@ def _history_refresh(client, invoice: Invoice) -> dict:
     return {"status": history.current_status.value}
 
 
-# --- re-routing an invoice (recycler) ------------------------------------------------------
+# --- the structures an answer names -------------------------------------------------------
 
 
-def invoice_recycle(
-    *,
-    invoice: Invoice,
-    user,
-    recipient_siret: str,
-    service_code: str = "",
-    commitment_number: str = "",
-    comment: str = "",
-) -> InvoiceAction:
-    """Queue the re-routing of an A_RECYCLER invoice, after checking the new routing against the
-    recipient's rules as the portal knows them (Chorus Pro checks again)."""
-    require_allowed(
-        supplier_options(invoice=invoice).recycle,
-        _("Only an invoice sent back for re-routing can be re-routed."),
-    )
-    _require_nothing_under_way(invoice)
-    recipient = Structure.objects.filter(siret=recipient_siret.strip()).first()
-    if recipient is None or not recipient.is_public:
+def active_public_structure(*, siret: str, field: str) -> Structure:
+    """The public entity the portal knows under ``siret``, active in Chorus Pro; otherwise
+    ActionNotAllowedError on the form's ``field``."""
+    structure = Structure.objects.filter(siret="".join(siret.split())).first()
+    if structure is None or not structure.is_public:
         raise ActionNotAllowedError(
             _(
                 "This SIRET is not a public entity known to the portal: look it up in the "
                 "directory first (new invoice, recipient search)."
             ),
-            field="recipient_siret",
+            field=field,
         )
-    if not recipient.is_active:
+    if not structure.is_active:
         raise ActionNotAllowedError(
-            _("%(name)s is no longer active in Chorus Pro.") % {"name": recipient.name},
-            field="recipient_siret",
+            _("%(name)s is no longer active in Chorus Pro.") % {"name": structure.name},
+            field=field,
         )
-    service_code = service_code.strip()
-    commitment_number = commitment_number.strip()
-    service = None
-    if service_code:
-        service = Service.objects.filter(structure=recipient, code=service_code).first()
-        if service is None or not service.is_active:
-            raise ActionNotAllowedError(
-                _("This service is not an active service of the recipient."), field="service_code"
-            )
-        if service.code == PUBLIC_ONLY_SERVICE_CODE and not invoice.supplier.is_public:
-            raise ActionNotAllowedError(
-                _(
-                    "FACTURES_PUBLIQUES is reserved for invoices between public entities; "
-                    "choose the service named on the order."
-                ),
-                field="service_code",
-            )
-    _check_routing_rules(recipient, service, commitment_number)
-    return action_queue(
-        invoice=invoice,
-        kind=InvoiceAction.Kind.RECYCLE,
-        payload={
-            "recipient_siret": recipient.siret,
-            "service_code": service_code,
-            "commitment_number": commitment_number,
-            "comment": comment.strip(),
-        },
-        user=user,
-    )
-
-
-def _check_routing_rules(recipient: Structure, service: Service | None, commitment: str) -> None:
-    if recipient.service_code_required and service is None:
-        raise ActionNotAllowedError(
-            _("%(name)s requires a service code.") % {"name": recipient.name},
-            field="service_code",
-        )
-    needs_commitment = recipient.commitment_required or (service and service.commitment_required)
-    if needs_commitment and not commitment:
-        raise ActionNotAllowedError(
-            _("%(name)s requires a commitment number.") % {"name": recipient.name},
-            field="commitment_number",
-        )
-    if recipient.service_or_commitment_required and service is None and not commitment:
-        raise ActionNotAllowedError(
-            _("%(name)s requires a service code or a commitment number.")
-            % {"name": recipient.name},
-            field="service_code",
-        )
-
-
-@action_handler(InvoiceAction.Kind.RECYCLE, side="supplier")
-def _recycle(client, action: InvoiceAction) -> dict:
-    invoice = action.invoice
-    payload = action.payload
-    already_done = False
-    if action.attempts > 1:
-        history = client.supplier.history(invoice.chorus_invoice_id)
-        already_done = history.current_status != InvoiceStatus.A_RECYCLER
-    if not already_done:
-        client.supplier.recycle(
-            invoice.chorus_invoice_id,
-            recipient_siret=payload["recipient_siret"],
-            recipient_service_code=payload.get("service_code") or None,
-            purchase_order_number=payload.get("commitment_number") or None,
-            comment=payload.get("comment") or None,
-        )
-    recipient = Structure.objects.get(siret=payload["recipient_siret"])
-    service = (
-        Service.objects.filter(structure=recipient, code=payload["service_code"]).first()
-        if payload.get("service_code")
-        else None
-    )
-    fields = {"recipient": recipient, "service": service}
-    if payload.get("commitment_number"):
-        fields["commitment_number"] = payload["commitment_number"]
-    Invoice.objects.filter(pk=invoice.pk).update(**fields)
-    result = _history_refresh(client, invoice)
-    return {**result, "already_done": already_done}
+    return structure
 
 
 # --- rejected invoices (traiterRejet, corrected invoice) -----------------------------------
@@ -397,6 +324,11 @@ def action_error_explained(*, code: str) -> str:
         return _(
             "Chorus Pro refused a supporting document (size, name or format). Remove it, add a "
             "corrected file, then try again."
+        )
+    if code == "20018":
+        return _(
+            "Chorus Pro refused the validator named: check its SIRET with the order or the "
+            "contract, then try again."
         )
     if code in {"20005", "20006", "20007", "20008", "20009", "20010", "20011", "20012"}:
         return _(

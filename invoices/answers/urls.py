@@ -12,6 +12,7 @@ urlpatterns: list = [
         name="completion_attachment_remove",
     ),
     path("factures/<int:invoice_id>/recycler/", views.recycle, name="recycle"),
+    path("factures/<int:invoice_id>/valideur/", views.validator_correct, name="validator_correct"),
     path(
         "factures/<int:invoice_id>/rejet/prendre-en-compte/",
         views.acknowledge_rejection,

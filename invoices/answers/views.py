@@ -1,6 +1,7 @@
-"""The supplier's answers on the invoice page: complete, re-route, acknowledge a rejection,
-correct it by a new invoice, issue a credit note. Each request only queues the work
-(invoices/answers/services.py); the panel polls while a worker carries it to Chorus Pro.
+"""The supplier's answers on the invoice page: complete, re-route, name the right validator,
+acknowledge a rejection, correct it by a new invoice, issue a credit note. Each request only
+queues the work (invoices/answers/services.py); the panel polls while a worker carries it to
+Chorus Pro.
 """
 
 from datetime import timedelta
@@ -13,22 +14,29 @@ from django.views.decorators.http import require_POST
 
 from invoices.actions.services import ActionNotAllowedError, ActionUnderWayError
 from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
-from invoices.answers.forms import AcknowledgementForm, CompletionForm, RecycleForm
+from invoices.answers.forms import (
+    AcknowledgementForm,
+    CompletionForm,
+    RecycleForm,
+    ValidatorCorrectionForm,
+)
+from invoices.answers.recycling import invoice_recycle
 from invoices.answers.selectors import (
     invoice_correction,
     invoice_status_motive,
     sent_invoice_for_supplier_space,
     supplier_action_latest,
+    validator_suggestions,
 )
 from invoices.answers.services import (
     action_error_explained,
     invoice_complete,
     invoice_completion_attachment_remove,
     invoice_completion_pending,
-    invoice_recycle,
     invoice_rejection_acknowledge,
     supplier_options,
 )
+from invoices.answers.validator_correction import invoice_validator_correct, refusing_validator
 from invoices.models import Invoice, InvoiceAction
 from portal.access import space_required
 from portal.spaces import SpaceKind
@@ -81,6 +89,11 @@ def _panel(invoice: Invoice, **forms) -> dict:
         "pending": invoice_completion_pending(invoice=invoice) if options.complete else [],
         "recycle_form": forms.get("recycle_form") or RecycleForm(initial=_routing(invoice)),
         "acknowledgement_form": forms.get("acknowledgement_form") or AcknowledgementForm(),
+        "validator_form": forms.get("validator_form") or ValidatorCorrectionForm(),
+        "validator_suggestions": validator_suggestions(invoice=invoice)
+        if options.correct_validator
+        else [],
+        "refusing_validator": refusing_validator(invoice=invoice),
         "correction": invoice_correction(invoice=invoice)
         if options.correct
         else None,
@@ -224,6 +237,32 @@ def recycle(request, invoice_id: int):
     except (ActionUnderWayError, ActionNotAllowedError) as error:
         return _refused(request, invoice, error, template, recycle_form=form)
     messages.success(request, _("The re-routing is queued: it is being sent to Chorus Pro."))
+    return redirect("invoices:detail", invoice.pk)
+
+
+@space_required(*ALL_SPACES)
+def validator_correct(request, invoice_id: int):
+    """Name the right validator of an invoice refused for naming the wrong one."""
+    invoice = sent_invoice_for_supplier_space(space=request.space, invoice_id=invoice_id)
+    template = "invoices/answers/validator.html"
+    not_offered = _(
+        "Only an invoice refused because it named the wrong validator can be given another."
+    )
+    if request.method != "POST":
+        offered = supplier_options(invoice=invoice).correct_validator
+        return _form_page(request, invoice, template, offered=offered, not_offered=not_offered)
+    form = ValidatorCorrectionForm(request.POST)
+    if not form.is_valid():
+        return _page(request, invoice, template, validator_form=form)
+    try:
+        invoice_validator_correct(
+            invoice=invoice,
+            user=request.user,
+            validator_siret=form.cleaned_data["validator_siret"],
+        )
+    except (ActionUnderWayError, ActionNotAllowedError) as error:
+        return _refused(request, invoice, error, template, validator_form=form)
+    messages.success(request, _("The new validator is queued: it is being sent to Chorus Pro."))
     return redirect("invoices:detail", invoice.pk)
 
 

@@ -42,8 +42,20 @@ _MOVING = {
         ChorusStatus.TO_RECYCLE,
         ChorusStatus.VALIDATED_1,
     ],
-    VALIDATOR: [ChorusStatus.DEPOSITED, ChorusStatus.ROUTING, ChorusStatus.REFUSED_1],
+    VALIDATOR: [
+        ChorusStatus.DEPOSITED,
+        ChorusStatus.ROUTING,
+        ChorusStatus.REFUSED_1,
+        ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR,
+    ],
 }
+# For a second-level validator: the first validator's validation is on its way, or the supplier
+# answers its refusal.
+_MOVING_TO_SECOND_VALIDATOR = [
+    ChorusStatus.TO_VALIDATE_1,
+    ChorusStatus.VALIDATED_1,
+    ChorusStatus.REFUSED_2,
+]
 
 
 def first_cycle_lookback() -> timedelta:
@@ -70,6 +82,11 @@ def connections_due_for_inbox_sync(*, side: str, now=None) -> list[ChorusConnect
         | Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING]),
         **{party: OuterRef("structure")},
     )
+    if side == VALIDATOR:
+        moving = moving | Invoice.objects.filter(
+            second_validator=OuterRef("structure"),
+            chorus_status__in=_MOVING_TO_SECOND_VALIDATOR,
+        )
     connections = (
         ChorusConnection.objects.select_related("structure")
         .annotate(has_agents=Exists(agents), has_moving=Exists(moving))

@@ -3,7 +3,8 @@
 Chorus Pro keeps the refusal in the history entry of the REFUSEE status, as a reason code and
 the validator's complement in one comment ("MONTANT_ERRONE - Le taux horaire..."). The reason is
 put in plain words from, in order:
-1. the portal's own record of the refusal, when the validator refused in the portal;
+1. the portal's own record of the refusal, when the validator refused in the portal (the latest
+   at the level refused, with the reason the history gives);
 2. Chorus Pro's list of refusal reasons for the invoice's framework (cached per environment, the
    list the validator chose from; fetched by a worker the first time: `loading` meanwhile).
 """
@@ -31,6 +32,7 @@ class ValidatorRefusal:
     complement: str  # what the validator wrote
     loading: bool = False
     event_id: int | None = None  # the timeline entry of the refusal
+    level: int = 1  # 2: refused by the second-level validator (REFUSEE_2)
 
     @property
     def wrong_validator(self) -> bool:
@@ -47,11 +49,9 @@ def invoice_validator_refusal(*, invoice: Invoice) -> ValidatorRefusal | None:
         .first()
     )
     comment = event.comment if event else ""
-    decision = (
-        invoice.actions.filter(kind=InvoiceAction.Kind.REFUSE, status=InvoiceAction.Status.DONE)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    level = 2 if invoice.chorus_status == ChorusStatus.REFUSED_2 else 1
+    code, complement = _split(comment)
+    decision = _portal_decision(invoice, level, code)
     if decision is not None:
         return ValidatorRefusal(
             refused_at=event.occurred_at if event else decision.finished_at,
@@ -59,8 +59,8 @@ def invoice_validator_refusal(*, invoice: Invoice) -> ValidatorRefusal | None:
             label=decision.payload.get("refusal_label", ""),
             complement=decision.payload.get("comment", ""),
             event_id=event.pk if event else None,
+            level=level,
         )
-    code, complement = _split(comment)
     label, loading = "", False
     if code:
         reasons = refusal_reasons(
@@ -77,7 +77,28 @@ def invoice_validator_refusal(*, invoice: Invoice) -> ValidatorRefusal | None:
         complement=complement,
         loading=loading,
         event_id=event.pk if event else None,
+        level=level,
     )
+
+
+def _portal_decision(invoice: Invoice, level: int, code: str) -> InvoiceAction | None:
+    """The refusal made in the portal that this one is: the latest at this level, and with the
+    reason the history gives when it gives one. An invoice refused, given the right validator,
+    then refused again (in Chorus Pro itself, or at the other level) is not explained by the
+    first refusal."""
+    decision = next(
+        (
+            action
+            for action in invoice.actions.filter(
+                kind=InvoiceAction.Kind.REFUSE, status=InvoiceAction.Status.DONE
+            ).order_by("-finished_at", "-pk")[:20]
+            if (action.payload.get("level") or 1) == level
+        ),
+        None,
+    )
+    if decision is None or (code and decision.payload.get("refusal_reason") != code):
+        return None
+    return decision
 
 
 def _split(comment: str) -> tuple[str, str]:

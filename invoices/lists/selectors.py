@@ -48,22 +48,36 @@ RECIPIENT_STATUSES = (
     ChorusStatus.ACCOUNTED,
     ChorusStatus.PAID,
 )
-# The validator's queue filters by what became of an invoice on their side, not by Chorus Pro's
-# status of the day: a validated invoice moves on to the recipient's statuses. "" is the queue
-# itself, what waits for the validator; "all" is everything they were given.
-AWAITING_VALIDATION = (ChorusStatus.TO_VALIDATE_1, ChorusStatus.TO_VALIDATE_2)
-VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "": (_("Awaiting validation"), AWAITING_VALIDATION),
+# The validator's queue filters by what became of an invoice at the level the space validates
+# it at, not by Chorus Pro's status of the day: a validated invoice moves on to the second
+# validator, then to the recipient's statuses. "" is the queue itself, what waits for the
+# validator; "all" is everything they were given. Each stage: its label, then the statuses at
+# the first validation level and at the second (A_VALIDER_2...: some recipients require one).
+VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]] = {
+    "": (_("Awaiting validation"), (ChorusStatus.TO_VALIDATE_1,), (ChorusStatus.TO_VALIDATE_2,)),
     "validated": (
         _("Validated"),
-        (ChorusStatus.VALIDATED_1, ChorusStatus.VALIDATED_2, *RECIPIENT_STATUSES),
+        (
+            ChorusStatus.VALIDATED_1,
+            ChorusStatus.TO_VALIDATE_2,
+            ChorusStatus.VALIDATED_2,
+            ChorusStatus.REFUSED_2,
+            ChorusStatus.NO_VALIDATION_2,
+            *RECIPIENT_STATUSES,
+        ),
+        (ChorusStatus.VALIDATED_2, *RECIPIENT_STATUSES),
     ),
     "refused": (
         _("Refused by the validator"),
-        (ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR),
+        (ChorusStatus.REFUSED_1, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR),
+        (ChorusStatus.REFUSED_2,),
     ),
-    "expired": (_("Not validated in time"), (ChorusStatus.NO_VALIDATION_1,)),
-    "all": (_("All statuses"), None),
+    "expired": (
+        _("Not validated in time"),
+        (ChorusStatus.NO_VALIDATION_1,),
+        (ChorusStatus.NO_VALIDATION_2,),
+    ),
+    "all": (_("All statuses"), None, None),
 }
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
@@ -127,7 +141,7 @@ def status_choices_for_space(*, space: Space) -> list[tuple[str, str]]:
     """The status filter's choices, "" first: the statuses each side meets (a validator's are
     the stages of VALIDATOR_STAGES, "" being what waits for them)."""
     if space.kind == SpaceKind.VALIDATOR:
-        return [(key, label) for key, (label, _statuses) in VALIDATOR_STAGES.items()]
+        return [(key, label) for key, (label, *_levels) in VALIDATOR_STAGES.items()]
     if space.kind == SpaceKind.RECIPIENT:
         statuses = [*RECIPIENT_STATUSES, ChorusStatus.ABANDONED, ChorusStatus.DELETED]
     else:
@@ -169,9 +183,9 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
     invoices = invoice_list_for_space(space=space)
     side = "recipient" if _is_supplier(space) else "supplier"
     if space.kind == SpaceKind.VALIDATOR:
-        _label, stage = VALIDATOR_STAGES.get(filters.status, VALIDATOR_STAGES[""])
+        stage = _validator_stage(space, filters.status)
         if stage is not None:
-            invoices = invoices.filter(chorus_status__in=stage)
+            invoices = invoices.filter(stage)
     elif filters.status in ChorusStatus.values:
         invoices = invoices.filter(chorus_status=filters.status)
     elif filters.status in Invoice.Status.values:
@@ -216,7 +230,7 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
     invoices = invoice_list_filtered(space=space, filters=filters)
     keys = _keys(space)
     if keys[0] == "queue_rank":
-        invoices = invoices.annotate(queue_rank=_queue_rank())
+        invoices = invoices.annotate(queue_rank=_queue_rank(space))
     return invoices.order_by(*[f"-{key}" for key in keys])
 
 
@@ -360,10 +374,21 @@ def _keys(space: Space) -> tuple[str, ...]:
     return ("created_at", "id")
 
 
-def _queue_rank() -> Case:
+def _validator_stage(space: Space, key: str) -> Q | None:
+    """The invoices of a stage of the validator's queue, at each level the space validates at
+    (None: every invoice)."""
+    _label, first, second = VALIDATOR_STAGES.get(key, VALIDATOR_STAGES[""])
+    if first is None:
+        return None
+    return Q(validator=space.structure, chorus_status__in=first) | Q(
+        second_validator=space.structure, chorus_status__in=second
+    )
+
+
+def _queue_rank(space: Space) -> Case:
+    """What waits for the validator's decision comes first."""
     return Case(
-        When(chorus_status=ChorusStatus.TO_VALIDATE_1, then=V(2)),
-        When(chorus_status=ChorusStatus.TO_VALIDATE_2, then=V(1)),
+        When(_validator_stage(space, ""), then=V(1)),
         default=V(0),
         output_field=IntegerField(),
     )

@@ -102,6 +102,16 @@ class Invoice(models.Model):
         blank=True,
         related_name="invoices_to_validate",
     )
+    # The second-level validator some recipients require (A_VALIDER_2): known once Chorus Pro
+    # shows it the invoice (its validations sync), never chosen by the supplier.
+    second_validator = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices_to_validate_second",
+        verbose_name=_("second validator"),
+    )
     number = models.CharField(_("invoice number"), max_length=20, blank=True)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     original_invoice = models.ForeignKey(
@@ -248,6 +258,10 @@ class Invoice(models.Model):
                 name="validator_only_for_a9_a12",
             ),
             models.CheckConstraint(
+                condition=Q(second_validator__isnull=True) | Q(validator__isnull=False),
+                name="second_validator_after_a_first",
+            ),
+            models.CheckConstraint(
                 condition=Q(vat_regime__in=["exempt", "no_vat"]) | Q(vat_exemption_reason=""),
                 name="exemption_reason_only_when_exempt",
             ),
@@ -280,6 +294,21 @@ class Invoice(models.Model):
     @property
     def refused_by_validator(self) -> bool:
         return self.chorus_status in VALIDATOR_REFUSED_STATUSES
+
+    def validation_level_for(self, structure: Structure | None) -> int | None:
+        """The validation level at which the invoice waits for ``structure``'s decision: 1 when
+        it is the invoice's validator and the invoice is A_VALIDER_1, 2 when it is the
+        second-level validator and the invoice is A_VALIDER_2; otherwise None."""
+        if structure is None:
+            return None
+        if self.chorus_status == ChorusStatus.TO_VALIDATE_1 and self.validator_id == structure.pk:
+            return 1
+        if (
+            self.chorus_status == ChorusStatus.TO_VALIDATE_2
+            and self.second_validator_id == structure.pk
+        ):
+            return 2
+        return None
 
     @property
     def in_transit(self) -> bool:

@@ -28,6 +28,10 @@ class ChorusStatus(models.TextChoices):
     TO_VALIDATE_2 = "A_VALIDER_2", _("Awaiting second validation")
     VALIDATED_2 = "VALIDEE_2", _("Validated (second validator)")
     REFUSED_2 = "REFUSEE_2", _("Refused by the second validator")
+    NO_VALIDATION_2 = (
+        "ABSENCE_VALIDATION_2_HORS_DELAI",
+        _("Not validated in time (second validator)"),
+    )
     SUPPLIER_ERROR_ON_VALIDATOR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR", _("Wrong validator")
     ABANDONED = "ABANDONNEE", _("Abandoned")
     DELETED = "SUPPRIMEE", _("Deleted")
@@ -46,8 +50,14 @@ VALIDATOR_REFUSED_STATUSES = frozenset(
 NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
 # Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
 # that wait for a person: a page showing the invoice follows it while it is in one of them.
+# A validated invoice goes on to the second validator (VALIDEE_1 → A_VALIDER_2) or the recipient.
 ROUTING_CHORUS_STATUSES = frozenset(
-    {ChorusStatus.DEPOSITED, ChorusStatus.ROUTING, ChorusStatus.VALIDATED_1}
+    {
+        ChorusStatus.DEPOSITED,
+        ChorusStatus.ROUTING,
+        ChorusStatus.VALIDATED_1,
+        ChorusStatus.VALIDATED_2,
+    }
 )
 
 

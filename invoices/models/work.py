@@ -109,6 +109,7 @@ class InvoiceAction(models.Model):
         TREAT = "treat", _("Change the status")  # recipient, traiter/recue
         VALIDATE = "validate", _("Validate")  # validator, traiter/factureAValider
         REFUSE = "refuse", _("Refuse")  # validator, traiter/factureAValider
+        FIX_VALIDATOR = "fix_validator", _("Correct the validator")  # corriger/valideur/facture
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -150,7 +151,15 @@ class InvoiceAction(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["complete", "recycle", "ack_rejection", "treat", "validate", "refuse"]
+                    kind__in=[
+                        "complete",
+                        "recycle",
+                        "ack_rejection",
+                        "treat",
+                        "validate",
+                        "refuse",
+                        "fix_validator",
+                    ]
                 ),
                 name="invoice_action_kind_known",
             ),

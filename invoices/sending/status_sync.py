@@ -30,7 +30,7 @@ PAGE_SIZE = 500
 # How often an account is polled: often while it has invoices on their way, rarely otherwise.
 ACTIVE_INTERVAL = timedelta(minutes=1)
 SETTLED_INTERVAL = timedelta(minutes=30)
-ACTIVE_STATUSES = {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "COMPLETEE", "A_VALIDER_1"}
+ACTIVE_STATUSES = {"DEPOSEE", "EN_COURS_ACHEMINEMENT", "COMPLETEE", "A_VALIDER_1", "A_VALIDER_2"}
 TECHNICAL_LOGIN = re.compile(r"TECH_\d+_(\d{9,14})@cpro\.fr", re.IGNORECASE)
 
 
@@ -132,6 +132,12 @@ ACTION_OUTCOMES = {
     InvoiceAction.Kind.VALIDATE: ChorusStatus.VALIDATED_1,
     InvoiceAction.Kind.REFUSE: ChorusStatus.REFUSED_1,
     InvoiceAction.Kind.COMPLETE: ChorusStatus.COMPLETED,
+    InvoiceAction.Kind.FIX_VALIDATOR: ChorusStatus.TO_VALIDATE_1,
+}
+# A second-level validator's decisions (their payload says level 2).
+SECOND_LEVEL_OUTCOMES = {
+    InvoiceAction.Kind.VALIDATE: ChorusStatus.VALIDATED_2,
+    InvoiceAction.Kind.REFUSE: ChorusStatus.REFUSED_2,
 }
 
 
@@ -179,6 +185,8 @@ def _portal_user_behind(invoice: Invoice, status: str, changed_at):
     for action in actions.order_by("-created_at", "-pk"):
         if action.kind == InvoiceAction.Kind.TREAT:
             outcome = action.payload.get("target_status")
+        elif action.payload.get("level") == 2:
+            outcome = SECOND_LEVEL_OUTCOMES.get(action.kind)
         else:
             outcome = ACTION_OUTCOMES.get(action.kind)
         if outcome == status:

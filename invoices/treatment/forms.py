@@ -31,7 +31,10 @@ class TreatForm(forms.Form):
         label=_("Motive"),
         required=False,
         max_length=MAX_MOTIVE,
-        help_text=_("Required to suspend or reject; at most 255 characters, sent to the supplier."),
+        help_text=_(
+            "Required to suspend or reject; at most 255 characters, sent to the supplier. For a "
+            "routing error, say where the invoice should go (service code, commitment number)."
+        ),
     )
     mandate_number = forms.CharField(
         label=_("Mandate number"),

@@ -33,7 +33,9 @@ MAX_MOTIVE = 255  # contract §5.12: Chorus Pro keeps 255 characters of a motive
 MAX_MANDATE_NUMBER = 50
 MOTIVE_REQUIRED = frozenset({ChorusStatus.SUSPENDED, ChorusStatus.REJECTED})
 # Everything a recipient may ask for through traiter/recue (contract §9.3), in lifecycle order;
-# which of them are open for a given invoice is Chorus Pro's answer, not this list.
+# which of them are open for a given invoice is Chorus Pro's answer, not this list. A_RECYCLER
+# is not among them, whatever Chorus Pro answers: recycling is withdrawn (AIFE annex v6.1, §2),
+# a routing error is a rejection whose motive names the right recipient, service or commitment.
 RECIPIENT_TARGETS = (
     ChorusStatus.SERVICE_DONE,
     ChorusStatus.MANDATED,
@@ -41,7 +43,6 @@ RECIPIENT_TARGETS = (
     ChorusStatus.ACCOUNTED,
     ChorusStatus.PAID,
     ChorusStatus.SUSPENDED,
-    ChorusStatus.TO_RECYCLE,
     ChorusStatus.REJECTED,
 )
 

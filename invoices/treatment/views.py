@@ -27,6 +27,7 @@ from invoices.treatment.selectors import (
     reason_template_for_space,
     reason_templates_for_space,
     treatment_batch_for_space,
+    validator_decision_latest,
 )
 from invoices.treatment.services import (
     Reference,
@@ -45,7 +46,6 @@ from portal.access import space_required
 from portal.spaces import SpaceKind
 
 RECIPIENT_KINDS = [InvoiceAction.Kind.TREAT]
-VALIDATOR_KINDS = [InvoiceAction.Kind.VALIDATE, InvoiceAction.Kind.REFUSE]
 RECIPIENT_PANEL = "invoices/treatment/_recipient_panel.html#treatment-panel"
 VALIDATOR_PANEL = "invoices/treatment/_validator_panel.html#decision-panel"
 UNDER_WAY = gettext_lazy("Another decision about this invoice is still on its way to Chorus Pro.")
@@ -56,7 +56,7 @@ def detail_panel(*, request, invoice) -> dict:
     if request.space.kind == SpaceKind.RECIPIENT:
         return {"treatment": _recipient_panel(request, invoice)}
     if request.space.kind == SpaceKind.VALIDATOR:
-        return {"decision": _validator_panel(invoice)}
+        return {"decision": _validator_panel(invoice, request.space.structure)}
     return {}
 
 
@@ -66,8 +66,7 @@ def _target_label(action: InvoiceAction | None) -> str:
     return ChorusStatus(target).label if target in ChorusStatus.values else ""
 
 
-def _last_decision(invoice, kinds) -> dict:
-    latest = invoice_action_latest(invoice=invoice, kinds=kinds)
+def _last_decision(invoice, latest: InvoiceAction | None) -> dict:
     failed = latest is not None and latest.status == InvoiceAction.Status.FAILED
     return {
         "latest": latest,
@@ -78,7 +77,7 @@ def _last_decision(invoice, kinds) -> dict:
 
 
 def _recipient_panel(request, invoice, form=None) -> dict:
-    panel = _last_decision(invoice, RECIPIENT_KINDS)
+    panel = _last_decision(invoice, invoice_action_latest(invoice=invoice, kinds=RECIPIENT_KINDS))
     options = Reference(values=[]) if panel["under_way"] else treatment_options(invoice=invoice)
     templates = reason_templates_for_space(space=request.space)
     if form is None and options.values:
@@ -92,14 +91,31 @@ def _recipient_panel(request, invoice, form=None) -> dict:
     return panel
 
 
-def _validator_panel(invoice, form=None) -> dict:
-    panel = _last_decision(invoice, VALIDATOR_KINDS)
-    awaiting = invoice.chorus_status == ChorusStatus.TO_VALIDATE_1 and not panel["under_way"]
-    reasons = invoice_refusal_reasons(invoice=invoice) if awaiting else Reference(values=[])
+def _validator_panel(invoice, structure, form=None) -> dict:
+    """The decision the space's validator may take: at the level the invoice waits for it (a
+    first validator does not decide an invoice waiting for the second-level validator)."""
+    panel = _last_decision(invoice, validator_decision_latest(invoice=invoice, structure=structure))
+    level = invoice.validation_level_for(structure)
+    awaiting = level is not None and not panel["under_way"]
+    latest = panel["latest"]
+    changed = invoice.chorus_status_changed_at
+    if awaiting and latest and latest.finished_at and changed and changed > latest.finished_at:
+        # A decision of an earlier round (refused, then the supplier named the validator again):
+        # the invoice waits for a new one.
+        panel.update(latest=None, failure="")
+    reasons = (
+        invoice_refusal_reasons(invoice=invoice, structure=structure)
+        if awaiting
+        else Reference(values=[])
+    )
     if form is None and awaiting:
         form = ValidatorDecisionForm(reasons=reasons.values or [])
+    second_only = invoice.second_validator_id == structure.pk != invoice.validator_id
     panel.update(
         awaiting=awaiting,
+        level=level,
+        # The level this space validates the invoice at, whatever its status now (the heading).
+        own_level=level or (2 if second_only else 1),
         reasons=reasons,
         form=form,
         polling=panel["under_way"] is not None or reasons.loading,
@@ -182,16 +198,16 @@ def _treat_step(request, invoice, *, first_step: bool):
 
 
 def _reject_confirmation(request, invoice, data, options):
-    # Both alternatives give the supplier a way to fix the invoice instead of issuing a new one.
-    alternatives = [
-        status
-        for status in (ChorusStatus.SUSPENDED, ChorusStatus.TO_RECYCLE)
-        if status in (options.values or [])
-    ]
+    # Suspending lets the supplier fix the same invoice (a document, a correction) instead of
+    # issuing a new one; anything else, a routing error included, is a rejection.
     return render(
         request,
         "invoices/treatment/confirm_reject.html",
-        {"invoice": invoice, "motive": data["motive"], "alternatives": alternatives},
+        {
+            "invoice": invoice,
+            "motive": data["motive"],
+            "can_suspend": ChorusStatus.SUSPENDED in (options.values or []),
+        },
     )
 
 
@@ -300,17 +316,24 @@ def treat_batch_progress(request, batch):
 def validate(request, invoice_id: int):
     """The validator's decision: validate, or refuse with one of Chorus Pro's reasons."""
     invoice = invoice_for_space(space=request.space, invoice_id=invoice_id)
-    reasons = invoice_refusal_reasons(invoice=invoice)
+    structure = request.space.structure
+    reasons = invoice_refusal_reasons(invoice=invoice, structure=structure)
     form = ValidatorDecisionForm(request.POST, reasons=reasons.values or [])
     if form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == "validate":
-                invoice_validate(invoice=invoice, user=request.user, comment=data["comment"])
+                invoice_validate(
+                    invoice=invoice,
+                    user=request.user,
+                    structure=structure,
+                    comment=data["comment"],
+                )
             else:
                 invoice_refuse(
                     invoice=invoice,
                     user=request.user,
+                    structure=structure,
                     reason_code=data["refusal_reason"],
                     comment=data["comment"],
                 )
@@ -324,7 +347,7 @@ def validate(request, invoice_id: int):
     return render(
         request,
         "invoices/treatment/validate.html",
-        {"invoice": invoice, "decision": _validator_panel(invoice, form=form)},
+        {"invoice": invoice, "decision": _validator_panel(invoice, structure, form=form)},
     )
 
 

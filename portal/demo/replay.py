@@ -12,6 +12,7 @@ from django.utils import timezone
 from chorus_emulator.admin_client import EmulatorAdmin
 from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
 from invoices.answers.services import invoice_complete
+from invoices.answers.validator_correction import invoice_validator_correct
 from invoices.documents.downloads import invoice_opened_by_recipient, invoice_pdf_fetch
 from invoices.drafting.services import (
     invoice_draft_create,
@@ -47,12 +48,12 @@ from portal.demo.outside import (
     pdf_document,
     ubl_invoice,
 )
-from structures.models import ChorusConnection, Structure
+from structures.models import ChorusConnection, Membership, Structure
 from structures.services.directory import directory_refresh_structure
 from structures.services.own_structure import directory_refresh_own_structure
 
 BEAT_DELAY = timedelta(minutes=15)
-EVERYONE = {steps.ATELIER, steps.COMMUNE, steps.DRFIP, steps.MINISTERE}
+EVERYONE = {steps.ATELIER, steps.COMMUNE, steps.DRFIP, steps.MINISTERE, steps.RECTORAT}
 BANK_ACCOUNT = "31000001"  # Atelier Numérique's current account in the emulator world
 # Users read their notifications when they come to act; the last week's may still be unread.
 READ_AFTER = timedelta(days=7)
@@ -151,8 +152,10 @@ class Replay:
         for siret in (steps.COMMUNE, steps.DRFIP):
             if siret in parties:
                 inbox_sync_for_connection(connection=self._connection(siret))
-        if steps.MINISTERE in parties:
-            validations_sync_for_connection(connection=self._connection(steps.MINISTERE))
+        for siret in (steps.MINISTERE, steps.RECTORAT):
+            # What the Ministère validates may go on to the Rectorat (a second validation).
+            if siret in parties or steps.MINISTERE in parties:
+                validations_sync_for_connection(connection=self._connection(siret))
 
     def _parties(self, event: Event) -> set[str]:
         step = event.step
@@ -233,6 +236,14 @@ class Replay:
             self._line(line, price=step.price)
         self._submit(draft, user)
 
+    def _correctvalidator(self, story: steps.Story, step: steps.CorrectValidator) -> None:
+        user = self._user(step.by)
+        invoice = self._invoice(story)
+        self._read_notifications(user, invoice)
+        self._check_done(
+            invoice_validator_correct(invoice=invoice, user=user, validator_siret=step.validator)
+        )
+
     def _creditnote(self, story: steps.Story, step: steps.CreditNote) -> None:
         user = self._user(step.by)
         note = invoice_credit_note_create(invoice=self._invoice(self.by_key[step.of]), user=user)
@@ -273,16 +284,24 @@ class Replay:
     def _validate(self, story: steps.Story, step: steps.Validate) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
-        self._check_done(invoice_validate(invoice=invoice, user=user, comment=step.comment))
+        structure = self._validator_of(user)
+        self._check_done(
+            invoice_validate(invoice=invoice, user=user, structure=structure, comment=step.comment)
+        )
         self._read_notifications(user, invoice)
 
     def _refuse(self, story: steps.Story, step: steps.Refuse) -> None:
         user = self._user(step.by)
         invoice = self._invoice(story)
-        self._loaded(lambda: invoice_refusal_reasons(invoice=invoice))
+        structure = self._validator_of(user)
+        self._loaded(lambda: invoice_refusal_reasons(invoice=invoice, structure=structure))
         self._check_done(
             invoice_refuse(
-                invoice=invoice, user=user, reason_code=step.reason, comment=step.comment
+                invoice=invoice,
+                user=user,
+                structure=structure,
+                reason_code=step.reason,
+                comment=step.comment,
             )
         )
         self._read_notifications(user, invoice)
@@ -365,6 +384,10 @@ class Replay:
     @staticmethod
     def _user(username: str) -> User:
         return User.objects.get(username=username)
+
+    @staticmethod
+    def _validator_of(user: User) -> Structure:
+        return Membership.objects.get(user=user, role=Membership.Role.VALIDATOR).structure
 
     @staticmethod
     def _connection(siret: str) -> ChorusConnection:

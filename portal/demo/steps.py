@@ -11,6 +11,7 @@ DRFIP = "13000261100015"  # commitment required
 UNIVERSITE = "18004100600016"  # outside the portal: treats invoices in Chorus Pro itself
 LYCEE = "19350936100013"  # outside the portal too
 MINISTERE = "11000201100010"  # validator of A9 / A12 invoices
+RECTORAT = "17590001800011"  # second-level validator of the Université's A9 / A12 invoices
 
 # Invoice numbers: each supplier's own sequence, in the order its invoices were issued.
 NUMBERING = {ATELIER: ("AN-{year}-", 412), BUREAU: ("BF{year}-", 1187), WERKSTATT: ("WB-", 3031)}
@@ -130,6 +131,15 @@ class Correct:
     price: str = ""
     service: str = ""
     commitment: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectValidator:
+    """The supplier names the right validator after a wrong-validator refusal: the same invoice
+    goes back to validation."""
+
+    by: str
+    validator: str
 
 
 @dataclass(frozen=True)

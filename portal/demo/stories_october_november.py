@@ -7,11 +7,14 @@ from portal.demo.steps import (
     FAIT,
     LYCEE,
     MINISTERE,
+    RECTORAT,
     UNIVERSITE,
+    CorrectValidator,
     Deposit,
     Draft,
     Line,
     M,
+    Refuse,
     SaveDraft,
     Send,
     SendOutside,
@@ -152,6 +155,31 @@ STORIES = (
             ),
         ),
     ),
+    # The Université requires a second validation of invoices with a validator: the Rectorat
+    # validates after the Ministère, before the Université sees the invoice.
+    Story(
+        "universite-capteurs-labo",
+        Draft(
+            UNIVERSITE,
+            (
+                Line(
+                    "Sous-traitance : pose de capteurs au laboratoire de chimie",
+                    "1",
+                    "LS",
+                    "1960.00",
+                ),
+            ),
+            service="SERV_RECHERCHE",
+            framework="A9",
+            validator=MINISTERE,
+        ),
+        (
+            (day(12, "10:10"), Send("fournisseur")),
+            (day(11, "14:20"), Validate("valideur", "Conforme à l'acte spécial.")),
+            (day(10, "09:40"), Validate("rectorat", "Contrôle de second niveau : conforme.")),
+            (day(6, "11:00"), Treat(UNIVERSITE, FAIT)),
+        ),
+    ),
     Story(
         "drfip-outil-solde",
         Draft(
@@ -204,6 +232,51 @@ STORIES = (
             validator=MINISTERE,
         ),
         ((day(2, "15:00"), SendOutside()),),
+    ),
+    # The supplier named the Rectorat as the validator of a commune's invoice: the Rectorat
+    # refuses it as the wrong validator, and the supplier names the Ministère instead.
+    Story(
+        "commune-cablage-gymnase",
+        Draft(
+            COMMUNE,
+            (Line("Sous-traitance : câblage du gymnase municipal", "1", "LS", "1480.00"),),
+            service="SERV_TECH",
+            framework="A9",
+            validator=RECTORAT,
+        ),
+        (
+            (day(4, "09:30"), Send("fournisseur")),
+            (
+                day(3, "11:15"),
+                Refuse(
+                    "rectorat",
+                    "ERREUR_VALIDEUR",
+                    "Le Rectorat ne valide pas les factures de la commune : voir le Ministère.",
+                ),
+            ),
+            (day(2, "10:05"), CorrectValidator("fournisseur", MINISTERE)),
+        ),
+    ),
+    Story(
+        "universite-maintenance-salles",
+        Draft(
+            UNIVERSITE,
+            (
+                Line(
+                    "Sous-traitance : maintenance des salles de travaux pratiques",
+                    "3",
+                    "DAY",
+                    "520.00",
+                ),
+            ),
+            service="SERV_RECHERCHE",
+            framework="A9",
+            validator=MINISTERE,
+        ),
+        (
+            (day(2, "16:00"), Send("fournisseur2")),
+            (day(1, "09:50"), Validate("valideur")),
+        ),
     ),
     Story(
         "commune-licences",

@@ -41,6 +41,7 @@ ADDRESSES = {
     "21750001600019": ("FR72217500016", "1 place de la Mairie", "35000"),
     "13000261100015": ("FR42130002611", "4 avenue de la République", "35000"),
     "11000201100010": ("FR17110002011", "139 rue de Bercy", "75012"),
+    "17590001800011": ("FR84175900018", "20 rue Saint-Jacques", "59000"),
 }
 STRUCTURES = [
     # siret, name, kind, chorus id, routing (service, commitment, either), city
@@ -69,11 +70,21 @@ STRUCTURES = [
         (False, False, False),
         "Paris",
     ),
+    # The second-level validator of the Université's invoices with a validator (A9, A12).
+    (
+        "17590001800011",
+        "Rectorat - contrôle de second niveau",
+        "public",
+        25000007,
+        (False, False, False),
+        "Lille",
+    ),
 ]
 PUBLIC_CATEGORIES = {
     "21750001600019": "local",
     "13000261100015": "state",
     "11000201100010": "state",
+    "17590001800011": "state",
 }
 SERVICES = {
     "21750001600019": [
@@ -87,6 +98,10 @@ SERVICES = {
         ("SERV_ACHATS", "Service des achats", True, False),
     ],
     "11000201100010": [("FACTURES_PUBLIQUES", "Factures publiques", True, False)],
+    "17590001800011": [
+        ("FACTURES_PUBLIQUES", "Factures publiques", True, False),
+        ("CONTROLE", "Contrôle des factures validées", True, False),
+    ],
 }
 CONNECTIONS = {
     # Emulator technical accounts; the supplier's password expires soon so the warning shows.
@@ -94,6 +109,7 @@ CONNECTIONS = {
     "21750001600019": ("TECH_1_21750001600019@cpro.fr", "Demo-Commune-2026", 300),
     "13000261100015": ("TECH_1_13000261100015@cpro.fr", "Demo-Etat-2026", 300),
     "11000201100010": ("TECH_1_11000201100010@cpro.fr", "Demo-Valideur-2026", 300),
+    "17590001800011": ("TECH_1_17590001800011@cpro.fr", "Demo-Rectorat-2026", 300),
 }
 USERS = [
     # username, first name, last name, [(siret, role)]
@@ -121,6 +137,7 @@ USERS = [
         [("13000261100015", "recipient_agent"), ("13000261100015", "structure_manager")],
     ),
     ("valideur", "Sophie", "Leroy", [("11000201100010", "validator")]),
+    ("rectorat", "Hélène", "Fontaine", [("17590001800011", "validator")]),
 ]
 LOGINS = [
     DemoLogin("fournisseur", "supplier agent and manager, Atelier Numérique SAS"),
@@ -128,6 +145,7 @@ LOGINS = [
     DemoLogin("commune", "recipient, Commune de Villeneuve and Direction régionale"),
     DemoLogin("etat", "recipient and manager, Direction régionale des finances publiques"),
     DemoLogin("valideur", "validator, Ministère - mission de validation"),
+    DemoLogin("rectorat", "second-level validator, Rectorat (the Université's invoices)"),
     DemoLogin("support", "support staff, back-office"),
 ]
 

@@ -26,7 +26,7 @@ from .conftest import (
     pdf_submission,
 )
 
-RECTORAT_SIRET = "17590000100017"
+RECTORAT_SIRET = "17590001800011"
 
 
 def structured(**fields) -> InvoiceSubmission:

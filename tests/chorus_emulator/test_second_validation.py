@@ -5,7 +5,7 @@ import pytest
 
 from tests.chorus_emulator.conftest import SUPPLIER, UNIVERSITE, VALIDATOR, submit
 
-RECTORAT, RECTORAT_ID = "17590000100017", 25000007
+RECTORAT, RECTORAT_ID = "17590001800011", 25000007
 VALIDATE = "factures/v1/traiter/factureAValider"
 
 

@@ -63,8 +63,8 @@ def sent_invoice(ready_invoice):
 def bureau_submits(demo_world):
     """Factory: Bureau Fournitures, outside the portal, deposits a structured invoice to the
     Commune's technical service straight through Chorus Pro; returns its Chorus Pro id. The
-    totals follow from ``vat_lines``; other keywords (framework, validator) go to the
-    submission."""
+    totals follow from ``vat_lines``; other keywords (framework, validator, another recipient)
+    go to the submission."""
     login, password = demo_world.accounts[BUREAU]
     config = ChorusConfig(
         token_url=demo_world.token_url,
@@ -78,10 +78,13 @@ def bureau_submits(demo_world):
     def submit(number: str, *, lines, vat_lines, **fields) -> int:
         excl_tax = sum((vat.taxable_amount for vat in vat_lines), Decimal(0))
         vat = sum((vat.vat_amount for vat in vat_lines), Decimal(0))
+        fields = {
+            "recipient_siret": "21750001600019",
+            "recipient_service_code": "SERV_TECH",
+            **fields,
+        }
         submission = InvoiceSubmission(
             deposit_mode=DepositMode.SAISIE_API,
-            recipient_siret="21750001600019",
-            recipient_service_code="SERV_TECH",
             supplier_id=26000002,
             invoice_number=number,
             totals=InvoiceTotals(

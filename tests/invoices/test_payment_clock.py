@@ -292,3 +292,30 @@ def test_a_credit_note_has_no_payment_deadline_and_is_never_overdue(invoice):
     assert payment_clock_for(invoice=invoice).state == ClockState.NOT_APPLICABLE
     assert invoice.payment_due_by is None
     assert not Invoice.objects.overdue(today=timezone.localdate()).exists()
+
+
+def test_a_second_level_refusal_stops_the_clock_like_a_first_level_one(invoice):
+    record(invoice, ("A_VALIDER_1", at("2026-03-01")), ("VALIDEE_1", at("2026-03-02")))
+    record(invoice, ("A_VALIDER_2", at("2026-03-02")), ("REFUSEE_2", at("2026-03-05")))
+    Invoice.objects.filter(pk=invoice.pk).update(chorus_status="REFUSEE_2")
+    invoice.refresh_from_db()
+    clock = payment_clock_for(invoice=invoice, today=date(2026, 12, 31))
+    assert (clock.state, clock.stopped_on) == (ClockState.REFUSED, date(2026, 3, 5))
+    assert (clock.days_late, clock.interest, clock.indemnity) == (0, Decimal("0.00"), Decimal(0))
+
+
+def test_once_the_right_validator_is_named_and_validates_the_clock_runs_from_availability(
+    invoice,
+):
+    record(invoice, ("A_VALIDER_1", at("2026-03-01")), ("REFUSEE_1", at("2026-03-02")))
+    # The supplier named the right validator (corriger/valideur/facture): validation again.
+    record(invoice, ("A_VALIDER_1", at("2026-03-03")), ("VALIDEE_1", at("2026-03-04")))
+    record(invoice, ("MISE_A_DISPOSITION", at("2026-03-04")))
+    Invoice.objects.filter(pk=invoice.pk).update(chorus_status="MISE_A_DISPOSITION")
+    invoice.refresh_from_db()
+    clock = payment_clock_for(invoice=invoice, today=date(2026, 3, 14))
+    assert (clock.state, clock.started_on, clock.elapsed_days) == (
+        ClockState.RUNNING,
+        date(2026, 3, 4),
+        10,
+    )

@@ -14,6 +14,7 @@ from invoices.selectors import invoice_timeline
 from portal.demo.history import demo_history_load
 
 INVOICE_LINK = re.compile(r'href="/factures/\d+/"')
+MINISTERE, RECTORAT = "11000201100010", "17590001800011"
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +30,10 @@ def test_every_demo_login_finds_a_lived_in_first_screen_and_a_second_load_adds_n
     report = demo_history_load()
 
     assert report.loaded and report.invoices >= 25
-    for username in ("fournisseur", "fournisseur2", "commune", "etat", "valideur"):
+    for username in ("fournisseur", "fournisseur2", "commune", "etat", "valideur", "rectorat"):
         page = _first_screen(client, username)
-        # The validator's first screen lists only what waits for a decision (two invoices).
-        least = 2 if username == "valideur" else 3
+        # A validator's first screen lists only what waits for its decision.
+        least = {"valideur": 2, "rectorat": 1}.get(username, 3)
         assert len(INVOICE_LINK.findall(page)) >= least, f"{username}: empty first screen"
         unread = Notification.objects.filter(user__username=username, read_at__isnull=True)
         assert unread.exists(), f"{username}: nothing new"
@@ -47,6 +48,13 @@ def test_every_demo_login_finds_a_lived_in_first_screen_and_a_second_load_adds_n
     assert supplier.filter(status=Invoice.Status.DRAFT).count() == 2
     assert supplier.filter(kind=Invoice.Kind.CREDIT_NOTE).exists()
     assert supplier.filter(replaces__isnull=False).exists()  # a rejected invoice, corrected
+    # Two validation levels: validated by both, and waiting for the Rectorat.
+    assert supplier.filter(events__status="VALIDEE_2", second_validator__siret=RECTORAT).exists()
+    assert supplier.filter(chorus_status="A_VALIDER_2", second_validator__siret=RECTORAT).exists()
+    # Refused by the wrong validator, then sent back to validation with the right one.
+    corrected = supplier.get(actions__kind="fix_validator", actions__status="done")
+    assert corrected.chorus_status == "A_VALIDER_1" and corrected.validator.siret == MINISTERE
+    assert corrected.events.filter(status="REFUSEE_1").exists()
     assert Flow.objects.get().status == Flow.Status.PARTIALLY_INTEGRATED
     received = Invoice.objects.filter(source=Invoice.Source.CHORUS)
     assert received.exclude(supplier__siret="12345678200010").count() >= 5  # outside suppliers

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from invoices.actions.services import ActionNotAllowedError, ActionUnderWayError, action_run
 from invoices.answers.drafts import invoice_correction_create, invoice_credit_note_create
+from invoices.answers.recycling import invoice_recycle
 from invoices.answers.services import (
     action_error_explained,
     invoice_complete,
     invoice_completion_pending,
-    invoice_recycle,
     invoice_rejection_acknowledge,
 )
 from invoices.models import Attachment, Invoice, InvoiceAction

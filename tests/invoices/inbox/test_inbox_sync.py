@@ -259,10 +259,12 @@ def test_accounts_are_due_often_while_invoices_move_towards_them_and_else_every_
     commune_connection, make_invoice
 ):
     due = connections_due_for_inbox_sync(side=RECIPIENT)
-    # The commune and the Direction régionale have recipient agents; the validator its queue.
+    # The commune and the Direction régionale have recipient agents; the Ministère and the
+    # Rectorat (second validation level) their validators' queues.
     assert {c.structure.siret for c in due} == {COMMUNE, "13000261100015"}
     assert [c.structure.siret for c in connections_due_for_inbox_sync(side=VALIDATOR)] == [
-        "11000201100010"
+        "11000201100010",
+        "17590001800011",
     ]
     now = timezone.now()
     ChorusConnection.objects.update(received_synced_until=now)
@@ -284,7 +286,7 @@ def test_the_beat_task_queues_one_sync_per_due_account(commune_connection, monke
     from invoices.inbox import tasks as tasks_inbox
 
     queued = queued_args(monkeypatch, tasks_inbox.INBOX_SYNC_TASK)
-    assert tasks_inbox.inbox_sync_all() == 3
+    assert tasks_inbox.inbox_sync_all() == 4  # two recipient accounts, two validator accounts
     assert (commune_connection.pk, RECIPIENT) in queued
     # Queued again only after a while, however often the beat runs.
     assert tasks_inbox.inbox_sync_all() == 0

@@ -3,13 +3,15 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
-from invoices.actions.services import action_run
+from invoices.actions.services import ActionNotAllowedError, action_run
 from invoices.models import Invoice, InvoiceAction, ReasonTemplate
 from invoices.sending.status_sync import status_sync_for_connection
 from invoices.sending.submission import invoice_send
-from invoices.treatment.services import POSSIBLE_STATUSES, reference_fetch
+from invoices.treatment.reference import _key as reference_key
+from invoices.treatment.services import POSSIBLE_STATUSES, invoice_treat, reference_fetch
 from structures.models import ChorusConnection, Structure
 
 pytestmark = pytest.mark.slow
@@ -127,8 +129,10 @@ def test_a_rejection_asks_for_confirmation_and_proposes_fixable_alternatives(
     ).text
     assert not InvoiceAction.objects.exists()
     assert 'name="alternative" value="SUSPENDUE"' in page
-    # Chorus Pro no longer offers recycling (annexe v6.1), so neither does the page.
+    # Chorus Pro no longer offers recycling (annexe v6.1), so neither does the page: a routing
+    # error is a rejection whose motive says where the invoice should go.
     assert 'name="alternative" value="A_RECYCLER"' not in page
+    assert 'data-routing-error="reject"' in page and "recycler" in page
     assert reverse("invoices:treat_confirm", args=[received.pk]) in page
     assert 'value="Facture en double"' in page
     # Confirming without the explicit confirmation button does not reject.
@@ -140,6 +144,37 @@ def test_a_rejection_asks_for_confirmation_and_proposes_fixable_alternatives(
     )
     assert response.status_code == 302
     assert InvoiceAction.objects.get().payload["target_status"] == "REJETEE"
+
+
+def test_re_routing_is_never_offered_even_where_chorus_pro_still_lists_it(
+    recipient_client, received, django_user_model
+):
+    # Chorus Pro's list of next statuses as it read before recycling was withdrawn.
+    connection = ChorusConnection.objects.get(structure=received.recipient)
+    cache.set(
+        reference_key(POSSIBLE_STATUSES, connection.environment, "MISE_A_DISPOSITION"),
+        {"values": ["SUSPENDUE", "A_RECYCLER", "REJETEE", "SERVICE_FAIT"]},
+    )
+    panel = recipient_client.get(
+        reverse("invoices:treatment_panel", args=[received.pk]), **HTMX
+    ).text
+    assert 'value="SUSPENDUE"' in panel and 'value="A_RECYCLER"' not in panel
+    response = recipient_client.post(
+        reverse("invoices:treat", args=[received.pk]),
+        {"target_status": "A_RECYCLER", "motive": "Service destinataire erroné"},
+    )
+    assert response.status_code == 200 and 'id="errors-target_status"' in response.text
+    assert "Service destinataire erroné" in response.text
+    batch = recipient_client.get(reverse("invoices:treat_batch"), {"invoice": received.pk})
+    assert 'value="A_RECYCLER"' not in batch.text and 'value="SUSPENDUE"' in batch.text
+    with pytest.raises(ActionNotAllowedError):
+        invoice_treat(
+            invoice=received,
+            user=django_user_model.objects.get(username="commune"),
+            target_status="A_RECYCLER",
+            motive="Service destinataire erroné",
+        )
+    assert not InvoiceAction.objects.exists()
 
 
 def test_suspending_instead_of_rejecting_keeps_the_motive(recipient_client, received):

@@ -65,7 +65,12 @@ def _run(action):
 
 
 def test_a_validation_reaches_chorus_pro_and_the_history_shows_it(to_validate, validator):
-    action = invoice_validate(invoice=to_validate, user=validator, comment="Conforme au marché")
+    action = invoice_validate(
+        invoice=to_validate,
+        user=validator,
+        structure=to_validate.validator,
+        comment="Conforme au marché",
+    )
     action = _run(action)
     assert action.status == InvoiceAction.Status.DONE
     to_validate.refresh_from_db()
@@ -79,11 +84,17 @@ def test_a_refusal_takes_one_of_chorus_pro_s_reasons_and_a_comment(to_validate, 
     reasons = invoice_refusal_reasons(invoice=to_validate).values
     assert {"code": "MONTANT_ERRONE", "label": "Montant erroné"} in reasons
     with pytest.raises(ActionNotAllowedError) as refused:
-        invoice_refuse(invoice=to_validate, user=validator, reason_code="INVENTE")
+        invoice_refuse(
+            invoice=to_validate,
+            user=validator,
+            structure=to_validate.validator,
+            reason_code="INVENTE",
+        )
     assert refused.value.field == "refusal_reason"
     action = invoice_refuse(
         invoice=to_validate,
         user=validator,
+        structure=to_validate.validator,
         reason_code="MONTANT_ERRONE",
         comment="Le taux horaire dépasse le marché",
     )
@@ -98,14 +109,14 @@ def test_an_invoice_no_longer_awaiting_validation_cannot_be_decided(to_validate,
     Invoice.objects.filter(pk=to_validate.pk).update(chorus_status="VALIDEE_1")
     to_validate.refresh_from_db()
     with pytest.raises(ActionNotAllowedError):
-        invoice_validate(invoice=to_validate, user=validator)
+        invoice_validate(invoice=to_validate, user=validator, structure=to_validate.validator)
     assert not InvoiceAction.objects.exists()
 
 
 def test_a_decision_chorus_pro_refuses_says_what_really_happened(
     to_validate, validator, demo_world
 ):
-    action = invoice_validate(invoice=to_validate, user=validator)
+    action = invoice_validate(invoice=to_validate, user=validator, structure=to_validate.validator)
     demo_world.set_status(to_validate.chorus_invoice_id, "REFUSEE_1", motif="Autre valideur")
     action = _run(action)
     assert action.status == InvoiceAction.Status.FAILED and action.error_code == "20002"
@@ -231,7 +242,11 @@ def test_a_refusal_made_in_the_portal_is_explained_from_the_validator_s_own_choi
 ):
     _load_reasons(to_validate)
     action = invoice_refuse(
-        invoice=to_validate, user=validator, reason_code="ERREUR_VALIDEUR", comment="Pas nous"
+        invoice=to_validate,
+        user=validator,
+        structure=to_validate.validator,
+        reason_code="ERREUR_VALIDEUR",
+        comment="Pas nous",
     )
     _run(action)
     page = supplier_client.get(reverse("invoices:detail", args=[to_validate.pk])).text
