@@ -25,6 +25,11 @@ class Config:
     # contract-works-and-new-apis §3.3 [U]: an unknown commitment number answers 200
     # {"existe": false}; switched on, a 404 instead (a client should cope with both).
     commitment_existence_404: bool = False
+    # contract §1.1 [S]: a PISTE application reaches only the APIs it is subscribed to; annexe
+    # v6.1 §1.7 gives 403 for a resource the gateway will not serve. Names of APIs ("engagements",
+    # the first segment after /cpro/) this application is not subscribed to: each of their calls
+    # answers the gateway's 403 before Chorus Pro sees it.
+    unsubscribed_apis: tuple[str, ...] = ()
 
 
 class Emulator:

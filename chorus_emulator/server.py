@@ -250,6 +250,11 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, method: str, operation: str, raw: bytes, query: str = "") -> None:
         credentials = decode_account(self.headers.get("cpro-account"))
         self.app.calls.record(operation, credentials[0] if credentials else None)
+        if operation.split("/", 1)[0] in self.app.config.unsubscribed_apis:
+            # The gateway refuses an API the application is not subscribed to (see Config), with
+            # its own keys, as for an unknown path below [U].
+            raise ApiError(403, {"error": "Forbidden", "error_description":
+                                 f"Application non abonnée à l'API : /cpro/{operation}"})
         handler = OPERATIONS.get(operation)
         if handler is None and _is_resource_api(operation):
             return self._resource(method, operation, raw, query, credentials)

@@ -2,6 +2,7 @@
 one namespace."""
 
 from invoices.answers import urls as answers
+from invoices.commitments import urls as commitments
 from invoices.documents import urls as documents
 from invoices.drafting import urls as drafting
 from invoices.flows import urls as flows
@@ -22,4 +23,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *flows.urlpatterns,
     *notifications.urlpatterns,
+    *commitments.urlpatterns,
 ]

@@ -14,7 +14,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks.py, and one tasks module per capability of the invoices app.
 INVOICE_TASK_PACKAGES = tuple(
     f"invoices.{capability}"
-    for capability in ("actions", "documents", "drafting", "flows", "inbox", "sending", "treatment")
+    for capability in (
+        "actions",
+        "documents",
+        "drafting",
+        "flows",
+        "inbox",
+        "sending",
+        "treatment",
+        "commitments",
+    )
 )
 app.autodiscover_tasks()
 app.autodiscover_tasks(list(INVOICE_TASK_PACKAGES))

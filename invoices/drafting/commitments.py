@@ -2,15 +2,20 @@
 
 Where the recipient's rules involve a commitment (the structure or the chosen service requires
 one, or it accepts a service code or a commitment), Chorus Pro refuses an invoice whose number it
-does not know for this recipient and supplier (return code 20011). Saving the number in the
-editor queues a check (engagementsJuridiques/v1/rechercher), so the supplier learns it at once
-rather than after sending.
+does not know for this recipient and supplier, or that is not open for invoicing (closed,
+cancelled, not validated yet: return code 20011). Saving the number in the editor queues a check
+(the Engagements API, or the legacy search: invoices/commitments/lookup.py), so the supplier
+learns it at once rather than after sending.
 
 The outcome lives on ``Invoice.commitment_check``::
 
     {"number": "EJ-2026-0001", "recipient_siret": "13000261100015",
      "found": true | false | null, "checked_at": "<ISO>" | null, "error": "",
-     "requested_at": "<ISO>"}
+     "requested_at": "<ISO>",
+     # once found: where from, Chorus Pro's status, and what remains on it before this invoice
+     # (a Decimal as a string; null when the legacy search cannot tell the consumption)
+     "source": "engagements" | "legacy", "status": "COMMANDE", "remaining": "7500.00",
+     "currency": "EUR"}
 
 ``checked_at`` null and no error: the check is under way (the page polls). ``found`` null with an
 ``error``: Chorus Pro could not tell (``transient``, ``unavailable`` when the portal's PISTE
@@ -32,9 +37,8 @@ from chorus_client import (
     ChorusError,
     ChorusRejectedError,
     ChorusTransientError,
-    CommitmentSearch,
-    PageRequest,
 )
+from invoices.commitments.lookup import CommitmentNotReadable, CommitmentSeen, commitment_read
 from invoices.limits import COMMITMENT_NUMBER_MAX_LENGTH
 from invoices.models import Invoice
 from portal.jobs import enqueue
@@ -122,9 +126,10 @@ def commitment_check_run(*, invoice_id: int, number: str) -> dict[str, Any] | No
     task can retry; :func:`commitment_check_give_up` records the last failure.
 
     1. Load the invoice; stop if its number or rules changed since the check was queued.
-    2. With the supplier's technical account, find the supplier's Chorus Pro id if unknown, then
-       search the commitments of this number that the supplier received.
-    3. Found when one of them was issued by the recipient (when Chorus Pro says who issued it).
+    2. With the supplier's technical account, read the commitment of this number that the
+       recipient issued to the supplier (invoices/commitments/lookup.py: the Engagements API, or
+       the legacy search where the portal is not subscribed to it).
+    3. Store whether it exists, its status and what remains on it before this invoice.
     """
     invoice = (
         Invoice.objects.select_related("supplier", "recipient", "service")
@@ -140,32 +145,21 @@ def commitment_check_run(*, invoice_id: int, number: str) -> dict[str, Any] | No
         return _record(invoice, number, found=False)
     try:
         with chorus_client_for(connection, invoice=invoice) as client:
-            supplier_id = invoice.supplier.chorus_id
-            if supplier_id is None:
-                summary = client.structures.find_structure_by_siret(invoice.supplier.siret)
-                if summary is None:
-                    return _record(invoice, number, found=None, error="refused")
-                supplier_id = summary.id
-            page = client.structures.search_commitments(
-                CommitmentSearch(supplier_structure_id=supplier_id, number=number),
-                PageRequest(page_size=50),
+            seen = commitment_read(
+                client, number=number, recipient=invoice.recipient, supplier=invoice.supplier
             )
     except ChorusTransientError:
         raise
     except ChorusAuthenticationError as error:
-        # A 403 is PISTE saying the portal's application is not subscribed to this API.
+        # A 403 here is PISTE refusing the legacy search too: the portal's application may use
+        # neither commitments API.
         kind = "unavailable" if error.http_status == 403 else "authentication"
         return _record(invoice, number, found=None, error=kind)
-    except ChorusRejectedError:
+    except (ChorusRejectedError, CommitmentNotReadable):
         return _record(invoice, number, found=None, error="refused")
     except ChorusError:
         return _record(invoice, number, found=None, error="unexpected")
-    recipient = invoice.recipient
-    found = any(
-        item.number == number and _issued_by(item, recipient.chorus_id, recipient.siret)
-        for item in page.items
-    )
-    return _record(invoice, number, found=found)
+    return _record(invoice, number, found=seen.found, seen=seen)
 
 
 def commitment_check_give_up(*, invoice_id: int, number: str) -> None:
@@ -178,17 +172,14 @@ def commitment_check_give_up(*, invoice_id: int, number: str) -> None:
         _record(invoice, number, found=None, error="transient")
 
 
-def _issued_by(item, recipient_chorus_id: int | None, recipient_siret: str) -> bool:
-    # Contract §6 [U]: the item's fields are undocumented; when Chorus Pro names no issuer the
-    # search by number and supplier is all we can go on.
-    if item.issuer_structure_id is not None and recipient_chorus_id is not None:
-        return item.issuer_structure_id == recipient_chorus_id
-    if item.issuer_identifier:
-        return item.issuer_identifier == recipient_siret
-    return True
-
-
-def _record(invoice: Invoice, number: str, *, found: bool | None, error: str = "") -> dict:
+def _record(
+    invoice: Invoice,
+    number: str,
+    *,
+    found: bool | None,
+    error: str = "",
+    seen: CommitmentSeen | None = None,
+) -> dict:
     outcome = {
         "number": number,
         "recipient_siret": invoice.recipient.siret,
@@ -196,6 +187,16 @@ def _record(invoice: Invoice, number: str, *, found: bool | None, error: str = "
         "checked_at": timezone.now().isoformat(),
         "error": error,
     }
+    if seen is not None and seen.found:
+        # What the pre-flight check needs beyond existence: the status, and what remains before
+        # this invoice (the invoice's total may change after the check).
+        others = seen.consumed_by_others(chorus_invoice_id=invoice.chorus_invoice_id)
+        outcome.update(
+            source=seen.source,
+            status=seen.status,
+            currency=seen.currency,
+            remaining=None if seen.total is None or others is None else str(seen.total - others),
+        )
     # Only while the number is still the one checked: a newer number has its own check queued.
     Invoice.objects.filter(pk=invoice.pk, commitment_number=number).update(commitment_check=outcome)
     return outcome

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from invoices.commitments.statuses import commitment_refusal_reason
 from invoices.drafting.commitments import commitment_check_current, commitment_check_pending
 from invoices.drafting.forms import UNITS
 from invoices.drafting.selectors import (
@@ -98,6 +99,10 @@ def _editor_context(invoice, form=None, **extra):
         "units": UNITS,
         "commitment_check": check,
         "commitment_pending": commitment_check_pending(check),
+        "commitment_refusal": commitment_refusal_reason(
+            status=check.get("status") if check and check.get("found") else None,
+            number=invoice.commitment_number,
+        ),
         "attachments": invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING),
         "attachments_size": SimpleLazyObject(
             lambda: _megabytes(invoice_attachments_size(invoice=invoice))

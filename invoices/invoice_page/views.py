@@ -8,6 +8,7 @@ page is assembled here and each panel's logic stays with its part.
 from django.shortcuts import render
 
 from invoices.answers import views as answers
+from invoices.commitments import views as commitments
 from invoices.documents import views as documents
 from invoices.invoice_page.refusals import invoice_validator_refusal
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
@@ -18,7 +19,7 @@ from portal.access import space_required
 from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
-PANELS = (answers, treatment, documents)
+PANELS = (answers, treatment, documents, commitments)
 FOLLOWED_PANELS = (
     answers.detail_panel,
     treatment.detail_panel,

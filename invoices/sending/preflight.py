@@ -2,11 +2,13 @@
 fix. Submitting is possible only when all pass."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from invoices.attachments import megabytes
+from invoices.commitments.statuses import commitment_refusal_reason
 from invoices.drafting.commitments import (
     commitment_check_current,
     commitment_check_needed,
@@ -14,6 +16,7 @@ from invoices.drafting.commitments import (
 )
 from invoices.limits import INVOICE_NUMBER_MAX_LENGTH, invoice_number_acceptable
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
+from invoices.templatetags.amounts import amount
 from invoices.totals import LineAmounts, totals_compute
 from structures.models import ChorusConnection
 
@@ -192,6 +195,12 @@ def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
             % {"number": invoice.commitment_number},
             edit,
         )
+    refusal = commitment_refusal_reason(
+        status=(outcome or {}).get("status") if (outcome or {}).get("found") else None,
+        number=invoice.commitment_number,
+    )
+    if refusal:
+        return _check("commitment", False, label, refusal, edit)
     if outcome is None:
         warning = _("The commitment number has not been checked with Chorus Pro yet.")
     elif commitment_check_pending(outcome):
@@ -202,8 +211,28 @@ def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
             "the invoice is sent."
         )
     else:
-        warning = ""
+        warning = _commitment_exceeded(invoice, outcome)
     return _check("commitment", True, label, warning=warning)
+
+
+def _commitment_exceeded(invoice: Invoice, outcome: dict) -> str:
+    """Chorus Pro takes an invoice above what remains on its commitment (soumettre checks only
+    the number and the status), but the recipient may well refuse it: a warning, not a block."""
+    remaining = outcome.get("remaining")
+    if remaining is None or invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        return ""
+    remaining = Decimal(remaining)
+    if invoice.total_incl_tax <= remaining:
+        return ""
+    currency = outcome.get("currency") or invoice.currency
+    return _(
+        "This invoice (%(total)s incl. VAT) is more than what remains on the commitment "
+        "%(number)s (%(remaining)s): the recipient may refuse it."
+    ) % {
+        "total": amount(invoice.total_incl_tax, currency),
+        "number": invoice.commitment_number,
+        "remaining": amount(remaining, currency),
+    }
 
 
 def _number_format_check(invoice: Invoice, edit: str) -> Check:

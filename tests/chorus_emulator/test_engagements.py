@@ -239,3 +239,17 @@ def test_the_health_check_answers_an_empty_200(supplier):
     response = supplier.rest("GET", f"{BASE}/engagement/healthcheck")
 
     assert (response.status_code, response.content) == (200, b"")
+
+
+def test_an_api_the_application_is_not_subscribed_to_answers_the_gateways_403(
+        emulator, supplier):
+    emulator.configure(unsubscribedApis=["engagements"])
+
+    response = supplier.rest("GET", f"{BASE}/engagement/{EJ_0001}")
+    legacy = supplier.post("engagementsJuridiques/v1/rechercher",
+                           {"numeroEngagementJuridique": "EJ-2026-0001"})
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "Forbidden"
+    assert "non abonnée" in response.json()["error_description"]
+    assert legacy.status_code == 200  # the other APIs still answer

@@ -1,4 +1,4 @@
-"""The commitment number checked against Chorus Pro (engagementsJuridiques/rechercher) by a
+"""The commitment number checked against Chorus Pro (the Engagements API) by a
 worker, shown next to the field while the editor polls, and used by the pre-flight check."""
 
 from datetime import timedelta
@@ -18,7 +18,7 @@ from tests.jobs import queued_args
 DRFIP = "13000261100015"
 COMMUNE = "21750001600019"
 LYCEE_COMMITMENT = "EJ-2026-0100"  # issued by the Université, not by the Direction régionale
-OPERATION = "engagementsJuridiques/v1/rechercher"
+OPERATION = "engagements/v1/engagement/recherche"
 HTMX = {"HX-Request": "true"}
 
 
