@@ -6,7 +6,7 @@ from invoices.commitments import views
 
 urlpatterns: list = [
     path(
-        "factures/<int:invoice_id>/engagement/",
+        "factures/<int:invoice_id>/engagement/suivi/",
         views.commitment_panel,
         name="commitment_panel",
     ),
