@@ -1,5 +1,5 @@
-"""The figures of the commitment panel: what the commitment is worth, what the other invoices
-charged on it already consumed, what this invoice takes and what it leaves. Decimals throughout;
+"""The figures of the commitment panel: what the commitment is worth, what the invoices charged
+on it before this one consumed, what this invoice takes and what it leaves. Decimals throughout;
 the template formats them in the reader's language (invoices/templatetags/amounts.py)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from invoices.models.vocabulary import ChorusStatus
 # Chorus Pro statuses after which an invoice no longer consumes its commitment (as
 # chorus_client.types_commitments.NOT_CONSUMING).
 NOT_CONSUMING = frozenset({"REJETEE", "SUPPRIMEE", "ABANDONNEE"})
-# The other invoices listed on the panel; the sums count them all.
+# The earlier invoices listed on the panel; the sums count them all.
 LISTED = 10
 
 
@@ -22,17 +22,17 @@ LISTED = 10
 class CommitmentFigures:
     total: Decimal
     currency: str
-    # None when Chorus Pro did not tell what consumed it (the legacy search).
+    # What the earlier invoices consumed; None when Chorus Pro did not tell (the legacy search).
     consumed: Decimal | None
     this_invoice: Decimal
     remaining_after: Decimal | None
-    others: tuple[ChargedRequest, ...]
-    others_count: int
+    earlier: tuple[ChargedRequest, ...]
+    earlier_count: int
 
     @property
     def listed(self) -> list[tuple[ChargedRequest, str]]:
-        """The other invoices listed, each with its status in words."""
-        return [(request, chorus_status_label(request.status)) for request in self.others]
+        """The earlier invoices listed, each with its status in words."""
+        return [(request, chorus_status_label(request.status)) for request in self.earlier]
 
     @property
     def exceeded(self) -> bool:
@@ -46,8 +46,8 @@ class CommitmentFigures:
         return -self.remaining_after if self.exceeded else Decimal(0)
 
     @property
-    def more_others(self) -> int:
-        return self.others_count - len(self.others)
+    def more_earlier(self) -> int:
+        return self.earlier_count - len(self.earlier)
 
 
 def chorus_status_label(status: str) -> str:
@@ -71,15 +71,15 @@ def commitment_figures(*, seen: CommitmentSeen, invoice: Invoice) -> CommitmentF
     """None when there is nothing to count (no such commitment, or no amount known)."""
     if not seen.found or seen.total is None:
         return None
-    consumed = seen.consumed_by_others(chorus_invoice_id=invoice.chorus_invoice_id)
+    consumed = seen.consumed_before(chorus_invoice_id=invoice.chorus_invoice_id)
     this_invoice = invoice_consumption(invoice)
-    others = seen.others(chorus_invoice_id=invoice.chorus_invoice_id)
+    earlier = seen.earlier(chorus_invoice_id=invoice.chorus_invoice_id)
     return CommitmentFigures(
         total=seen.total,
         currency=seen.currency,
         consumed=consumed,
         this_invoice=this_invoice,
         remaining_after=None if consumed is None else seen.total - consumed - this_invoice,
-        others=others[:LISTED],
-        others_count=len(others),
+        earlier=earlier[:LISTED],
+        earlier_count=len(earlier),
     )

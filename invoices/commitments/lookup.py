@@ -75,16 +75,22 @@ class CommitmentSeen:
     def open(self) -> bool:
         return self.status == OPEN
 
-    def others(self, *, chorus_invoice_id: int | None) -> tuple[ChargedRequest, ...]:
-        """The payment requests other than the invoice with this Chorus Pro id."""
-        return tuple(r for r in self.requests or () if r.chorus_id != chorus_invoice_id)
+    def earlier(self, *, chorus_invoice_id: int | None) -> tuple[ChargedRequest, ...]:
+        """The payment requests charged before the invoice with this Chorus Pro id, or every
+        one for an invoice not in Chorus Pro yet. Chorus Pro numbers payment requests in the
+        order they arrive (its invoice ids grow), so a lower id came earlier."""
+        return tuple(
+            r
+            for r in self.requests or ()
+            if chorus_invoice_id is None or r.chorus_id < chorus_invoice_id
+        )
 
-    def consumed_by_others(self, *, chorus_invoice_id: int | None) -> Decimal | None:
-        """What the other invoices (and credit notes) charged on it consumed."""
+    def consumed_before(self, *, chorus_invoice_id: int | None) -> Decimal | None:
+        """What the earlier invoices (and credit notes) charged on it consumed."""
         if self.requests is None:
             return None
-        others = self.others(chorus_invoice_id=chorus_invoice_id)
-        return sum((r.consumed for r in others), Decimal(0))
+        earlier = self.earlier(chorus_invoice_id=chorus_invoice_id)
+        return sum((r.consumed for r in earlier), Decimal(0))
 
     def as_data(self) -> dict[str, Any]:
         """JSON-safe (amounts as strings), for the invoice's stored check and the cache."""

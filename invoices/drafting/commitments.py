@@ -190,12 +190,12 @@ def _record(
     if seen is not None and seen.found:
         # What the pre-flight check needs beyond existence: the status, and what remains before
         # this invoice (the invoice's total may change after the check).
-        others = seen.consumed_by_others(chorus_invoice_id=invoice.chorus_invoice_id)
+        before = seen.consumed_before(chorus_invoice_id=invoice.chorus_invoice_id)
         outcome.update(
             source=seen.source,
             status=seen.status,
             currency=seen.currency,
-            remaining=None if seen.total is None or others is None else str(seen.total - others),
+            remaining=None if seen.total is None or before is None else str(seen.total - before),
         )
     # Only while the number is still the one checked: a newer number has its own check queued.
     Invoice.objects.filter(pk=invoice.pk, commitment_number=number).update(commitment_check=outcome)

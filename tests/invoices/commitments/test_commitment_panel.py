@@ -201,3 +201,36 @@ def test_a_user_of_another_structure_gets_a_404(client, charged, make_structure,
 
     assert client.get(reverse("invoices:detail", args=[charged.pk])).status_code == 404
     assert client.get(reverse("invoices:commitment_panel", args=[charged.pk])).status_code == 404
+
+
+def test_an_earlier_invoice_counts_only_what_came_before_it(supplier_client, charged, queued):
+    later = Invoice.objects.get(pk=charged.pk)
+    later.pk, later.number, later.chorus_invoice_id, later.status = (
+        None,
+        "F-2026-0043",
+        None,
+        "queued",
+    )
+    later.save()
+    InvoiceLine.objects.create(
+        invoice=later,
+        position=1,
+        description="Suite",
+        quantity=Decimal(1),
+        unit_price=Decimal("1000.00"),
+        vat_rate=Decimal(20),
+    )
+    invoice_totals_refresh(invoice=later)
+    assert invoice_send(invoice_id=later.pk) == "submitted"
+
+    _page(supplier_client, charged)
+    _read(queued)
+    first = _panel(_page(supplier_client, charged))
+    _page(supplier_client, later)
+    _read(queued)
+    second = _panel(_page(supplier_client, later))
+
+    assert f'data-figure="consumed">4{NBSP}500,00{NBSP}EUR' in first
+    assert f'data-figure="remaining"><strong>5{NBSP}853,62{NBSP}EUR' in first
+    assert f'data-figure="consumed">6{NBSP}146,38{NBSP}EUR' in second  # 4 500 + 1 646,38
+    assert f'data-figure="remaining"><strong>4{NBSP}653,62{NBSP}EUR' in second
