@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from invoices.commitments.figures import commitment_figures
 from invoices.commitments.reading import commitment_reading_for
+from invoices.commitments.routing import commitment_rules_apply
 from invoices.commitments.statuses import commitment_refusal_reason, commitment_status_label
 from invoices.selectors import invoice_for_space
 from portal.access import space_required
@@ -35,6 +36,9 @@ def detail_panel(*, request, invoice) -> dict:
             if seen
             else "",
             "figures": commitment_figures(seen=seen, invoice=invoice) if seen else None,
+            # Where Chorus Pro does not check the number, an unknown one is a mere order
+            # reference, not an error.
+            "required": commitment_rules_apply(invoice=invoice),
         }
     }
 

@@ -39,6 +39,7 @@ from chorus_client import (
     ChorusTransientError,
 )
 from invoices.commitments.lookup import CommitmentNotReadable, CommitmentSeen, commitment_read
+from invoices.commitments.routing import commitment_rules_apply
 from invoices.limits import COMMITMENT_NUMBER_MAX_LENGTH
 from invoices.models import Invoice
 from portal.jobs import enqueue
@@ -54,14 +55,7 @@ COMMITMENT_PENDING_SECONDS = 120
 def commitment_check_needed(*, invoice: Invoice) -> bool:
     """True when Chorus Pro will check the invoice's commitment number against its commitments:
     a number is given and the recipient's rules involve one (mirrors soumettre, contract §6)."""
-    recipient, service = invoice.recipient, invoice.service
-    if recipient is None or not invoice.commitment_number:
-        return False
-    return bool(
-        recipient.commitment_required
-        or recipient.service_or_commitment_required
-        or (service is not None and service.commitment_required)
-    )
+    return bool(invoice.commitment_number) and commitment_rules_apply(invoice=invoice)
 
 
 def commitment_check_current(*, invoice: Invoice) -> dict[str, Any] | None:

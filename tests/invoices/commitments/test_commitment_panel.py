@@ -234,3 +234,26 @@ def test_an_earlier_invoice_counts_only_what_came_before_it(supplier_client, cha
     assert f'data-figure="remaining"><strong>5{NBSP}853,62{NBSP}EUR' in first
     assert f'data-figure="consumed">6{NBSP}146,38{NBSP}EUR' in second  # 4 500 + 1 646,38
     assert f'data-figure="remaining"><strong>4{NBSP}653,62{NBSP}EUR' in second
+
+
+def test_an_order_reference_where_no_commitment_is_required_is_no_error(
+    supplier_client, ready_invoice, queued
+):
+    # The Commune requires a service code only: the number is the buyer's order reference.
+    Invoice.objects.filter(pk=ready_invoice.pk).update(commitment_number="BC-42")
+    _page(supplier_client, ready_invoice)
+    _read(queued)
+
+    panel = _panel(_page(supplier_client, ready_invoice))
+
+    assert 'data-commitment="not_found"' in panel and "message-error" not in panel
+
+
+def test_an_unknown_commitment_where_one_is_required_is_an_error(supplier_client, charged, queued):
+    Invoice.objects.filter(pk=charged.pk).update(commitment_number="EJ-INCONNU")
+    _page(supplier_client, charged)
+    _read(queued)
+
+    panel = _panel(_page(supplier_client, charged))
+
+    assert 'data-commitment="not_found"' in panel and "message-error" in panel
