@@ -75,7 +75,9 @@ def test_saving_the_number_queues_a_check_and_the_field_polls_until_it_is_known(
     state = supplier_client.get(reverse("invoices:commitment_state", args=[draft.pk]), headers=HTMX)
     assert 'data-check="found"' in state.text and "every 2s" not in state.text
     # EJ-2026-0001: 12 000, of which 4 500 consumed by earlier invoices.
-    assert 'data-commitment-remaining="7500"' in state.text and "7\u00a0500,00\u00a0EUR" in state.text
+    assert (
+        'data-commitment-remaining="7500"' in state.text and "7\u00a0500,00\u00a0EUR" in state.text
+    )
     draft.refresh_from_db()
     assert draft.commitment_check["found"] is True
     assert _commitment(draft).ok and not _commitment(draft).warning
