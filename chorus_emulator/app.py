@@ -25,6 +25,9 @@ class Config:
     # contract-works-and-new-apis §3.3 [U]: an unknown commitment number answers 200
     # {"existe": false}; switched on, a 404 instead (a client should cope with both).
     commitment_existence_404: bool = False
+    # Every API call (the token too) answers after this many milliseconds: PISTE's usual pace
+    # is a few hundred (issue 16), which is what sets a client's throughput, not its CPU.
+    latency_ms: int = 0
 
 
 class Emulator:
