@@ -99,7 +99,7 @@ def invoice_submit(*, invoice: Invoice, user) -> None:
         if not claimed:
             return  # already queued by a double click or another tab
         if validated is not None:
-            _main_document_store(invoice, validated)
+            main_document_keep(invoice, validated)
         _event(invoice, Invoice.Status.QUEUED, actor=user)
         enqueue(SEND_TASK, invoice.pk)
 
@@ -163,10 +163,10 @@ def _main_document(invoice: Invoice) -> Attachment:
         return existing
     from invoices.documents.facturx import facturx_build
 
-    return _main_document_store(invoice, facturx_build(invoice, check=False).pdf)
+    return main_document_keep(invoice, facturx_build(invoice, check=False).pdf)
 
 
-def _main_document_store(invoice: Invoice, content: bytes) -> Attachment:
+def main_document_keep(invoice: Invoice, content: bytes) -> Attachment:
     """Keep ``content`` as the invoice's main document, in place of an earlier one (from a
     submission Chorus Pro refused, before the supplier corrected the invoice)."""
     for previous in invoice.attachments.filter(kind=Attachment.Kind.MAIN):
