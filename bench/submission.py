@@ -3,23 +3,26 @@
 
 Run from the repository root (Redis on 127.0.0.1:6379, or --broker filesystem):
 
-    .venv/bin/python bench/submission.py                          # 1,000 invoices, 4 processes
-    .venv/bin/python bench/submission.py --invoices 200 --concurrency 8 --fault-rate 0.2
+    .venv/bin/python bench/submission.py        # 1,000 invoices, 2 workers of 32 threads, 300 ms
+    .venv/bin/python bench/submission.py --pool prefork --concurrency 4 --latency-ms 0
+    .venv/bin/python bench/submission.py --invoices 200 --fault-rate 0.2
     .venv/bin/python bench/submission.py --broker filesystem      # no Redis needed
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_submission .venv/bin/python \
         bench/submission.py                                       # PostgreSQL (database recreated)
 
 Everything is its own (bench/harness.py): a temporary folder (SQLite database, media, emulator
-state, logs), a Chorus Pro emulator process (manual clock), the demo world, and one Celery worker
-(prefork, --concurrency processes) on Redis database 14 (BENCH_REDIS_URL to change; the database
-is flushed) or on the filesystem broker. With DATABASE_URL the PostgreSQL database (whose name
-must start with bench) is created again, then used. --keep leaves the folder behind.
+state, logs), a Chorus Pro emulator process (manual clock, every call answered after
+--latency-ms), the demo world, and --workers Celery workers (a pool of --concurrency threads
+each by default: sending waits on Chorus Pro, not on the CPU) on Redis database 14
+(BENCH_REDIS_URL to change; the database is flushed) or on the filesystem broker. With
+DATABASE_URL the PostgreSQL database (whose name must start with bench) is created again, then
+used. --keep leaves the folder behind.
 
 What happens:
 1. the demo world is loaded (the supplier Atelier Numérique and its technical account), then N
    complete invoices to the Commune de Villeneuve are created and queued the way the web queues
-   them (status queued, invoice_send_task after commit); the pre-flight check is left out, it
-   belongs to the web request;
+   them (status queued, the Factur-X the pre-flight check would have validated kept, then
+   invoice_send_task after commit); the check itself is left out, it belongs to the web request;
 2. while the workers send, a fault injector keeps the faults at --fault-rate of the calls of
    ajouter/fichier and soumettre, rotating: 503 on soumettre, answer dropped after soumettre
    committed, 429 with Retry-After: 1 on ajouter/fichier, 503 on ajouter/fichier, 429 on
@@ -58,7 +61,18 @@ FAULTS = [
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes")
+    parser.add_argument(
+        "--pool",
+        choices=["threads", "prefork"],
+        default="threads",
+        help="threads: each worker keeps --concurrency calls in flight (I/O-bound work); "
+        "prefork: --concurrency child processes per worker",
+    )
+    parser.add_argument("--concurrency", type=int, default=32, help="threads or processes")
+    parser.add_argument(
+        "--latency-ms", type=int, default=300, help="the emulator answers each call after this"
+    )
     parser.add_argument("--fault-rate", type=float, default=0.10)
     parser.add_argument("--broker", choices=["redis", "filesystem"], default="redis")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait at most")
@@ -66,9 +80,10 @@ def parse_args():
     return parser.parse_args()
 
 
-def worker_start(workdir: Path, concurrency: int) -> subprocess.Popen:
+def worker_start(workdir: Path, concurrency: int, pool: str, index: int) -> subprocess.Popen:
     """One Celery worker, in the environment BenchWorld set up (database, emulator, broker)."""
-    log = open(workdir / "worker.log", "wb")  # noqa: SIM115 - lives as long as the process
+    log_path = workdir / f"worker-{index}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(
         [
             sys.executable,
@@ -79,10 +94,12 @@ def worker_start(workdir: Path, concurrency: int) -> subprocess.Popen:
             "worker",
             "-l",
             "info",
+            "-P",
+            pool,
             "-c",
             str(concurrency),
             "-n",
-            f"bench-{os.getpid()}@%h",
+            f"bench-{os.getpid()}-{index}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -92,9 +109,9 @@ def worker_start(workdir: Path, concurrency: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
-    while b" ready." not in (workdir / "worker.log").read_bytes():
+    while b" ready." not in log_path.read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError((workdir / "worker.log").read_text(errors="replace")[-3000:])
+            raise RuntimeError(log_path.read_text(errors="replace")[-3000:])
         time.sleep(0.2)
     return process
 
@@ -123,17 +140,30 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-class MemorySampler(threading.Thread):
-    """Peak resident memory of the worker's main process plus its pool processes."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and their children so far."""
+    ticks = 0
+    for parent in pids:
+        for pid in (parent, *_children(parent)):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, pid: int):
+
+class MemorySampler(threading.Thread):
+    """Peak resident memory of the workers' main processes plus their pool processes."""
+
+    def __init__(self, pids: list[int]):
         super().__init__(daemon=True)
-        self.pid, self.stop = pid, threading.Event()
+        self.pids, self.stop = pids, threading.Event()
         self.peak_total = self.peak_process = 0
 
     def run(self):
         while not self.stop.is_set():
-            pids = [self.pid, *_children(self.pid)]
+            pids = [pid for parent in self.pids for pid in (parent, *_children(parent))]
             sizes = [_rss_kib(pid) for pid in pids]
             self.peak_total = max(self.peak_total, sum(sizes))
             self.peak_process = max(self.peak_process, *sizes)
@@ -159,6 +189,17 @@ class FaultInjector(threading.Thread):
             self.stop.wait(0.05)
 
 
+def documents_keep(ids: list[int]) -> None:
+    """What the web request does when it queues an invoice: keep the Factur-X the pre-flight
+    check validated, which the worker then sends as it is (invoices/sending/submission.py)."""
+    from invoices.documents.facturx import facturx_build
+    from invoices.models import Invoice
+    from invoices.sending.submission import main_document_keep
+
+    for invoice in Invoice.objects.filter(pk__in=ids).select_related("supplier", "recipient"):
+        main_document_keep(invoice, facturx_build(invoice, check=False).pdf)
+
+
 def wait_settled(ids: list[int], timeout: int) -> float:
     from invoices.models import Invoice
 
@@ -173,7 +214,7 @@ def wait_settled(ids: list[int], timeout: int) -> float:
     return time.monotonic() - started
 
 
-def report(ids, elapsed, admin, injector, sampler, args, database: str):
+def report(ids, elapsed, admin, injector, sampler, args, database: str, cpu: dict):
     from invoices.models import Invoice
 
     invoices = list(
@@ -195,11 +236,11 @@ def report(ids, elapsed, admin, injector, sampler, args, database: str):
     calls = admin.calls()["operations"]
     print()
     print(
-        f"invoices               {len(ids)} ({args.concurrency} worker processes, "
-        f"{args.broker} broker, {database})"
+        f"invoices               {len(ids)} ({args.workers} workers, {args.pool} pool of "
+        f"{args.concurrency}, {args.latency_ms} ms per call, {args.broker} broker, {database})"
     )
     print(f"wall time              {elapsed:.1f} s")
-    print(f"throughput             {submitted / elapsed:.2f} invoices/s")
+    print(f"throughput             {submitted / elapsed:.2f} invoices/s   (target >= 50/s)")
     print(f"statuses               {dict(by_status)}")
     print(f"duplicates in Chorus   {duplicates}   (must be 0)")
     print(f"lost                   {lost}   (must be 0)")
@@ -212,8 +253,13 @@ def report(ids, elapsed, admin, injector, sampler, args, database: str):
     )
     print(f"API calls              {dict(sorted(calls.items()))}")
     print(
+        "CPU seconds            "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items())
+        + f" (in {elapsed:.1f} s on {os.cpu_count()} cores)"
+    )
+    print(
         f"worker peak RSS        {sampler.peak_total / 1024:.0f} MiB in all, "
-        f"{sampler.peak_process / 1024:.0f} MiB for the largest process"
+        f"{sampler.peak_process / 1024:.0f} MiB for the largest process   (target < 250 MiB)"
     )
 
 
@@ -228,32 +274,44 @@ def main() -> None:
         ids = invoices_create(
             args.invoices, prefix=f"B{int(time.time()) % 100000:05d}", status="queued"
         )
-        worker = worker_start(world.folder, args.concurrency)
+        print(f"keeping the validated Factur-X of {len(ids)} invoices …", flush=True)
+        documents_keep(ids)
+        workers = [
+            worker_start(world.folder, args.concurrency, args.pool, index)
+            for index in range(args.workers)
+        ]
         try:
             admin = world.admin
             admin.clear_calls()
-            sampler, injector = MemorySampler(worker.pid), FaultInjector(admin, args.fault_rate)
+            admin.configure(latencyMs=args.latency_ms)
+            sampler = MemorySampler([worker.pid for worker in workers])
+            injector = FaultInjector(admin, args.fault_rate)
             sampler.start()
             injector.start()
             print(f"queueing {len(ids)} invoices …", flush=True)
+            measured = {"workers": [w.pid for w in workers], "emulator": [world.process.pid]}
+            cpu_before = {name: cpu_seconds(pids) for name, pids in measured.items()}
             started = time.monotonic()
             with transaction.atomic():
                 for invoice_id in ids:
                     transaction.on_commit(lambda pk=invoice_id: invoice_send_task.delay(pk))
             wait_settled(ids, args.timeout)
             elapsed = time.monotonic() - started
+            cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in measured.items()}
             injector.stop.set()
             sampler.stop.set()
             injector.join()
             sampler.join()
             admin.clear_faults()
-            report(ids, elapsed, admin, injector, sampler, args, world.database_label)
+            report(ids, elapsed, admin, injector, sampler, args, world.database_label, cpu)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
 
 
 if __name__ == "__main__":

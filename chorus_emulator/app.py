@@ -30,6 +30,9 @@ class Config:
     # the first segment after /cpro/) this application is not subscribed to: each of their calls
     # answers the gateway's 403 before Chorus Pro sees it.
     unsubscribed_apis: tuple[str, ...] = ()
+    # Every API call (the token too) answers after this many milliseconds: PISTE's usual pace
+    # is a few hundred (issue 16), which is what sets a client's throughput, not its CPU.
+    latency_ms: int = 0
 
 
 class Emulator:

@@ -187,6 +187,8 @@ class Handler(BaseHTTPRequestHandler):
     # faults -------------------------------------------------------------------------------
     def _apply_faults(self, operation: str, *, resource: bool = False) -> bool:
         """Sleep for latency faults, answer for terminal ones; True means drop after commit."""
+        if self.app.config.latency_ms:
+            time.sleep(self.app.config.latency_ms / 1000)
         faults = self.app.faults.take(operation)
         for fault in faults:
             if fault.kind == "latency":

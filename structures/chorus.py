@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext_noop
 
 from chorus_client import (
@@ -121,6 +122,10 @@ def _stored_body(text: str | None) -> Any:
         return text
 
 
+# How stale "last successful call" may be: support reads it in minutes and hours.
+SUCCESS_STAMP_EVERY = timedelta(seconds=30)
+
+
 class ExchangeRecorder:
     """The client hook: one ``ChorusExchange`` row per exchange, and the connection's health.
 
@@ -159,7 +164,15 @@ class ExchangeRecorder:
         ended_at = exchange.started_at + timedelta(milliseconds=exchange.duration_ms)
         connections = ChorusConnection.objects.filter(pk=self.connection_id)
         if exchange.error_kind is None:
-            connections.update(last_success_at=ended_at)
+            # Stamped again only when the stamp is older than SUCCESS_STAMP_EVERY, or a failure
+            # came after it: every worker thread sending for one account updating one row on
+            # each call made them queue behind each other's row lock (issue 16: 14 invoices/s
+            # instead of 50 with 300 ms calls).
+            connections.filter(
+                Q(last_success_at__isnull=True)
+                | Q(last_success_at__lt=ended_at - SUCCESS_STAMP_EVERY)
+                | Q(last_failure_at__gte=F("last_success_at"))
+            ).update(last_success_at=ended_at)
         else:
             # exchange.error is the client's one-line description, secrets already scrubbed.
             connections.update(

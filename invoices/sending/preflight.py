@@ -1,7 +1,8 @@
 """The pre-flight check: every condition Chorus Pro (or the law) puts on an invoice, each with the
 fix. Submitting is possible only when all pass."""
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.urls import reverse
@@ -30,6 +31,8 @@ class Check:
     fix_url: str = ""
     # A passed check the supplier should still know about (Chorus Pro could not tell).
     warning: str = ""
+    # The Factur-X bytes the check validated: the ones that will be sent (invoice_submit).
+    document: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 def _check(code, ok, label, fix="", fix_url="", warning="") -> Check:
@@ -295,10 +298,11 @@ def _facturx_check(invoice: Invoice) -> Check:
     # Each broken rule once (BR-FR-16 fires for every line at a wrong rate), in plain French
     # with its id; the validator's own text stays in the problem's detail, for support.
     problems = list(dict.fromkeys(str(problem) for problem in document.problems))
-    return _check(
+    check = _check(
         "facturx",
         not problems,
         _("The Factur-X document follows EN 16931 and the French rules (BR-FR)"),
         " ".join(problems),
         reverse("invoices:edit", args=[invoice.pk]),
     )
+    return replace(check, document=document.pdf) if check.ok else check

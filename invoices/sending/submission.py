@@ -83,8 +83,10 @@ class NotReady(Exception):
 
 def invoice_submit(*, invoice: Invoice, user) -> None:
     """Queue the invoice for sending. Returns at once; a worker does the rest."""
-    if not all(check.ok for check in invoice_preflight(invoice=invoice)):
+    checks = invoice_preflight(invoice=invoice)
+    if not all(check.ok for check in checks):
         raise NotReady(invoice.pk)
+    validated = next((check.document for check in checks if check.document), None)
     with transaction.atomic():
         now = timezone.now()
         claimed = Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.DRAFT).update(
@@ -96,6 +98,8 @@ def invoice_submit(*, invoice: Invoice, user) -> None:
         )
         if not claimed:
             return  # already queued by a double click or another tab
+        if validated is not None:
+            main_document_keep(invoice, validated)
         _event(invoice, Invoice.Status.QUEUED, actor=user)
         enqueue(SEND_TASK, invoice.pk)
 
@@ -151,18 +155,23 @@ def _adopt_existing(client, invoice: Invoice, connection: ChorusConnection) -> b
 
 
 def _main_document(invoice: Invoice) -> Attachment:
+    """The document to submit: the one the pre-flight check validated, stored when the invoice
+    was queued (a queued invoice can no longer change), or, on a retry, the one already
+    uploaded. Built here only for an invoice queued without it (before this was kept)."""
+    existing = invoice.attachments.filter(kind=Attachment.Kind.MAIN).first()
+    if existing is not None:
+        return existing
     from invoices.documents.facturx import facturx_build
 
-    existing = invoice.attachments.filter(kind=Attachment.Kind.MAIN).first()
-    if existing is not None and existing.chorus_attachment_id:
-        return existing  # already in Chorus Pro: the same bytes must be submitted
-    # The pre-flight check built and checked this same document before the invoice could be
-    # queued, and a queued invoice can no longer change: the worker does not check it again.
-    document = facturx_build(invoice, check=False)
-    content = document.pdf
-    if existing is not None:
-        existing.file.delete(save=False)
-        existing.delete()
+    return main_document_keep(invoice, facturx_build(invoice, check=False).pdf)
+
+
+def main_document_keep(invoice: Invoice, content: bytes) -> Attachment:
+    """Keep ``content`` as the invoice's main document, in place of an earlier one (from a
+    submission Chorus Pro refused, before the supplier corrected the invoice)."""
+    for previous in invoice.attachments.filter(kind=Attachment.Kind.MAIN):
+        previous.file.delete(save=False)
+        previous.delete()
     name = f"{invoice.number}.pdf"[-50:]
     attachment = Attachment(
         invoice=invoice,

@@ -21,6 +21,19 @@ def test_latency_delays_the_answer(emulator, lycee):
     assert time.monotonic() - started >= 0.3
 
 
+def test_a_configured_latency_delays_every_call_until_the_next_reset(emulator, lycee):
+    emulator.configure(latencyMs=200)
+    timings = []
+    for _ in range(2):
+        started = time.monotonic()
+        assert lycee.post(MODES, {}).status_code == 200
+        timings.append(time.monotonic() - started)
+    emulator.reset()
+
+    assert min(timings) >= 0.2
+    assert emulator.configure()["latencyMs"] == 0
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_http_error_answers_the_requested_status_once(emulator, lycee, status):
     emulator.add_fault("http_error", operation=MODES, status=status)

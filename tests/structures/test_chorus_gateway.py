@@ -54,6 +54,19 @@ def test_a_failed_exchange_is_recorded_on_the_connection(demo_world, supplier_co
     assert "503" in supplier_connection.last_failure_message
 
 
+def test_a_success_after_a_failure_is_stamped_at_once(demo_world, supplier_connection):
+    with chorus_client_for(supplier_connection) as client:
+        client.transverses.vat_rates()
+    demo_world.add_fault("http_error", "transverses/v1/recuperer/tauxtva", status=503)
+    with chorus_client_for(supplier_connection) as client, pytest.raises(ChorusTransientError):
+        client.transverses.vat_rates()
+    with chorus_client_for(supplier_connection) as client:
+        client.transverses.vat_rates()
+    supplier_connection.refresh_from_db()
+    # Support reads "answering again", not "failing since", seconds after the first success.
+    assert supplier_connection.last_success_at > supplier_connection.last_failure_at
+
+
 def test_the_invoice_is_attached_to_its_exchanges(demo_world, supplier_connection, make_invoice):
     invoice = make_invoice(supplier_connection.structure)
     with chorus_client_for(supplier_connection, invoice=invoice, fresh_token=True) as client:

@@ -1,7 +1,6 @@
 """Submitting to Chorus Pro (the emulator, over HTTP): queued by the web, sent by a worker, exactly
 once even when the connection drops after Chorus Pro committed."""
 
-
 import pytest
 from django.utils import timezone
 
@@ -9,7 +8,13 @@ from invoices.drafting.services import invoice_totals_refresh
 from invoices.models import Invoice
 from invoices.retries import LEASE, RetryLater
 from invoices.sending.preflight import invoice_preflight
-from invoices.sending.submission import SEND_TASK, NotReady, invoice_send, invoice_submit
+from invoices.sending.submission import (
+    SEND_TASK,
+    NotReady,
+    invoice_reopen,
+    invoice_send,
+    invoice_submit,
+)
 from structures.models import ChorusExchange
 from tests.jobs import task_queued
 
@@ -151,3 +156,35 @@ def test_a_refusal_by_chorus_pro_is_kept_raw_and_the_invoice_can_be_corrected(
     assert ready_invoice.status == Invoice.Status.SUBMISSION_REFUSED
     assert ready_invoice.submission_error_code == "20005"
     assert "inactif" in ready_invoice.submission_error_message
+
+
+@pytest.mark.slow
+def test_the_worker_sends_the_document_the_preflight_check_validated(ready_invoice, demo_world):
+    _queue(ready_invoice)
+    validated = ready_invoice.attachments.get(kind="main")
+    assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
+    sent = ready_invoice.attachments.get(kind="main")
+    assert (sent.pk, sent.sha256) == (validated.pk, validated.sha256)
+    assert sent.chorus_attachment_id is not None
+
+
+@pytest.mark.slow
+def test_an_invoice_corrected_after_a_refusal_is_sent_with_its_corrected_document(
+    ready_invoice, demo_world
+):
+    _queue(ready_invoice)
+    demo_world.add_fault("business_error", operation=SOUMETTRE, count=1, code_retour=20005)
+    assert invoice_send(invoice_id=ready_invoice.pk) == "refused"
+    refused = ready_invoice.attachments.get(kind="main")
+    assert refused.chorus_attachment_id is not None  # uploaded before Chorus Pro said no
+
+    assert invoice_reopen(invoice=ready_invoice, user=ready_invoice.created_by)
+    ready_invoice.lines.update(description="Corrected description")
+    invoice_totals_refresh(invoice=ready_invoice)
+    _queue(Invoice.objects.get(pk=ready_invoice.pk))
+    corrected = ready_invoice.attachments.get(kind="main")
+    assert corrected.sha256 != refused.sha256
+    assert corrected.chorus_attachment_id is None
+    assert invoice_send(invoice_id=ready_invoice.pk) == "submitted"
+    corrected.refresh_from_db()
+    assert corrected.chorus_attachment_id not in (None, refused.chorus_attachment_id)
