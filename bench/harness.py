@@ -55,6 +55,7 @@ class BenchWorld:
         database_url: str | None = None,
         emulator: bool = True,
         redis_url: str = "",
+        emulator_args: tuple[str, ...] = (),
     ) -> None:
         self.keep = keep
         self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -63,6 +64,7 @@ class BenchWorld:
         self.database_url = database_url
         self.with_emulator = emulator
         self.redis_url = redis_url
+        self.emulator_args = emulator_args
         self.process = None
         self.admin = None
 
@@ -88,7 +90,7 @@ class BenchWorld:
         if self.with_emulator:
             from chorus_emulator.pytest_plugin import Admin, fixture_credentials, start_emulator
 
-            self.process, base_url = start_emulator(self.folder)
+            self.process, base_url = start_emulator(self.folder, *self.emulator_args)
             self.admin = Admin(base_url)
             client_id, client_secret, _accounts = fixture_credentials()
             os.environ["CHORUS_EMULATOR_URL"] = base_url
