@@ -4,6 +4,7 @@ stand-in for the workers that runs what the portal queued, as a worker would."""
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from portal import jobs
 
@@ -62,3 +63,20 @@ def workers(monkeypatch):
         "portal.jobs.transaction", SimpleNamespace(on_commit=lambda callback: callback())
     )
     return queue
+
+
+@pytest.fixture
+def read_account(fpro_world):
+    """The demo supplier's account (connected by the demo), tested, its invoices read."""
+    from connectors.facturation_pro.catalogue import fpro_catalogue_sync
+    from connectors.facturation_pro.models import FproConnection
+
+    connection = FproConnection.objects.select_related("structure").get(
+        structure__siret=ATELIER_SIRET
+    )
+    FproConnection.objects.filter(pk=connection.pk).update(
+        test_outcome="ok", test_requested_at=timezone.now(), last_tested_at=timezone.now()
+    )
+    fpro_catalogue_sync(connection=connection)
+    connection.refresh_from_db()
+    return connection

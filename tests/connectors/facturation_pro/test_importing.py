@@ -1,0 +1,87 @@
+"""Importing: never twice, whatever is replayed; each structure sees only its own account."""
+
+import pytest
+
+from connectors.facturation_pro.importing import fpro_import_request, fpro_import_run
+from connectors.facturation_pro.models import FproInvoice, FproWriteBack
+from invoices.models import Invoice
+from structures.models import Membership
+
+pytestmark = pytest.mark.slow
+PAGE = "/fournisseur/logiciel-de-facturation/"
+
+
+def test_a_run_played_twice_imports_each_invoice_once(read_account, workers):
+    run = fpro_import_request(connection=read_account, user=None)
+    assert run.total == FproInvoice.objects.count()
+
+    fpro_import_run(run_id=run.pk)
+    again = fpro_import_run(run_id=run.pk)  # the broker redelivered the task
+
+    assert again.done + again.failed == run.total
+    imported = FproInvoice.objects.filter(state="imported")
+    assert Invoice.objects.filter(facturation_pro_source__in=imported).count() == imported.count()
+    assert fpro_import_request(connection=read_account, user=None) is None  # nothing new
+
+
+def test_reading_again_leaves_imported_invoices_alone(read_account, workers):
+    from connectors.facturation_pro.catalogue import fpro_catalogue_sync
+
+    run = fpro_import_request(connection=read_account, user=None)
+    fpro_import_run(run_id=run.pk)
+    imported = dict(FproInvoice.objects.filter(state="imported").values_list("pk", "invoice_id"))
+
+    report = fpro_catalogue_sync(connection=read_account)
+
+    assert report.new == 0
+    assert (
+        dict(FproInvoice.objects.filter(state="imported").values_list("pk", "invoice_id"))
+        == imported
+    )
+
+
+def test_an_invoice_number_typed_in_the_portal_is_not_imported_again(
+    read_account, workers, make_invoice
+):
+    make_invoice(read_account.structure, number="AN-202611-67")
+    row = FproInvoice.objects.get(number="AN-202611-67")
+    run = fpro_import_request(connection=read_account, user=None, row_ids=[row.pk])
+    fpro_import_run(run_id=run.pk)
+
+    row.refresh_from_db()
+    assert row.state == "failed" and row.error.startswith("duplicate|")
+    assert Invoice.objects.filter(number="AN-202611-67").count() == 1
+
+
+def test_the_import_shows_its_progress(read_account, supplier_client, workers):
+    supplier_client.post(PAGE + "importer/", {"all": "1"})
+    page = supplier_client.get(PAGE).content.decode()
+    assert "Import en cours\u00a0: 0 sur 9…" in page
+    assert 'hx-trigger="every 2s"' in page  # the board follows the run
+
+    workers.run(only="facturation_pro.import_run")
+    board = supplier_client.get(PAGE + "?region=board", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 2s"' not in board.content.decode()  # nothing under way now
+    assert "Dernier import\u00a0: 5 importée(s), 4 non importée(s)." in board.content.decode()
+
+
+def test_another_structure_sees_and_touches_nothing_of_the_account(
+    read_account, client, make_structure, make_user, workers
+):
+    other = make_structure()
+    user = make_user(
+        (other, Membership.Role.SUPPLIER_AGENT), (other, Membership.Role.STRUCTURE_MANAGER)
+    )
+    client.force_login(user)
+    rows = list(FproInvoice.objects.values_list("pk", flat=True))
+    customer = FproInvoice.objects.first().customer
+
+    page = client.get(PAGE).content.decode()
+    assert "AN-202611-67" not in page and "Aucun compte connecté" not in page
+    client.post(PAGE + "importer/", {"invoice": rows})
+    client.post(PAGE + "envoyer/", {"invoice": rows})
+    assert client.post(PAGE + f"clients/{customer.pk}/service/", {"service": 1}).status_code == 404
+
+    assert not FproInvoice.objects.exclude(state="available").exists()
+    assert workers.names() == []
+    assert not FproWriteBack.objects.exists()
