@@ -53,14 +53,18 @@ def _settlement(row) -> FproWriteBack:
 
 def test_a_payment_is_planned_once_however_often_it_is_announced(paid_in_chorus, workers):
     for _ in range(3):
-        status_change_received(None, invoice_id=paid_in_chorus.invoice_id, status="MISE_EN_PAIEMENT")
+        status_change_received(
+            None, invoice_id=paid_in_chorus.invoice_id, status="MISE_EN_PAIEMENT"
+        )
 
     kinds = sorted(paid_in_chorus.write_backs.values_list("kind", flat=True))
     assert kinds == ["chorus_number", "settlement"]
     assert workers.names() == ["facturation_pro.write_back"] * 2
 
 
-def test_a_settlement_whose_answer_was_lost_is_not_recorded_twice(fpro_world, paid_in_chorus, workers):
+def test_a_settlement_whose_answer_was_lost_is_not_recorded_twice(
+    fpro_world, paid_in_chorus, workers
+):
     write_backs_plan(source=paid_in_chorus, status="MISE_EN_PAIEMENT")
     fpro_world.add_fault("drop_after_commit", operation=SETTLEMENTS)
 
