@@ -38,6 +38,7 @@ def fpro_connection_save(
         or connection.api_id != api_id
         or connection.firm_id != firm_id
     )
+    firm_changed = connection.pk is not None and connection.firm_id != firm_id
     connection.api_id, connection.firm_id, connection.auto_import = api_id, firm_id, auto_import
     if api_key:
         connection.set_api_key(api_key)
@@ -47,9 +48,10 @@ def fpro_connection_save(
         connection.last_tested_at = None
         connection.catalogue_synced_at = None
         connection.catalogue_error = ""
-        if connection.pk is not None and connection.firm_id != firm_id:
+        if firm_changed:
             # Another firm's invoices are not this firm's: what was not imported is forgotten.
             connection.remote_invoices.filter(invoice__isnull=True).delete()
+            connection.customers.filter(invoices__isnull=True).delete()
     connection.save()
     if changed:
         fpro_connection_test_request(connection=connection)
@@ -101,10 +103,12 @@ def fpro_connection_test_run(*, connection: FproConnection) -> str:
     return outcome
 
 
-def fpro_catalogue_request(*, connection: FproConnection) -> None:
-    """Ask a worker to read the account's invoices to public entities again."""
-    connection.catalogue_requested_at = timezone.now()
-    FproConnection.objects.filter(pk=connection.pk).update(
-        catalogue_requested_at=connection.catalogue_requested_at
-    )
-    enqueue(CATALOGUE_SYNC_TASK, connection.pk)
+def fpro_catalogue_request(*, connection: FproConnection, recent_only: bool = False) -> None:
+    """Ask a worker to read the account's invoices to public entities again (only the recent
+    ones for the beat's readings: catalogue.py)."""
+    if not recent_only:
+        connection.catalogue_requested_at = timezone.now()
+        FproConnection.objects.filter(pk=connection.pk).update(
+            catalogue_requested_at=connection.catalogue_requested_at
+        )
+    enqueue(CATALOGUE_SYNC_TASK, connection.pk, recent_only)

@@ -52,14 +52,14 @@ def connection_test(connection_id: int) -> None:
     soft_time_limit=600,
     time_limit=660,
 )
-def catalogue_sync(self, connection_id: int) -> None:
+def catalogue_sync(self, connection_id: int, recent_only: bool = False) -> None:
     """Read the account's invoices to public entities; then, when the account asks for it,
     import the new ones."""
     connection = _connection(connection_id)
     if connection is None:
         return
     try:
-        fpro_catalogue_sync(connection=connection)
+        fpro_catalogue_sync(connection=connection, recent_only=recent_only)
     except FacturationProTransientError as error:
         FproConnection.objects.filter(pk=connection.pk).update(
             catalogue_error=error_outcome(error)[0]
@@ -92,10 +92,11 @@ def write_back(self, write_back_id: int) -> str:
 
 @shared_task(name="facturation_pro.sync_all", ignore_result=True)
 def sync_all() -> int:
-    """Beat: read every tested account's invoices again (and import new ones where asked)."""
+    """Beat: read every tested account's recent invoices again (and import new ones where
+    asked)."""
     connections = FproConnection.objects.filter(test_outcome=FproConnection.TestOutcome.OK)
     for connection in connections:
-        fpro_catalogue_request(connection=connection)
+        fpro_catalogue_request(connection=connection, recent_only=True)
     return len(connections)
 
 

@@ -85,3 +85,25 @@ def test_another_structure_sees_and_touches_nothing_of_the_account(
     assert not FproInvoice.objects.exclude(state="available").exists()
     assert workers.names() == []
     assert not FproWriteBack.objects.exists()
+
+
+def test_an_account_set_to_import_automatically_imports_new_invoices_from_the_beat(
+    read_account, fpro_world, workers
+):
+    from connectors.facturation_pro.models import FproConnection
+
+    FproConnection.objects.filter(pk=read_account.pk).update(auto_import=True)
+    fpro_world.seed_invoices(48201, 310004, 3)  # to the Lycée, dated today
+    june = FproInvoice.objects.get(number="AN-202606-57")
+
+    workers.send("facturation_pro.sync_all", ())
+    workers.run()
+
+    new = FproInvoice.objects.filter(customer__fpro_id=310004).exclude(number="AN-202609-63")
+    assert new.count() == 3
+    assert set(new.values_list("state", flat=True)) == {"imported"}
+    # The beat reads only the recent invoices (far within 10,000 calls a day): June's is not
+    # read again; as every invoice not imported yet, it was tried, and waits for the service
+    # the Commune needs.
+    assert FproInvoice.objects.get(pk=june.pk).read_at == june.read_at
+    assert FproInvoice.objects.get(pk=june.pk).state == "failed"
