@@ -143,3 +143,23 @@ def test_writes_whose_task_was_lost_are_handed_out_again(paid_in_chorus, workers
         next_attempt_at=number.next_attempt_at.replace(year=2020)
     )
     assert write_backs_lost() == [number.pk]
+
+
+def test_support_writes_a_failed_write_again_from_the_back_office(
+    paid_in_chorus, workers, admin_client
+):
+    write_backs_plan(source=paid_in_chorus, status="MISE_EN_PAIEMENT")
+    write = _settlement(paid_in_chorus)
+    FproWriteBack.objects.filter(pk=write.pk).update(state="failed", error="422 refused")
+    workers.queued.clear()
+
+    page = admin_client.get("/back-office/facturation_pro/fprowriteback/")
+    assert "422 refused" in page.content.decode()
+    admin_client.post(
+        "/back-office/facturation_pro/fprowriteback/",
+        {"action": "write_again", "_selected_action": [write.pk]},
+    )
+
+    assert workers.names() == ["facturation_pro.write_back"]
+    workers.run()
+    assert _settlement(paid_in_chorus).state == "done"
