@@ -10,7 +10,13 @@ class FacturationProConfig(AppConfig):
 
     def ready(self) -> None:
         # The core announces status changes (invoices.signals); it never imports the connector.
+        from django.db.models.signals import pre_delete
+
+        from connectors.facturation_pro.importing import invoice_deleted
         from connectors.facturation_pro.write_back import status_change_received
+        from invoices.models import Invoice
         from invoices.signals import invoice_status_changed
 
         invoice_status_changed.connect(status_change_received, dispatch_uid="facturation_pro")
+        # A draft imported from Facturation.pro and deleted in the editor may be imported again.
+        pre_delete.connect(invoice_deleted, sender=Invoice, dispatch_uid="facturation_pro")

@@ -238,6 +238,13 @@ def fpro_customer_service_set(*, customer: FproCustomer, service) -> int:
     return drafts.update(service=service)
 
 
+def invoice_deleted(sender, *, instance: Invoice, **kwargs) -> None:
+    """Receiver of the invoice's ``pre_delete``: its Facturation.pro row may be imported again."""
+    FproInvoice.objects.filter(invoice=instance).update(
+        state=FproInvoice.State.AVAILABLE, invoice=None, error=""
+    )
+
+
 def fpro_import_refusal(*, error: str) -> tuple[str, str]:
     """(msgid, value) of a row's stored refusal."""
     code, _, value = error.partition("|")

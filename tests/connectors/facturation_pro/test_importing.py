@@ -107,3 +107,23 @@ def test_an_account_set_to_import_automatically_imports_new_invoices_from_the_be
     # the Commune needs.
     assert FproInvoice.objects.get(pk=june.pk).read_at == june.read_at
     assert FproInvoice.objects.get(pk=june.pk).state == "failed"
+
+
+def test_an_imported_draft_deleted_in_the_editor_may_be_imported_again(read_account, workers):
+    from invoices.drafting.services import invoice_draft_delete
+
+    row = FproInvoice.objects.get(number="AN-202611-67")
+    fpro_import_run(
+        run_id=fpro_import_request(connection=read_account, user=None, row_ids=[row.pk]).pk
+    )
+    row.refresh_from_db()
+
+    invoice_draft_delete(invoice=row.invoice)
+
+    row.refresh_from_db()
+    assert row.state == "available" and row.invoice is None
+    fpro_import_run(
+        run_id=fpro_import_request(connection=read_account, user=None, row_ids=[row.pk]).pk
+    )
+    row.refresh_from_db()
+    assert row.state == "imported" and row.invoice.number == "AN-202611-67"
