@@ -76,4 +76,5 @@ app.conf.beat_schedule = {
         "task": "facturation_pro.write_backs_resume",
         "schedule": 60.0,
     },
+    "facturation-pro-imports-resume": {"task": "facturation_pro.imports_resume", "schedule": 300.0},
 }

@@ -8,6 +8,7 @@ The run counts what it did as it goes: the page shows the progress.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,8 @@ from portal.jobs import enqueue
 IMPORT_RUN_TASK = "facturation_pro.import_run"
 CENT = Decimal("0.01")
 IMPORTABLE = (FproInvoice.State.AVAILABLE, FproInvoice.State.FAILED)
+# A run not finished this long after it started, or a row held this long, is lost.
+LOST_AFTER = timedelta(minutes=10)
 
 # Why an invoice was not imported (English msgids translated when shown; {name} parts filled in
 # then, from the row's ``error`` as "code|value").
@@ -105,7 +108,10 @@ def fpro_import_run(*, run_id: int) -> FproImportRun:
             continue
         counter = "done" if outcome else "failed"
         FproImportRun.objects.filter(pk=run.pk).update(**{counter: F(counter) + 1})
-    FproImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    under_way = (FproInvoice.State.QUEUED, FproInvoice.State.IMPORTING)
+    if not run.invoices.filter(state__in=under_way).exists():
+        # Finished unless another worker still holds a row (it will say so, or the beat will).
+        FproImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
     run.refresh_from_db()
     return run
 
@@ -114,7 +120,7 @@ def fpro_invoice_import(*, row_id: int, user=None) -> bool | None:
     """Import one queued row as a portal draft: True when imported, False when refused (the
     reason is on the row), None when another worker had it."""
     claimed = FproInvoice.objects.filter(pk=row_id, state=FproInvoice.State.QUEUED).update(
-        state=FproInvoice.State.IMPORTING
+        state=FproInvoice.State.IMPORTING, claimed_at=timezone.now()
     )
     if not claimed:
         return None
@@ -236,6 +242,27 @@ def fpro_customer_service_set(*, customer: FproCustomer, service) -> int:
         recipient=service.structure,
     )
     return drafts.update(service=service)
+
+
+def fpro_imports_lost(*, now=None) -> list[int]:
+    """Runs whose worker died (or whose task the broker lost), made ready to be handed out again:
+    a row held for ``LOST_AFTER`` goes back to the queue (one import takes well under a second),
+    and the ids of the unfinished runs older than that are returned. Playing a run that another
+    worker still plays is safe: each row is claimed by one of them only."""
+    now = now or timezone.now()
+    FproInvoice.objects.filter(
+        state=FproInvoice.State.IMPORTING, claimed_at__lt=now - LOST_AFTER
+    ).update(state=FproInvoice.State.QUEUED)
+    unfinished = FproImportRun.objects.filter(
+        finished_at__isnull=True, created_at__lt=now - LOST_AFTER
+    )
+    lost = []
+    for run in unfinished:
+        if run.invoices.filter(state=FproInvoice.State.QUEUED).exists():
+            lost.append(run.pk)
+        elif not run.invoices.filter(state=FproInvoice.State.IMPORTING).exists():
+            FproImportRun.objects.filter(pk=run.pk).update(finished_at=now)
+    return lost
 
 
 def invoice_deleted(sender, *, instance: Invoice, **kwargs) -> None:

@@ -166,6 +166,8 @@ class FproInvoice(models.Model):
         blank=True,
         related_name="facturation_pro_source",
     )
+    # When a worker took it for import (a run whose worker died is handed out again).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(auto_now=True)
 
     class Meta:

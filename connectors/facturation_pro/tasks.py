@@ -16,6 +16,7 @@ from connectors.facturation_pro.importing import (
     IMPORT_RUN_TASK,
     fpro_import_request,
     fpro_import_run,
+    fpro_imports_lost,
 )
 from connectors.facturation_pro.models import FproConnection, FproImportRun
 from connectors.facturation_pro.remote import error_outcome, retry_delay
@@ -106,4 +107,13 @@ def write_backs_resume() -> int:
     ids = write_backs_lost()
     for write_back_id in ids:
         jobs.send(WRITE_BACK_TASK, (write_back_id,))
+    return len(ids)
+
+
+@shared_task(name="facturation_pro.imports_resume", ignore_result=True)
+def imports_resume() -> int:
+    """Beat: play again the import runs whose worker died or whose task was lost."""
+    ids = fpro_imports_lost()
+    for run_id in ids:
+        jobs.send(IMPORT_RUN_TASK, (run_id,))
     return len(ids)

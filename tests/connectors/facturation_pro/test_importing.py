@@ -127,3 +127,33 @@ def test_an_imported_draft_deleted_in_the_editor_may_be_imported_again(read_acco
     )
     row.refresh_from_db()
     assert row.state == "imported" and row.invoice.number == "AN-202611-67"
+
+
+def test_a_run_whose_worker_died_is_played_again_by_the_beat(read_account, workers):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from connectors.facturation_pro.models import FproImportRun
+
+    run = fpro_import_request(connection=read_account, user=None)
+    # The worker died holding one row, before the others: ten minutes pass.
+    held = run.invoices.first()
+    FproInvoice.objects.filter(pk=held.pk).update(state="importing", claimed_at=timezone.now())
+    FproImportRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    workers.queued.clear()
+
+    workers.send("facturation_pro.imports_resume", ())
+    workers.run()  # the rows still queued are imported; the held one is left to its worker
+    run.refresh_from_db()
+    assert run.finished_at is None and run.done + run.failed == run.total - 1
+    assert FproInvoice.objects.get(pk=held.pk).state == "importing"
+
+    FproInvoice.objects.filter(pk=held.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    workers.send("facturation_pro.imports_resume", ())
+    workers.run()
+
+    run.refresh_from_db()
+    assert run.finished_at is not None
+    assert run.done + run.failed == run.total
+    assert not FproInvoice.objects.filter(state__in=["queued", "importing"]).exists()
