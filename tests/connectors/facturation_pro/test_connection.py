@@ -95,3 +95,18 @@ def test_only_a_manager_connects_an_account(client, fpro_world, make_user, worke
 
     assert "Seul un gestionnaire de votre structure" in response.content.decode()
     assert _connection().api_key() == ATELIER_KEY  # the demo account, untouched
+
+
+def test_another_firm_forgets_what_was_read_of_the_first(read_account, supplier_client, workers):
+    from connectors.facturation_pro.models import FproCustomer, FproInvoice
+
+    assert FproInvoice.objects.exists()
+    _connect(supplier_client, api_id="demo-bureau-fournitures", key="fpro-demo-bureau-2026-key",
+             firm=48202)  # fmt: skip
+    workers.run()
+
+    connection = _connection()
+    assert connection.test_outcome == "ok" and connection.firm_name == "Bureau Fournitures SARL"
+    assert not FproCustomer.objects.filter(fpro_id__lt=320000).exists()
+    # The Bureau's invoice to the Commune is the one to import now.
+    assert list(FproInvoice.objects.values_list("number", flat=True)) == ["BF-202610-301"]
