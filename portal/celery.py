@@ -78,4 +78,12 @@ app.conf.beat_schedule = {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Facturation.pro accounts: their invoices to public entities read again (new ones imported
+    # where the supplier asked), and writes back (settlements, notes) whose task was lost.
+    "facturation-pro-sync": {"task": "facturation_pro.sync_all", "schedule": 900.0},
+    "facturation-pro-write-backs-resume": {
+        "task": "facturation_pro.write_backs_resume",
+        "schedule": 60.0,
+    },
+    "facturation-pro-imports-resume": {"task": "facturation_pro.imports_resume", "schedule": 300.0},
 }

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "connectors.facturation_pro",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +378,15 @@ INBOX_FIRST_SYNC_LOOKBACK_DAYS = env_int("INBOX_FIRST_SYNC_LOOKBACK_DAYS", 90)
 # Chorus Pro refuses a telecharger/groupe answer over a billing file's maximum size (contract
 # §5.12: 120 MB, HTTP 413); selections are split to stay under it.
 CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 1024)
+
+# Facturation.pro (connectors/facturation_pro/): the API's base URL (the emulator of `./dev run`
+# outside production) and the User-Agent its doc asks for (application and contact, ASCII).
+FACTURATION_PRO_URL = env_str(
+    "FACTURATION_PRO_URL", "https://www.facturation.pro" if PRODUCTION else "http://127.0.0.1:8091"
+)
+FACTURATION_PRO_USER_AGENT = env_str(
+    "FACTURATION_PRO_USER_AGENT", "PortailChorus (support@portail.example)"
+)
 
 LOGGING = {
     "version": 1,

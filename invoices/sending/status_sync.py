@@ -22,6 +22,7 @@ from chorus_client import SupplierInvoiceSearch
 from invoices.models import FINAL_CHORUS_STATUSES, ChorusStatus, Invoice, InvoiceAction, StatusEvent
 from invoices.notifications.services import notify_status_change
 from invoices.payment_clock import payment_clock_refresh
+from invoices.signals import invoice_status_change_announce
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Structure
 
@@ -121,6 +122,11 @@ def history_record(invoice: Invoice, history) -> bool:
     event_id = event.pk if event else None
     transaction.on_commit(
         lambda: notify_status_change(invoice_id=invoice.pk, status=current, event_id=event_id)
+    )
+    transaction.on_commit(
+        lambda: invoice_status_change_announce(
+            invoice_id=invoice.pk, status=current, event_id=event_id
+        )
     )
     return True
 

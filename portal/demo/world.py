@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.demo.facturation_pro import demo_facturation_pro_load
 from structures.models import ChorusConnection, Membership, Service, Structure
 
 DEMO_PASSWORD = "demo-portail-2026"  # noqa: S105 - published demo logins, emulator only
@@ -199,6 +200,7 @@ def demo_load() -> list[DemoLogin]:
     support.groups.add(_support_group())
     for username, secret in DEMO_TOTP_SECRETS.items():
         _demo_authenticator(User.objects.get(username=username), secret)
+    demo_facturation_pro_load()
     return LOGINS
 
 
@@ -228,7 +230,7 @@ def _support_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Support")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["invoices", "structures", "accounts"]
+            content_type__app_label__in=["invoices", "structures", "accounts", "facturation_pro"]
         ).exclude(codename__startswith="delete_")
     )
     return group

@@ -1,0 +1,1 @@
+"""Connectors to the invoicing software suppliers already use; one Django app per software."""
