@@ -33,7 +33,7 @@ from pathlib import Path
 from harness import BenchWorld, print_calls, print_figure
 
 COMMUNE = "21750001600019"
-PASSWORD = "Bench-Compte-2026"  # noqa: S105 - a throw-away emulator account
+PASSWORD = "Bench-Compte-2026"  # a throw-away emulator account
 FIRST_ID = 26_900_001
 
 
@@ -43,8 +43,7 @@ def luhn_siret(index: int) -> str:
     for check in range(10):
         digits = [int(d) for d in body + str(check)]
         total = sum(
-            (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 == 0 else d
-            for i, d in enumerate(digits)
+            (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 == 0 else d for i, d in enumerate(digits)
         )
         if total % 10 == 0:
             return body + str(check)
@@ -207,7 +206,7 @@ def main() -> None:
         for chorus_id in chosen:
             world.admin.set_status(chorus_id, "SUSPENDUE", motif="Pièce justificative manquante")
         world.admin.clear_calls()
-        second_seconds, histories, changes = cycle(connections, options.threads)
+        second_seconds, histories, _ = cycle(connections, options.threads)
         second_calls = world.admin.calls()
         in_portal = Invoice.objects.filter(
             chorus_invoice_id__in=chosen, chorus_status="SUSPENDUE"
