@@ -87,7 +87,8 @@ else:
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the back-office's site (invoices/support/site.py).
+    "invoices.support.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "invoices.support.apps.SupportConfig",
 ]
 
 MIDDLEWARE = [

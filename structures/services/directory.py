@@ -352,5 +352,3 @@ def directory_refresh_request(
 
 
 # --- the supplier's bank accounts --------------------------------------------------------------
-
-
