@@ -51,7 +51,7 @@ class StatusEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.status} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.status_label} {self.occurred_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
