@@ -188,3 +188,13 @@ def test_the_back_office_in_french_shows_no_english_label_nor_raw_code(agent_cli
             if re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/.-])", text):
                 found.append(f"{url}: raw code “{code}”")
     assert found == [], "\n".join(found)
+
+
+def test_english_is_available_in_the_back_office(agent_client, rows):
+    response = agent_client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("admin:index")}, follow=True
+    )
+    assert '<html lang="en"' in response.text
+    assert "Support console" in response.text and "Health" in response.text
+    overview = agent_client.get(reverse("admin:invoices_invoice_change", args=[rows["queued"].pk]))
+    assert "Where it stands, and why" in overview.text
