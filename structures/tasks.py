@@ -35,7 +35,9 @@ def connection_test(connection_id: int) -> None:
         services.connection_test_run(connection=connection)
 
 
-@shared_task(name=DIRECTORY_BY_SIRET_TASK, ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(
+    name=DIRECTORY_BY_SIRET_TASK, ignore_result=True, soft_time_limit=60, time_limit=90
+)
 def directory_refresh_structure_task(connection_id: int, siret: str) -> None:
     """Directory lookup by SIRET for a supplier who waits: no retry, the page shows the outcome."""
     connection = _connection(connection_id)

@@ -352,3 +352,5 @@ def directory_refresh_request(
 
 
 # --- the supplier's bank accounts --------------------------------------------------------------
+
+
