@@ -49,8 +49,8 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
     list_display = [
         "number",
-        "supplier",
-        "recipient",
+        "supplier_name",
+        "recipient_name",
         "status_badges",
         "total_incl_tax_display",
         "chorus_invoice_id",
@@ -69,6 +69,14 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["supplier", "recipient"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("supplier"), ordering="supplier__name")
+    def supplier_name(self, invoice):
+        return invoice.supplier.name
+
+    @admin.display(description=_("recipient"), ordering="recipient__name")
+    def recipient_name(self, invoice):
+        return invoice.recipient.name if invoice.recipient else "—"
 
     @admin.display(description=_("status"), ordering="status")
     def status_badges(self, invoice):

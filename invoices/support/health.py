@@ -128,7 +128,7 @@ def broker_queue(*, now: datetime | None = None) -> dict:
             files = list(folder.glob(f"*.{QUEUE_NAME}.msg"))
             oldest = min((f.stat().st_mtime for f in files), default=None)
             age = now - datetime.fromtimestamp(oldest, tz=UTC) if oldest else None
-            return {"broker": "filesystem", "depth": len(files), "oldest_age": age, "ok": True}
+            return {"broker": _("files"), "depth": len(files), "oldest_age": age, "ok": True}
         client = redis.Redis.from_url(url, socket_timeout=2)
         try:
             return {
