@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from invoices.models import ChorusStatus, Invoice, InvoiceAction
 from invoices.retries import LOST_AFTER
+from invoices.support.durations import duration_words
 from invoices.support.refusals import refusal_meaning
 from structures.models import ChorusConnection
 
@@ -45,21 +45,6 @@ class Diagnosis:
     finding: str
     advice: str
     action: str | None = None
-
-
-def _minutes(delta: timedelta) -> str:
-    count = max(1, int(delta.total_seconds() // 60))
-    return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
-
-
-def _hours(delta: timedelta) -> str:
-    count = max(1, int(delta.total_seconds() // 3600))
-    return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
-
-
-def _days(delta: timedelta) -> str:
-    count = max(0, delta.days)
-    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
 
 def _when(moment: datetime) -> str:
@@ -93,7 +78,7 @@ def _sending(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                     "A worker took the sending and stopped answering: its hold ran out "
                     "%(ago)s ago (attempt %(attempt)d)."
                 )
-                % {"ago": _minutes(now - lease), "attempt": invoice.send_attempts},
+                % {"ago": duration_words(now - lease), "attempt": invoice.send_attempts},
                 _(
                     "The sweep hands it to another worker within a minute; if it stays, check the "
                     "workers on the health page and send the submission again (never sent twice)."
@@ -120,7 +105,7 @@ def _sending(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "queued_unclaimed",
                 "problem",
                 _("Queued for sending %(ago)s ago, and no worker took it.")
-                % {"ago": _minutes(now - waiting_since)},
+                % {"ago": duration_words(now - waiting_since)},
                 _(
                     "Check that the workers are alive on the health page, then send the "
                     "submission again (never sent twice to Chorus Pro)."
@@ -184,7 +169,7 @@ def _actions(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "action_lease_expired",
                 "problem",
                 _("A worker took “%(kind)s” and stopped answering: its hold ran out %(ago)s ago.")
-                % {"kind": kind, "ago": _minutes(now - latest.lease_until)},
+                % {"kind": kind, "ago": duration_words(now - latest.lease_until)},
                 _("The sweep hands it to another worker within a minute; check the workers."),
             )
         ]
@@ -196,7 +181,7 @@ def _actions(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                     "action_unclaimed",
                     "problem",
                     _("“%(kind)s” was queued %(ago)s ago, and no worker took it.")
-                    % {"kind": kind, "ago": _minutes(now - due)},
+                    % {"kind": kind, "ago": duration_words(now - due)},
                     _("Check that the workers are alive on the health page."),
                 )
             ]
@@ -265,7 +250,7 @@ def _connection(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "status_sync_late",
                 "warning",
                 _("The status sync of %(name)s last succeeded %(ago)s ago (%(when)s).")
-                % {"name": name, "ago": _hours(now - synced), "when": _when(synced)},
+                % {"name": name, "ago": duration_words(now - synced), "when": _when(synced)},
                 _(
                     "Re-read this invoice from Chorus Pro; if the sync keeps failing, test the "
                     "structure's connection (see its failures on the health page)."
@@ -288,7 +273,7 @@ def _waiting(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "waiting_for_recipient",
                 "warning" if slow else "info",
                 _("Waiting for %(who)s since %(days)s (made available on %(date)s).")
-                % {"who": who, "days": _days(now - since), "date": _when(since)},
+                % {"who": who, "days": duration_words(now - since), "date": _when(since)},
                 _(
                     "The recipient must treat it (service certified, suspended or rejected); "
                     "the supplier may call them. Nothing is stuck in the portal."
@@ -301,7 +286,7 @@ def _waiting(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "waiting_for_validator",
                 "info",
                 _("Waiting for the validator's decision since %(days)s.")
-                % {"days": _days(now - since)},
+                % {"days": duration_words(now - since)},
                 _("The validator must validate or refuse it in Chorus Pro or the portal."),
             )
         ]
@@ -311,7 +296,7 @@ def _waiting(invoice: Invoice, now: datetime) -> list[Diagnosis]:
                 "waiting_for_supplier",
                 "info",
                 _("Suspended by the recipient since %(days)s: waiting for the supplier.")
-                % {"days": _days(now - since)},
+                % {"days": duration_words(now - since)},
                 _("The supplier completes the invoice from its page (the motive says what)."),
             )
         ]
