@@ -47,7 +47,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
-    token_digest = models.CharField(max_length=64, editable=False)
+    token_digest = models.CharField(max_length=64, editable=False, verbose_name=_("token digest"))
     closed_at = models.DateTimeField(_("accepted or revoked at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,5 @@ class InvoicesConfig(AppConfig):
     name = "invoices"
     verbose_name = _("Invoices")
 
-    def ready(self):
-        # The back-office lives with the support capability; admin autodiscovery only looks for
-        # invoices/admin.py.
-        import invoices.support.admin  # noqa: F401
+    # The back-office registrations live with the support capability, an app of its own
+    # (invoices.support, label "support"), whose admin module the admin finds by itself.

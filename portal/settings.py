@@ -87,7 +87,8 @@ else:
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the back-office's site (invoices/support/site.py).
+    "invoices.support.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "invoices",
     "accounts",
     "connectors.facturation_pro",
+    "invoices.support.apps.SupportConfig",
 ]
 
 MIDDLEWARE = [

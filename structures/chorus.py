@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from chorus_client import (
     ChorusAuthenticationError,
@@ -178,6 +178,15 @@ class ExchangeRecorder:
             connections.update(
                 last_failure_at=ended_at, last_failure_message=exchange.error or exchange.error_kind
             )
+
+
+# The client's kinds of failure (an exchange's ``error_kind``), as support reads them.
+ERROR_KIND_LABELS = {
+    "transient": gettext_lazy("no answer (temporary)"),
+    "rejected": gettext_lazy("refused"),
+    "authentication": gettext_lazy("credentials refused"),
+    "protocol": gettext_lazy("unreadable answer"),
+}
 
 
 # --- what an error means for a human -----------------------------------------------------------

@@ -61,7 +61,9 @@ class Structure(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # The name as name_search_key folds it, kept by save(): the same search on every database
     # (SQLite has no unaccent, PostgreSQL's needs an extension).
-    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    search_name = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("name for search")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     address_line = models.CharField(_("address"), max_length=200, blank=True)
@@ -132,7 +134,9 @@ class Structure(models.Model):
 class Service(models.Model):
     """A service of a public entity, to which invoices are routed (codeServiceExecutant)."""
 
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="services", verbose_name=_("structure")
+    )
     code = models.CharField(_("code"), max_length=100)
     label = models.CharField(_("label"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -164,11 +168,16 @@ class Membership(models.Model):
         STRUCTURE_MANAGER = "structure_manager", _("Structure manager")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("structure")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("membership")
@@ -197,26 +206,37 @@ class ChorusConnection(models.Model):
         PRODUCTION = "production", _("Production")
 
     structure = models.OneToOneField(
-        Structure, on_delete=models.CASCADE, related_name="chorus_connection"
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="chorus_connection",
+        verbose_name=_("structure"),
     )
     environment = models.CharField(_("environment"), max_length=12, choices=Environment.choices)
     login = models.CharField(_("technical account login"), max_length=200)
-    password_encrypted = models.TextField(editable=False)
+    password_encrypted = models.TextField(editable=False, verbose_name=_("password (encrypted)"))
     password_expires_on = models.DateField(_("password expiry date"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last successful call"), null=True, blank=True)
     last_failure_at = models.DateTimeField(_("last failed call"), null=True, blank=True)
     last_failure_message = models.TextField(_("last failure"), blank=True)
     # The "test the connection" report, written by a worker; the page polls for it.
-    test_requested_at = models.DateTimeField(null=True, blank=True)
-    last_tested_at = models.DateTimeField(null=True, blank=True)
-    last_test_report = models.JSONField(null=True, blank=True)
+    test_requested_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("test requested at")
+    )
+    last_tested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last tested at"))
+    last_test_report = models.JSONField(null=True, blank=True, verbose_name=_("last test report"))
     # Status polling watermark: the next cycle asks Chorus Pro for changes since this instant.
-    statuses_synced_until = models.DateTimeField(null=True, blank=True)
+    statuses_synced_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("statuses synced up to")
+    )
     # Same for the invoices this structure receives, and those it has to validate.
-    received_synced_until = models.DateTimeField(null=True, blank=True)
-    validations_synced_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    received_synced_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("received invoices synced up to")
+    )
+    validations_synced_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("invoices to validate synced up to")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("Chorus Pro connection")
@@ -246,7 +266,12 @@ class ChorusExchange(models.Model):
     """One call to Chorus Pro, as the client reported it (secrets and file contents redacted)."""
 
     connection = models.ForeignKey(
-        ChorusConnection, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges"
+        ChorusConnection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exchanges",
+        verbose_name=_("Chorus Pro connection"),
     )
     invoice = models.ForeignKey(
         "invoices.Invoice",
@@ -254,6 +279,7 @@ class ChorusExchange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="exchanges",
+        verbose_name=_("invoice"),
     )
     operation = models.CharField(_("operation"), max_length=100)
     started_at = models.DateTimeField(_("started at"), db_index=True)

@@ -27,7 +27,9 @@ class Attachment(models.Model):
         MAIN = "main", _("Invoice document")
         SUPPORTING = "supporting", _("Supporting document")
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attachments")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("invoice")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
     name = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_MAX_LENGTH)
@@ -37,7 +39,7 @@ class Attachment(models.Model):
     chorus_attachment_id = models.BigIntegerField(
         _("Chorus Pro attachment id"), null=True, blank=True
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         verbose_name = _("attachment")

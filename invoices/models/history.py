@@ -1,6 +1,5 @@
 """What happened to an invoice: its status events, and the notices people received."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,17 +16,26 @@ class StatusEvent(models.Model):
         PORTAL = "portal", _("Portal")
         CHORUS = "chorus", _("Chorus Pro")
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="events", verbose_name=_("invoice")
+    )
     status = models.CharField(_("status"), max_length=40)
     occurred_at = models.DateTimeField(_("date"), db_index=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     actor_name = models.CharField(_("who"), max_length=200, blank=True)
     comment = models.TextField(_("comment or motive"), blank=True)
-    chorus_history_id = models.BigIntegerField(null=True, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    chorus_history_id = models.BigIntegerField(
+        null=True, blank=True, verbose_name=_("Chorus Pro history id")
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("status event")
@@ -43,7 +51,7 @@ class StatusEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.status} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.status_label} {self.occurred_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -66,19 +74,34 @@ class Notification(models.Model):
     """An in-app notice of something that happened to an invoice (sent by e-mail too)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
     invoice = models.ForeignKey(
-        Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        Invoice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("invoice"),
     )
     # The change of status this notice tells of: several workers may record the same change (the
     # supplier's and the recipient's syncs share the row of an invoice sent from the portal).
     status_event = models.ForeignKey(
-        StatusEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        StatusEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status change"),
     )
     message = models.TextField(_("message"))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
         verbose_name = _("notification")

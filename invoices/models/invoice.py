@@ -89,18 +89,29 @@ class Invoice(models.Model):
         CHORUS = "chorus", _("Synchronised from Chorus Pro")
 
     supplier = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, related_name="issued_invoices"
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="issued_invoices",
+        verbose_name=_("supplier"),
     )
     recipient = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="received_invoices"
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_invoices",
+        verbose_name=_("recipient"),
     )
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("service")
+    )
     validator = models.ForeignKey(
         Structure,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="invoices_to_validate",
+        verbose_name=_("validator"),
     )
     # The second-level validator some recipients require (A_VALIDER_2): known once Chorus Pro
     # shows it the invoice (its validations sync), never chosen by the supplier.
@@ -115,15 +126,30 @@ class Invoice(models.Model):
     number = models.CharField(_("invoice number"), max_length=20, blank=True)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     original_invoice = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("original invoice"),
     )
     original_number = models.CharField(_("original invoice number"), max_length=20, blank=True)
     # The invoice a rejected one is corrected by (Chorus Pro cancels a rejected invoice for good).
     replaces = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects the invoice"),
     )
     flow = models.ForeignKey(
-        "invoices.Flow", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+        "invoices.Flow",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("deposited file"),
     )
     issue_date = models.DateField(_("invoice date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -145,7 +171,9 @@ class Invoice(models.Model):
     commitment_number = models.CharField(_("commitment number"), max_length=50, blank=True)
     # The last check of the commitment number against Chorus Pro, made by a worker:
     # {"number", "found": true|false|null (could not tell), "checked_at", "error"}.
-    commitment_check = models.JSONField(null=True, blank=True)
+    commitment_check = models.JSONField(
+        null=True, blank=True, verbose_name=_("commitment number check")
+    )
     market_number = models.CharField(_("market number"), max_length=50, blank=True)
     # The payment order's number the recipient gave with MANDATEE (numeroDPMandat).
     mandate_number = models.CharField(_("mandate number"), max_length=50, blank=True)
@@ -169,42 +197,71 @@ class Invoice(models.Model):
         blank=True,
         db_index=True,
     )
-    chorus_status_changed_at = models.DateTimeField(null=True, blank=True)
+    chorus_status_changed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("Chorus Pro status changed at")
+    )
     chorus_invoice_id = models.BigIntegerField(_("Chorus Pro invoice id"), null=True, blank=True)
     chorus_flow_number = models.CharField(_("Chorus Pro flow number"), max_length=30, blank=True)
     deposited_on = models.DateField(_("deposit date"), null=True, blank=True)
     made_available_at = models.DateTimeField(_("made available at"), null=True, blank=True)
     downloaded_by_recipient = models.BooleanField(_("downloaded by the recipient"), default=False)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PORTAL)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.PORTAL, verbose_name=_("origin")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("sent to Chorus Pro at")
+    )
     # Chorus Pro's refusal of the submission, kept raw next to the plain-French explanation.
-    submission_error_code = models.CharField(max_length=20, blank=True)
+    submission_error_code = models.CharField(
+        max_length=20, blank=True, verbose_name=_("Chorus Pro refusal code")
+    )
     # A worker holds the invoice while sending; an expired lease lets another worker take over.
     # Between attempts, when the next one is due (invoices/retries.py).
-    send_attempts = models.PositiveSmallIntegerField(default=0)
-    send_lease_until = models.DateTimeField(null=True, blank=True)
-    send_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    submission_error_message = models.TextField(blank=True)
-    rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("send attempts"))
+    send_lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
+    )
+    send_next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("next send attempt at")
+    )
+    submission_error_message = models.TextField(
+        blank=True, verbose_name=_("Chorus Pro refusal message")
+    )
+    rejection_acknowledged_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("rejection acknowledged at")
+    )
     # What the user typed that could not be saved yet (invalid values), so nothing typed is lost:
     # {"field": "raw value", "lines": {"<line id>": {"field": "raw value"}}}.
-    draft_input = models.JSONField(default=dict, blank=True)
+    draft_input = models.JSONField(default=dict, blank=True, verbose_name=_("input not saved yet"))
     # Recipient side: "new" until an agent of the recipient first opens the invoice.
-    recipient_opened_at = models.DateTimeField(null=True, blank=True)
+    recipient_opened_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("opened by the recipient at")
+    )
     # Invoices synced from Chorus Pro: when their details (lines, VAT) were read, so that a lost
     # details task is found and queued again (invoices/inbox/details.py).
-    details_fetched_at = models.DateTimeField(null=True, blank=True)
+    details_fetched_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("details read at")
+    )
     # When the details are next due to be read: a task was queued then, or will retry then.
-    details_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    details_next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("next reading of the details at")
+    )
     # Payment-delay clock (invoices/payment_clock.py): days spent SUSPENDUE do not count,
     # and the deadline is kept on the row so lists can filter overdue invoices in SQL.
-    suspended_since = models.DateTimeField(null=True, blank=True)
-    payment_paused_days = models.PositiveIntegerField(default=0)
+    suspended_since = models.DateTimeField(null=True, blank=True, verbose_name=_("suspended since"))
+    payment_paused_days = models.PositiveIntegerField(
+        default=0, verbose_name=_("days the payment clock was paused")
+    )
     payment_due_by = models.DateField(_("payment deadline"), null=True, blank=True, db_index=True)
 
     objects = InvoiceQuerySet.as_manager()

@@ -1,6 +1,5 @@
 """An invoice's lines and its VAT breakdown."""
 
-
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,7 +11,9 @@ from portal.exact_decimal import ExactDecimalField
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
     position = models.PositiveSmallIntegerField(_("line"))
     reference = models.CharField(_("reference"), max_length=50, blank=True)
     description = models.CharField(_("description"), max_length=300)
@@ -54,7 +55,9 @@ class InvoiceLine(models.Model):
 class InvoiceVatLine(models.Model):
     """The VAT breakdown: one row per rate, computed by the server from the lines."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="vat_lines", verbose_name=_("invoice")
+    )
     rate = ExactDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     taxable_amount = ExactDecimalField(_("taxable amount"), **MONEY)
     vat_amount = ExactDecimalField(_("VAT amount"), **MONEY)

@@ -39,7 +39,9 @@ class Flow(models.Model):
     # Not settled yet: being sent, or waiting for Chorus Pro's report.
     UNDER_WAY = (Status.QUEUED, Status.DEPOSITED)
 
-    supplier = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="flows")
+    supplier = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="flows", verbose_name=_("supplier")
+    )
     file = models.FileField(_("file"), upload_to=flow_path, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     syntax = models.CharField(_("syntax"), max_length=40)
@@ -53,17 +55,28 @@ class Flow(models.Model):
     report = models.JSONField(_("processing report"), null=True, blank=True)
     # Names of the invoice files inside the deposit (one, or several in a tar.gz), so each
     # per-invoice error of the detailed report can be shown against its file.
-    file_names = models.JSONField(default=list, blank=True)
+    file_names = models.JSONField(default=list, blank=True, verbose_name=_("files in the deposit"))
     error_message = models.TextField(_("error"), blank=True)
-    send_attempts = models.PositiveSmallIntegerField(default=0)
-    send_lease_until = models.DateTimeField(null=True, blank=True)
-    send_next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
-    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    send_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("send attempts"))
+    send_lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    send_next_attempt_at = models.DateTimeField(
+        null=True, blank=True, default=due_now, verbose_name=_("next send attempt at")
+    )
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("next report reading at")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("flow")
@@ -117,27 +130,38 @@ class InvoiceAction(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="actions")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="actions", verbose_name=_("invoice")
+    )
     kind = models.CharField(_("action"), max_length=16, choices=Kind.choices)
     # What was asked, in English keys: target_status, motive, mandate_number, comment,
     # recipient_siret, service_code, commitment_number, refusal_reason...
-    payload = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(default=dict, blank=True, verbose_name=_("request"))
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     # Actions taken together on several invoices share a batch id (one progress view).
-    batch = models.UUIDField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
-    error_code = models.CharField(max_length=20, blank=True)
-    error_message = models.TextField(blank=True)
-    result = models.JSONField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    batch = models.UUIDField(null=True, blank=True, db_index=True, verbose_name=_("batch"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, default=due_now, verbose_name=_("next attempt at")
+    )
+    error_code = models.CharField(max_length=20, blank=True, verbose_name=_("error code"))
+    error_message = models.TextField(blank=True, verbose_name=_("error message"))
+    result = models.JSONField(null=True, blank=True, verbose_name=_("result"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         verbose_name = _("action on an invoice")
@@ -178,13 +202,16 @@ class ReasonTemplate(models.Model):
         BOTH = "both", _("Suspension or rejection")
 
     structure = models.ForeignKey(
-        Structure, on_delete=models.CASCADE, related_name="reason_templates"
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="reason_templates",
+        verbose_name=_("structure"),
     )
     label = models.CharField(_("label"), max_length=80)
     # Chorus Pro keeps 255 characters of a motive (contract §5.12).
     text = models.CharField(_("motive"), max_length=255)
     use = models.CharField(_("used for"), max_length=8, choices=Use.choices, default=Use.BOTH)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("reason template")
@@ -223,24 +250,35 @@ class InvoiceDownload(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invoice_downloads"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invoice_downloads",
+        verbose_name=_("user"),
     )
     # The structure whose technical account fetches the documents (the recipient's, usually).
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
-    invoices = models.ManyToManyField(Invoice, related_name="downloads")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="+", verbose_name=_("structure")
+    )
+    invoices = models.ManyToManyField(Invoice, related_name="downloads", verbose_name=_("invoices"))
     format = models.CharField(_("format"), max_length=3, choices=Format.choices)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     # [{"name": "...", "file": "<storage path>", "size": 123, "invoice_ids": [..]}], in order.
-    parts = models.JSONField(default=list, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)  # parts done so far
-    attempts = models.PositiveSmallIntegerField(default=0)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=due_now)
-    error_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    parts = models.JSONField(default=list, blank=True, verbose_name=_("parts"))
+    progress = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("parts done")
+    )  # parts done so far
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, default=due_now, verbose_name=_("next attempt at")
+    )
+    error_message = models.TextField(blank=True, verbose_name=_("error message"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         verbose_name = _("document download")

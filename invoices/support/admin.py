@@ -1,133 +1,62 @@
-from django.contrib import admin, messages
+"""The back-office's invoices: every record read-only (no add, no edit, no delete, none in
+bulk); an invoice opens on its overview (who, what, amounts, where it stands and why, the safe
+actions, the timeline), not on Django's form. Support acts only through the safe actions
+(invoices/support/views.py), each confirmed and recorded in the support audit."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from invoices.actions.services import ActionUnderWayError
-from invoices.models import (
-    Attachment,
-    Flow,
-    Invoice,
-    InvoiceAction,
-    InvoiceDownload,
-    InvoiceLine,
-    InvoiceVatLine,
-    Notification,
-    ReasonTemplate,
-    StatusEvent,
-)
-from invoices.support.services import (
-    SupportRefusedError,
-    action_retry,
-    invoice_resync_queue,
-    invoice_send_retry,
-)
+from invoices.models import ChorusStatus, Invoice, InvoiceAction
+from invoices.support import admin_records  # noqa: F401  (the other records' registrations)
+from invoices.support.models import SupportRecord
+from invoices.support.refusals import refusal_meaning
+from invoices.support.selectors import invoice_overview
+from invoices.support.views import RUN_PERMISSION
+from invoices.support.views import invoice_overview as overview_page
 from invoices.templatetags.amounts import amount
-from portal.admin import ReadOnlyAdminMixin
-from structures.models import ChorusExchange
+from portal.admin import ReadOnlyAdminMixin, badge
 
 
-def _each(modeladmin, request, queryset, operation, done_message) -> None:
-    """Apply a support operation to each selected row; one refusal does not stop the others."""
-    done = 0
-    for obj in queryset:
-        try:
-            operation(obj)
-        except (SupportRefusedError, ActionUnderWayError) as error:
-            modeladmin.message_user(request, str(error), messages.WARNING)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+def invoice_status_badges(invoice: Invoice) -> str:
+    """The portal's badge of the invoice's own status, and Chorus Pro's status beside it."""
+    shown = badge(f"badge-{invoice.status}", invoice.get_status_display())
+    if invoice.chorus_status:
+        chorus = badge(
+            "badge-chorus", invoice.get_chorus_status_display(), chorus_status=invoice.chorus_status
+        )
+        shown = format_html("{} {}", shown, chorus)
+    return shown
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ChorusStatusFilter(admin.SimpleListFilter):
+    title = _("Chorus Pro status")
+    parameter_name = "chorus_status"
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def lookups(self, request, model_admin):
+        return ChorusStatus.choices
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class LineInline(ReadOnlyInline):
-    model = InvoiceLine
-    fields = [
-        "position",
-        "description",
-        "quantity",
-        "unit",
-        "unit_price",
-        "discount",
-        "vat_rate",
-        "total_excl_tax",
-    ]
-
-
-class VatLineInline(ReadOnlyInline):
-    model = InvoiceVatLine
-    fields = ["rate", "taxable_amount", "vat_amount"]
-
-
-class AttachmentInline(ReadOnlyInline):
-    model = Attachment
-    fields = ["kind", "name", "size", "content_type", "sha256", "chorus_attachment_id"]
-
-
-class StatusEventInline(ReadOnlyInline):
-    model = StatusEvent
-    fields = ["occurred_at", "status", "source", "actor", "actor_name", "comment"]
-
-
-class ExchangeInline(ReadOnlyInline):
-    model = ChorusExchange
-    fields = [
-        "started_at",
-        "operation",
-        "http_status",
-        "return_code",
-        "message",
-        "duration_ms",
-        "attempt",
-        "error_kind",
-    ]
-    ordering = ["-started_at"]
-
-
-class ActionInline(ReadOnlyInline):
-    model = InvoiceAction
-    fk_name = "invoice"
-    fields = [
-        "created_at",
-        "kind",
-        "status",
-        "payload",
-        "attempts",
-        "next_attempt_at",
-        "error_code",
-        "error_message",
-        "created_by",
-        "finished_at",
-    ]
-    readonly_fields = fields
-    ordering = ["-created_at"]
+    def queryset(self, request, queryset):
+        return queryset.filter(chorus_status=self.value()) if self.value() else queryset
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    deletable = False
+    actions = None
     list_display = [
         "number",
-        "supplier",
-        "recipient",
-        "status",
-        "chorus_status",
+        "supplier_name",
+        "recipient_name",
+        "status_badges",
         "total_incl_tax_display",
         "chorus_invoice_id",
         "created_at",
     ]
-    list_filter = ["status", "chorus_status", "kind", "billing_framework", "source"]
+    list_filter = ["status", ChorusStatusFilter, "kind", "billing_framework", "source"]
     search_fields = [
         "number",
         "chorus_invoice_id",
@@ -140,144 +69,113 @@ class InvoiceAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["supplier", "recipient"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "status",
-        "chorus_status",
-        "chorus_status_changed_at",
-        "chorus_invoice_id",
-        "chorus_flow_number",
-        "deposited_on",
-        "total_excl_tax",
-        "total_vat",
-        "total_incl_tax",
-        "amount_due",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-    ]
-    autocomplete_fields = ["supplier", "recipient", "validator", "service", "original_invoice"]
-    inlines = [
-        LineInline,
-        VatLineInline,
-        AttachmentInline,
-        StatusEventInline,
-        ActionInline,
-        ExchangeInline,
-    ]
-    actions = ["resync_from_chorus", "resend_lost_submission"]
+
+    @admin.display(description=_("supplier"), ordering="supplier__name")
+    def supplier_name(self, invoice):
+        return invoice.supplier.name
+
+    @admin.display(description=_("recipient"), ordering="recipient__name")
+    def recipient_name(self, invoice):
+        return invoice.recipient.name if invoice.recipient else "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badges(self, invoice):
+        return invoice_status_badges(invoice)
 
     @admin.display(description=_("total including VAT"), ordering="total_incl_tax")
     def total_incl_tax_display(self, invoice):
         return amount(invoice.total_incl_tax, invoice.currency)
 
-    def get_readonly_fields(self, request, obj=None):
-        # Once in Chorus Pro, the invoice is what Chorus Pro has: support looks, never edits.
-        if obj is not None and obj.chorus_invoice_id is not None:
-            return [field.name for field in obj._meta.fields]
-        return super().get_readonly_fields(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # An invoice that reached Chorus Pro is a legal document: never deleted from here.
-        return obj is None or obj.chorus_invoice_id is None
-
-    @admin.action(description=_("Re-read the status history from Chorus Pro"))
-    def resync_from_chorus(self, request, queryset):
-        _each(
-            self,
-            request,
-            queryset,
-            lambda invoice: invoice_resync_queue(invoice=invoice),
-            lambda n: (
-                ngettext(
-                    "%(count)d invoice will be re-read from Chorus Pro in the background.",
-                    "%(count)d invoices will be re-read from Chorus Pro in the background.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(description=_("Send again a submission whose task was lost"))
-    def resend_lost_submission(self, request, queryset):
-        _each(
-            self,
-            request,
-            queryset,
-            lambda invoice: invoice_send_retry(invoice=invoice),
-            lambda n: (
-                ngettext(
-                    "%(count)d submission queued again (never sent twice to Chorus Pro).",
-                    "%(count)d submissions queued again (never sent twice to Chorus Pro).",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The overview instead of Django's form: nothing on an invoice is edited here."""
+        if request.method != "GET":
+            raise PermissionDenied
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not str(object_id).isdigit():
+            raise Http404
+        context = invoice_overview(invoice_id=int(object_id))
+        context["can_act"] = request.user.has_perm(RUN_PERMISSION)
+        context["opts"] = self.model._meta
+        context["status_badges"] = invoice_status_badges(context["invoice"])
+        return overview_page(request, context["invoice"], context)
 
 
 @admin.register(InvoiceAction)
 class InvoiceActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     deletable = False
-    list_display = ["created_at", "invoice", "kind", "status", "attempts", "error_code"]
+    actions = None
+    list_display = ["created_at", "invoice", "kind", "status_badge", "attempts", "error_display"]
     list_filter = ["status", "kind"]
     search_fields = ["invoice__number", "invoice__chorus_invoice_id", "error_message"]
     list_select_related = ["invoice"]
     date_hierarchy = "created_at"
-    actions = ["retry_failed"]
+    fields = [
+        "invoice",
+        "kind",
+        "status_badge",
+        "created_by",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "lease_until",
+        "finished_at",
+        "error_display",
+        "error_message",
+        "retry_link",
+    ]
+    readonly_fields = fields
 
-    @admin.action(description=_("Retry the failed actions"))
-    def retry_failed(self, request, queryset):
-        _each(
-            self,
-            request,
-            queryset.select_related("invoice"),
-            lambda action: action_retry(action=action, user=request.user),
-            lambda n: (
-                ngettext("%(count)d action queued again.", "%(count)d actions queued again.", n)
-                % {"count": n}
-            ),
-        )
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, action):
+        css = {"done": "badge-flow-integrated", "failed": "badge-flow-failed"}
+        return badge(css.get(action.status, "badge-flow-queued"), action.get_status_display())
 
+    @admin.display(description=_("error"))
+    def error_display(self, action):
+        if not action.error_code:
+            return "—"
+        return f"{action.error_code} – {refusal_meaning(action.error_code).meaning}"
 
-@admin.register(Flow)
-class FlowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "name", "supplier", "syntax", "status", "chorus_flow_number"]
-    list_filter = ["status", "syntax"]
-    search_fields = ["name", "chorus_flow_number", "supplier__name", "supplier__siret"]
-    list_select_related = ["supplier"]
-    date_hierarchy = "created_at"
-    # Its file is served by no URL of its own (portal/file_responses.py); the name is shown.
-    exclude = ["file"]
-
-
-@admin.register(InvoiceDownload)
-class InvoiceDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "user", "structure", "format", "status", "progress"]
-    list_filter = ["status", "format"]
-    search_fields = ["user__username", "structure__name"]
-    list_select_related = ["user", "structure"]
-
-
-@admin.register(ReasonTemplate)
-class ReasonTemplateAdmin(admin.ModelAdmin):
-    list_display = ["label", "structure", "use"]
-    list_filter = ["use"]
-    search_fields = ["label", "text", "structure__name"]
-    autocomplete_fields = ["structure"]
+    @admin.display(description=_("retry"))
+    def retry_link(self, action):
+        if action.status != InvoiceAction.Status.FAILED:
+            return "—"
+        url = reverse("admin:support_action", args=["action_retry", action.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Retry a failed action"))
 
 
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "user", "invoice", "message", "read_at"]
-    search_fields = ["user__username", "invoice__number", "message"]
-    list_select_related = ["user", "invoice"]
-
-
-@admin.register(StatusEvent)
-class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+@admin.register(SupportRecord)
+class SupportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     deletable = False
-    list_display = ["occurred_at", "invoice", "status", "source", "actor_name"]
-    list_filter = ["source", "status"]
-    search_fields = ["invoice__number", "comment"]
-    list_select_related = ["invoice"]
+    actions = None
+    list_display = [
+        "occurred_at",
+        "actor_name",
+        "kind",
+        "invoice",
+        "structure",
+        "outcome",
+        "reason",
+    ]
+    list_filter = ["kind", "outcome"]
+    search_fields = [
+        "actor_name",
+        "reason",
+        "invoice__number",
+        "structure__name",
+        "structure__siret",
+    ]
+    list_select_related = ["invoice", "structure"]
+    date_hierarchy = "occurred_at"
+    fields = [
+        "occurred_at",
+        "actor_name",
+        "kind",
+        "invoice",
+        "structure",
+        "reason",
+        "outcome",
+        "outcome_message",
+    ]
+    readonly_fields = fields

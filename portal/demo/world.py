@@ -230,7 +230,13 @@ def _support_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Support")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["invoices", "structures", "accounts", "facturation_pro"]
+            content_type__app_label__in=[
+                "invoices",
+                "structures",
+                "accounts",
+                "facturation_pro",
+                "support",
+            ]
         ).exclude(codename__startswith="delete_")
     )
     return group

@@ -2,8 +2,6 @@
 submission, retry a failed action; all safe to repeat."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from invoices.actions.services import ACTION_TASK
 from invoices.models import Invoice, InvoiceAction
@@ -13,12 +11,6 @@ from invoices.support.services import SupportRefusedError, action_retry, invoice
 from tests.jobs import task_queued
 
 HISTORY = "factures/v1/consulter/historique"
-
-
-@pytest.fixture
-def support_client(client, demo_world):
-    client.force_login(get_user_model().objects.get(username="support"))
-    return client
 
 
 @pytest.mark.slow
@@ -76,24 +68,6 @@ def test_a_failed_action_is_retried_as_a_new_one_and_keeps_its_record(
     assert failed.status == "failed"
     with pytest.raises(SupportRefusedError):
         action_retry(action=retried, user=None)
-
-
-def test_support_sees_a_sent_invoice_read_only_with_its_exchanges(support_client, sent_invoice):
-    page = support_client.get(reverse("admin:invoices_invoice_change", args=[sent_invoice.pk]))
-    assert page.status_code == 200
-    body = page.content.decode()
-    assert 'name="number"' not in body  # nothing to edit on a sent invoice
-    assert "factures/v1/soumettre" in body  # the exchange with Chorus Pro is listed
-
-
-def test_the_admin_action_refuses_drafts_and_says_why(support_client, ready_invoice):
-    response = support_client.post(
-        reverse("admin:invoices_invoice_changelist"),
-        {"action": "resend_lost_submission", "_selected_action": [ready_invoice.pk]},
-        follow=True,
-    )
-    messages = [str(m) for m in response.context["messages"]]
-    assert any("only queued or sending" in m for m in messages)
 
 
 @pytest.mark.slow
