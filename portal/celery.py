@@ -69,4 +69,6 @@ app.conf.beat_schedule = {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Webhook deliveries whose retry is due (webhooks/delivery.py), and lost first attempts.
+    "webhook-deliveries-due": {"task": "webhooks.deliveries_due", "schedule": 15.0},
 }

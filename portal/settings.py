@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +378,20 @@ INBOX_FIRST_SYNC_LOOKBACK_DAYS = env_int("INBOX_FIRST_SYNC_LOOKBACK_DAYS", 90)
 # Chorus Pro refuses a telecharger/groupe answer over a billing file's maximum size (contract
 # §5.12: 120 MB, HTTP 413); selections are split to stay under it.
 CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 1024)
+
+# Webhooks (webhooks/delivery.py): short timeouts and a capped read per attempt; retries from
+# 30 s doubling to at most 4 h apart, for a day; an endpoint failing this many times in a row
+# over at least this many hours is disabled. Private, loopback and link-local addresses are
+# refused in production (the embedded run and the tests call servers on this machine).
+WEBHOOKS_CONNECT_TIMEOUT = float(env_str("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+WEBHOOKS_READ_TIMEOUT = float(env_str("WEBHOOKS_READ_TIMEOUT", "5"))
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("WEBHOOKS_MAX_RESPONSE_BYTES", 4096)
+WEBHOOKS_RETRY_FIRST_SECONDS = env_int("WEBHOOKS_RETRY_FIRST_SECONDS", 30)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 4 * 3600)
+WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 10)
+WEBHOOKS_DISABLE_AFTER_HOURS = env_int("WEBHOOKS_DISABLE_AFTER_HOURS", 12)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", not PRODUCTION)
 
 LOGGING = {
     "version": 1,
