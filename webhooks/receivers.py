@@ -134,13 +134,15 @@ def invoices_received(sender, structure_id: int, side: str, new_ids, completed_i
     )
     for invoice in invoices.order_by("pk"):
         reason = "completed" if invoice.pk in completed_ids else "new"
-        stamp = invoice.chorus_status_changed_at or timezone.now()
+        changed_at = invoice.chorus_status_changed_at
+        # Once per invoice, side and arrival (its status and when it was reached).
+        arrival = f"{invoice.chorus_status}:{changed_at.isoformat() if changed_at else ''}"
         event_record(
             structure_id=structure_id,
             event_type=EventType.INVOICE_RECEIVED,
             data={"invoice": invoice_data(invoice), "side": side, "reason": reason},
-            occurred_at=stamp,
-            source_key=f"received:{side}:{invoice.pk}:{invoice.chorus_status}:{int(stamp.timestamp())}",
+            occurred_at=changed_at or timezone.now(),
+            source_key=f"received:{side}:{invoice.pk}:{arrival}",
             endpoints=endpoints,
         )
 

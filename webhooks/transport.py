@@ -2,8 +2,8 @@
 no proxy from the environment, a capped read of the answer, and (outside the embedded run) no
 private, loopback or link-local address.
 
-Framework-free but for the settings it is given; never logs the headers (they carry the
-signature) nor the body.
+Errors are English sentences marked for translation (the delivery page shows them in the
+reader's language). Never logs the headers (they carry the signature) nor the body.
 """
 
 import ipaddress
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext_noop
 
 EXCERPT_CHARS = 500
 
@@ -43,17 +44,17 @@ def address_refused(url: str, *, allow_private_networks: bool) -> str:
     network rules are the real fence, this keeps obvious mistakes and probes out.)"""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "only http and https URLs are called"
+        return gettext_noop("only http and https URLs are called")
     if allow_private_networks:
         return ""
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        return "the host name does not resolve"
+        return gettext_noop("the host name does not resolve")
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global or address.is_multicast:
-            return "the host resolves to a non-public address"
+            return gettext_noop("the host resolves to a non-public address")
     return ""
 
 
@@ -77,11 +78,11 @@ def post(url: str, body: bytes, headers: dict, *, limits: Limits) -> Answer:
             raw = response.raw.read(limits.max_response_bytes, decode_content=True) or b""
             status = response.status_code
     except requests.Timeout:
-        return Answer(None, _since(started), error="no answer within the time limit")
+        return Answer(None, _since(started), error=gettext_noop("no answer within the time limit"))
     except requests.ConnectionError:
-        return Answer(None, _since(started), error="connection refused or lost")
+        return Answer(None, _since(started), error=gettext_noop("connection refused or lost"))
     except requests.RequestException:
-        return Answer(None, _since(started), error="the request could not be made")
+        return Answer(None, _since(started), error=gettext_noop("the request could not be made"))
     finally:
         session.close()
     excerpt = raw.decode("utf-8", errors="replace")[:EXCERPT_CHARS]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from webhooks.events import event_body
@@ -91,7 +92,12 @@ def endpoint_enable_view(request, structure_id: int, endpoint_id: int):
     resumed = endpoint_enable(endpoint=endpoint)
     messages.success(
         request,
-        _("Endpoint enabled again; %(count)d held deliveries are being sent.") % {"count": resumed},
+        ngettext(
+            "Endpoint enabled again; %(count)d held delivery is being sent.",
+            "Endpoint enabled again; %(count)d held deliveries are being sent.",
+            resumed,
+        )
+        % {"count": resumed},
     )
     return redirect("webhooks:endpoint", structure_id, endpoint.pk)
 
