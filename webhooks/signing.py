@@ -49,6 +49,10 @@ class SignatureError(ValueError):
         super().__init__(message)
         self.code = code
 
+    def as_errors(self) -> dict:
+        """The portal's error format (as its API answers), for a receiver built on it."""
+        return {"errors": {"signature": [{"code": self.code, "message": str(self)}]}}
+
 
 def signature_verify(
     *,

@@ -71,11 +71,14 @@ def endpoint_detail(request, structure_id: int, endpoint_id: int):
         endpoint_update(endpoint=endpoint, **form.cleaned_data)
         messages.success(request, _("Endpoint saved."))
         return redirect("webhooks:endpoint", structure_id, endpoint.pk)
+    deliveries = delivery_list_for_endpoint(endpoint=endpoint)
     context = {
         "structure": endpoint.structure,
         "endpoint": endpoint,
         "form": form,
-        "deliveries": delivery_list_for_endpoint(endpoint=endpoint),
+        "deliveries": deliveries,
+        # The list follows deliveries under way without a reload (htmx polls its region).
+        "deliveries_pending": any(d.status == d.Status.PENDING for d in deliveries),
     }
     template = "webhooks/endpoint.html"
     if request.htmx and request.method == "GET":

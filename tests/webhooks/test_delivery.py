@@ -272,6 +272,9 @@ def test_a_receiver_refuses_a_replayed_or_tampered_request(
     with pytest.raises(SignatureError) as replayed:
         signature_verify(body=request["body"], now=int(stamp) + 301, **check)
     assert replayed.value.code == "expired"
+    assert replayed.value.as_errors() == {
+        "errors": {"signature": [{"code": "expired", "message": str(replayed.value)}]}
+    }
     body = json.loads(request["body"])
     body["data"]["status"] = "MISE_EN_PAIEMENT"
     with pytest.raises(SignatureError) as tampered:

@@ -76,7 +76,7 @@ def test_an_event_is_not_kept_when_its_change_is_rolled_back(world, endpoint_for
 
 
 def test_invoices_arriving_in_an_inbox_are_told_once(world, endpoint_for, make_invoice):
-    endpoint, _secret = endpoint_for(world["recipient"], "https://example.test/inbox")
+    _endpoint, _secret = endpoint_for(world["recipient"], "https://example.test/inbox")
     new = make_invoice(world["supplier"], world["recipient"], chorus_status="MISE_A_DISPOSITION")
     completed = make_invoice(world["supplier"], world["recipient"], chorus_status="COMPLETEE")
     for _twice in range(2):  # two workers telling of the same arrivals

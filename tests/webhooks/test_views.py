@@ -164,3 +164,30 @@ def test_a_manager_cannot_reach_another_structures_endpoint_through_their_own(
     assert client.get(reverse("webhooks:endpoint", args=[own, endpoint.pk])).status_code == 404
     replay = reverse("webhooks:delivery_replay", args=[own, endpoint.pk, delivery.pk])
     assert client.post(replay).status_code == 404
+
+
+def test_the_deliveries_follow_without_a_reload_while_one_is_under_way(
+    manager_client, world, delivered
+):
+    endpoint, delivery, _queued = delivered  # answered 500: a retry is pending
+    url = reverse("webhooks:endpoint", args=[world["supplier"].pk, endpoint.pk])
+    region = manager_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert region.lstrip().startswith('<section class="card" id="deliveries"')
+    assert 'hx-trigger="every 3s"' in region and f'data-delivery="{delivery.pk}"' in region
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.DELIVERED)
+    region = manager_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in region
+
+
+def test_support_reads_deliveries_in_the_back_office_without_the_secret(
+    client, world, delivered, django_user_model
+):
+    endpoint, delivery, _queued = delivered
+    staff = django_user_model.objects.create_superuser("support-test", "s@example.test", "pw-42")
+    client.force_login(staff)
+    page = client.get(reverse("admin:webhooks_delivery_change", args=[delivery.pk]))
+    assert page.status_code == 200 and "try later" in page.content.decode()
+    page = client.get(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]))
+    assert page.status_code == 200
+    assert endpoint.secret() not in page.content.decode()
+    assert endpoint.secret_encrypted not in page.content.decode()
