@@ -191,3 +191,38 @@ def test_support_reads_deliveries_in_the_back_office_without_the_secret(
     assert page.status_code == 200
     assert endpoint.secret() not in page.content.decode()
     assert endpoint.secret_encrypted not in page.content.decode()
+
+
+def test_a_test_event_reaches_the_endpoint_from_its_page(
+    manager_client, world, receiver, endpoint_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = queued_ids(monkeypatch, DELIVER_TASK)
+    endpoint, secret = endpoint_for(world["supplier"], receiver.url)
+    url = reverse("webhooks:endpoint_ping", args=[world["supplier"].pk, endpoint.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(url)
+    assert receiver.requests == []
+    [delivery_id] = queued
+    assert delivery_attempt(delivery_id=delivery_id) == "delivered"
+    event = receiver.verified(receiver.requests[0], secret)
+    assert event["type"] == "webhook.ping"
+
+
+def test_a_replaced_secret_is_shown_once_and_signs_from_then_on(
+    manager_client, world, endpoint_for
+):
+    endpoint, old = endpoint_for(world["supplier"], "https://erp.example.test/hooks")
+    url = reverse("webhooks:endpoint_secret", args=[world["supplier"].pk, endpoint.pk])
+    response = manager_client.post(url)
+    endpoint.refresh_from_db()
+    new = endpoint.secret()
+    assert new != old and new in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_manager_deletes_an_endpoint_and_its_deliveries(manager_client, world, delivered):
+    endpoint, _delivery, _queued = delivered
+    url = reverse("webhooks:endpoint_delete", args=[world["supplier"].pk, endpoint.pk])
+    response = manager_client.post(url)
+    assert response.status_code == 302
+    assert not Endpoint.objects.exists() and not Delivery.objects.exists()
