@@ -71,4 +71,9 @@ app.conf.beat_schedule = {
     },
     # Webhook deliveries whose retry is due (webhooks/delivery.py), and lost first attempts.
     "webhook-deliveries-due": {"task": "webhooks.deliveries_due", "schedule": 15.0},
+    # Once a day: finished webhook events past WEBHOOKS_KEEP_DAYS.
+    "webhook-events-clean": {
+        "task": "webhooks.events_clean",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }

@@ -13,7 +13,8 @@
    to enable it again.
 
 `deliveries_due` is the periodic sweep (portal/celery.py) that queues retries when due, and
-first attempts whose task was lost.
+first attempts whose task was lost; `events_clean` the daily removal of finished events older
+than WEBHOOKS_KEEP_DAYS.
 """
 
 import logging
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from webhooks import transport
 from webhooks.events import event_body
-from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.notices import endpoint_disabled_notify
 from webhooks.signing import signed_headers
 
@@ -76,15 +77,26 @@ def delivery_attempt(*, delivery_id: int, now=None) -> str:
     if delivery is None:
         return "not-due"
     event, endpoint = delivery.event, delivery.endpoint
-    body = event_body(event)
-    headers = signed_headers(
-        secret=endpoint.secret(),
-        body=body,
-        event_id=str(event.pk),
-        event_type=event.type,
-        now=now.timestamp(),
-    )
-    answer = transport.post(endpoint.url, body, headers, limits=_limits())
+    try:
+        body = event_body(event)
+        headers = signed_headers(
+            secret=endpoint.secret(),
+            body=body,
+            event_id=str(event.pk),
+            event_type=event.type,
+            now=now.timestamp(),
+        )
+        answer = transport.post(endpoint.url, body, headers, limits=_limits())
+    except Exception:
+        # A bug or a secret that no longer decrypts (CREDENTIALS_KEY changed): push the
+        # delivery to its next attempt before raising, so one bad row cannot keep the workers
+        # busy; it is given up after its day like any other.
+        Delivery.objects.filter(pk=delivery.pk).update(
+            tries=F("tries") + 1,
+            next_attempt_at=now + retry_delay(delivery.tries + 1),
+            lease_until=None,
+        )
+        raise
     Attempt.objects.create(
         delivery=delivery,
         attempted_at=now,
@@ -171,3 +183,15 @@ def deliveries_due(*, now=None, limit: int = 500) -> list[int]:
         .filter(Q(tries__gt=0) | Q(next_attempt_at__lte=now - FIRST_ATTEMPT_LOST_AFTER))
     )
     return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+def events_clean(*, now=None, limit: int = 5000) -> int:
+    """Remove events older than WEBHOOKS_KEEP_DAYS whose deliveries are all finished (delivered
+    or given up), with their deliveries and attempts. Returns how many events were removed."""
+    now = now or timezone.now()
+    old = Event.objects.filter(
+        created_at__lt=now - timedelta(days=settings.WEBHOOKS_KEEP_DAYS)
+    ).exclude(deliveries__status=Delivery.Status.PENDING)
+    ids = list(old.values_list("pk", flat=True)[:limit])
+    Event.objects.filter(pk__in=ids).delete()
+    return len(ids)

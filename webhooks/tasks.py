@@ -3,10 +3,11 @@
 from celery import shared_task
 
 from portal.jobs import enqueue
-from webhooks.delivery import deliveries_due, delivery_attempt
+from webhooks.delivery import deliveries_due, delivery_attempt, events_clean
 from webhooks.events import DELIVER_TASK
 
 DUE_TASK = "webhooks.deliveries_due"
+CLEAN_TASK = "webhooks.events_clean"
 
 
 @shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True, time_limit=60)
@@ -21,3 +22,8 @@ def deliveries_due_task() -> int:
     for delivery_id in due:
         enqueue(DELIVER_TASK, delivery_id)
     return len(due)
+
+
+@shared_task(name=CLEAN_TASK, ignore_result=True, time_limit=600)
+def events_clean_task() -> int:
+    return events_clean()

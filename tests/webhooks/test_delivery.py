@@ -283,3 +283,19 @@ def test_a_receiver_refuses_a_replayed_or_tampered_request(
     with pytest.raises(SignatureError) as wrong_key:
         signature_verify(body=request["body"], **{**check, "secret": "whsec_other"})
     assert wrong_key.value.code == "mismatch"
+
+
+def test_a_delivery_that_breaks_the_worker_is_pushed_to_its_next_attempt(
+    world, receiver, endpoint_for, make_invoice, queued, django_capture_on_commit_callbacks
+):
+    endpoint, _secret = endpoint_for(world["supplier"], receiver.url)
+    # The credentials key changed since: the secret no longer decrypts.
+    Endpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted="not-a-fernet-token")
+    _status_change(make_invoice(world["supplier"]), capture=django_capture_on_commit_callbacks)
+    now = timezone.now()
+    with pytest.raises(ValueError, match="CREDENTIALS_KEY"):
+        _run(queued, now)
+    delivery = Delivery.objects.get()
+    assert (delivery.tries, delivery.lease_until) == (1, None)
+    assert delivery.next_attempt_at == now + timedelta(seconds=30)
+    assert receiver.requests == []

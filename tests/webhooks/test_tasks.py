@@ -46,3 +46,27 @@ def test_the_sweep_queues_due_retries_and_lost_first_attempts_only(
     Endpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
     queued.clear()
     assert deliveries_due_task() == 0
+
+
+def test_finished_events_are_removed_after_the_keeping_period(
+    world, endpoint_for, make_invoice, settings
+):
+    from invoices.models import StatusEvent
+    from webhooks.models import Event
+    from webhooks.tasks import events_clean_task
+
+    settings.WEBHOOKS_KEEP_DAYS = 30
+    endpoint_for(world["supplier"], "https://example.test/hooks", ["invoice.status_changed"])
+    invoice = make_invoice(world["supplier"])
+    for status in ("MISE_A_DISPOSITION", "SERVICE_FAIT", "MANDATEE"):
+        StatusEvent.objects.create(
+            invoice=invoice, status=status, occurred_at=timezone.now(), source="chorus"
+        )
+    old_done, old_pending, recent = Event.objects.order_by("created_at")
+    Event.objects.filter(pk__in=[old_done.pk, old_pending.pk]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    Delivery.objects.filter(event__in=[old_done, recent]).update(status="delivered")
+
+    assert events_clean_task() == 1
+    assert set(Event.objects.values_list("pk", flat=True)) == {old_pending.pk, recent.pk}
