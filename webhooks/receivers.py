@@ -91,7 +91,7 @@ def status_event_recorded(sender, instance: StatusEvent, created: bool, raw=Fals
     with override(settings.LANGUAGE_CODE):
         label = str(instance.status_label)
     data = {
-        "invoice": {**invoice_data(invoice), "chorus_status": _current(invoice, instance)},
+        "invoice": {**invoice_data(invoice), **_as_of(invoice, instance)},
         "status": instance.status,
         "status_label": label,
         "source": instance.source,
@@ -118,11 +118,14 @@ def status_event_recorded(sender, instance: StatusEvent, created: bool, raw=Fals
         )
 
 
-def _current(invoice: Invoice, event: StatusEvent) -> str | None:
-    # The history is recorded before the invoice's row moves to its current status.
+def _as_of(invoice: Invoice, event: StatusEvent) -> dict:
+    """The invoice's statuses as of this event: the row is moved after its history is
+    recorded (and the caller's copy of it may be older still)."""
     if event.source == StatusEvent.Source.CHORUS:
-        return event.status
-    return invoice.chorus_status or None
+        return {"chorus_status": event.status}
+    if event.status in Invoice.Status.values:
+        return {"status": event.status}
+    return {}
 
 
 def invoices_received(sender, structure_id: int, side: str, new_ids, completed_ids, **kwargs):

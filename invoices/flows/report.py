@@ -138,7 +138,7 @@ def flow_report_poll(*, flow_id: int) -> str:
             next_poll_at=None,
             updated_at=now,
         )
-        flow.status = settled
+        flow.status, flow.chorus_state, flow.file_names = settled, report.status.value, entries
         flow_settled.send(sender=Flow, flow=flow)
     if created:
         from invoices.flows.linked import flow_invoices_details_fetch

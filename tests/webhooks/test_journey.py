@@ -80,3 +80,45 @@ def test_statuses_read_from_chorus_pro_reach_both_sides_software(
     assert ("invoice.status_changed", "submitted") not in told["/hooks/commune"]
     assert ("invoice.status_changed", "MISE_A_DISPOSITION") in told["/hooks/commune"]
     assert ("invoice.paid", "MISE_EN_PAIEMENT") in told["/hooks/commune"]
+
+
+def test_a_deposited_file_settled_by_chorus_pro_is_told_with_its_invoices(
+    demo_world,
+    receiver,
+    endpoint_for,
+    monkeypatch,
+    django_user_model,
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from invoices.flows.deposit import FLOW_SEND_TASK
+    from invoices.flows.services import flow_report_poll, flow_send, flow_upload
+    from invoices.models import Flow
+    from tests.chorus_emulator.samples import ubl_xml
+    from tests.jobs import task_queued
+
+    supplier = Structure.objects.get(siret="12345678200010")
+    _endpoint, secret = endpoint_for(supplier, receiver.url, ["flow.settled"])
+    user = django_user_model.objects.get(username="fournisseur")
+    with task_queued(FLOW_SEND_TASK):
+        outcome = flow_upload(
+            supplier=supplier, user=user, files=[("ubl.xml", ubl_xml("UBL-0777", "19350936100013"))]
+        )
+    [flow] = outcome.flows
+    queued = queued_ids(monkeypatch, DELIVER_TASK)
+    assert flow_send(flow_id=flow.pk) == "deposited"
+    demo_world.advance(20)
+    Flow.objects.filter(pk=flow.pk).update(next_poll_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flow_report_poll(flow_id=flow.pk) == "integrated"
+    [delivery_id] = queued
+    assert delivery_attempt(delivery_id=delivery_id) == "delivered"
+
+    event = receiver.verified(receiver.requests[0], secret)
+    assert event["type"] == "flow.settled"
+    settled = event["data"]["flow"]
+    assert (settled["status"], settled["chorus_state"]) == ("integrated", "IN_INTEGRE")
+    [linked] = settled["files"]
+    assert linked["number"] == "UBL-0777" and linked["link"] == "linked"
+    assert linked["invoice_id"] == Flow.objects.get(pk=flow.pk).file_names[0]["invoice_id"]
