@@ -15,7 +15,9 @@ class EndpointForm(forms.Form):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("The address of your software that receives the events (https)."),
     )
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description of the endpoint"), max_length=200, required=False
+    )
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=EventType.choices,
