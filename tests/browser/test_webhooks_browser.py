@@ -5,13 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from structures.models import Structure
-from tests.browser.conftest import SUPPLIER_SIRET
 from tests.jobs import queued_ids
 from tests.webhooks.receiver import Receiver
 from webhooks.delivery import delivery_attempt
 from webhooks.events import DELIVER_TASK
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SUPPLIER_SIRET = "12345678200010"  # Atelier Numérique, the demo supplier
 
 
 @pytest.fixture

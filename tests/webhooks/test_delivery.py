@@ -299,3 +299,24 @@ def test_a_delivery_that_breaks_the_worker_is_pushed_to_its_next_attempt(
     assert (delivery.tries, delivery.lease_until) == (1, None)
     assert delivery.next_attempt_at == now + timedelta(seconds=30)
     assert receiver.requests == []
+
+
+def test_a_delivery_held_by_one_worker_is_not_sent_by_another(
+    world, receiver, endpoint_for, make_invoice, queued, django_capture_on_commit_callbacks
+):
+    endpoint_for(world["supplier"], receiver.url)
+    _status_change(make_invoice(world["supplier"]), capture=django_capture_on_commit_callbacks)
+    [delivery_id] = queued
+    now = timezone.now()
+    # A worker holds it (its lease runs), as when a redelivered task arrives meanwhile.
+    Delivery.objects.filter(pk=delivery_id).update(
+        tries=1, next_attempt_at=now, lease_until=now + timedelta(seconds=30)
+    )
+    assert delivery_attempt(delivery_id=delivery_id, now=now) == "not-due"
+    assert deliveries_due(now=now + timedelta(seconds=20)) == []
+    assert deliveries_due(now=now + timedelta(seconds=31)) == [delivery_id]
+    # A worker that died leaves a lease that expires: the delivery is attempted again.
+    later = now + timedelta(seconds=31)
+    assert delivery_attempt(delivery_id=delivery_id, now=later) == "delivered"
+    assert delivery_attempt(delivery_id=delivery_id, now=later) == "not-due"
+    assert len(receiver.requests) == 1
