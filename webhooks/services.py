@@ -14,6 +14,12 @@ from webhooks.events import DELIVER_TASK, event_record
 from webhooks.models import PING, Delivery, Endpoint
 from webhooks.signing import secret_generate
 
+MAX_ENDPOINTS = 10  # per structure: each event is one delivery per endpoint
+
+
+class EndpointLimitError(Exception):
+    """The structure already has MAX_ENDPOINTS endpoints."""
+
 
 class EndpointDisabledError(Exception):
     """A delivery of a disabled endpoint cannot be replayed: enable the endpoint first."""
@@ -23,6 +29,8 @@ def endpoint_create(
     *, structure: Structure, user, url: str, description: str, events: list[str]
 ) -> tuple[Endpoint, str]:
     """Register the endpoint; returns it with its secret, which is never shown again."""
+    if Endpoint.objects.filter(structure=structure).count() >= MAX_ENDPOINTS:
+        raise EndpointLimitError
     secret = secret_generate()
     endpoint = Endpoint(
         structure=structure, url=url, description=description, events=events, created_by=user

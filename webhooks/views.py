@@ -20,7 +20,9 @@ from webhooks.selectors import (
     endpoint_list_for_manager,
 )
 from webhooks.services import (
+    MAX_ENDPOINTS,
     EndpointDisabledError,
+    EndpointLimitError,
     delivery_replay,
     endpoint_create,
     endpoint_delete,
@@ -49,10 +51,18 @@ def endpoints(request, structure_id: int):
     )
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        endpoint, secret = endpoint_create(
-            structure=structure, user=request.user, **form.cleaned_data
-        )
-        return _secret_shown_once(request, endpoint, secret)
+        try:
+            endpoint, secret = endpoint_create(
+                structure=structure, user=request.user, **form.cleaned_data
+            )
+        except EndpointLimitError:
+            form.add_error(
+                None,
+                _("A structure has at most %(count)d endpoints: delete one first.")
+                % {"count": MAX_ENDPOINTS},
+            )
+        else:
+            return _secret_shown_once(request, endpoint, secret)
     return render(
         request,
         "webhooks/endpoints.html",

@@ -226,3 +226,15 @@ def test_a_manager_deletes_an_endpoint_and_its_deliveries(manager_client, world,
     response = manager_client.post(url)
     assert response.status_code == 302
     assert not Endpoint.objects.exists() and not Delivery.objects.exists()
+
+
+def test_a_structure_has_a_bounded_number_of_endpoints(manager_client, world, endpoint_for):
+    from webhooks.services import MAX_ENDPOINTS
+
+    for index in range(MAX_ENDPOINTS):
+        endpoint_for(world["supplier"], f"https://erp.example.test/{index}")
+    url = reverse("webhooks:endpoints", args=[world["supplier"].pk])
+    response = manager_client.post(url, FORM)
+    assert response.status_code == 200
+    assert "au plus 10 points de réception" in response.content.decode()
+    assert Endpoint.objects.count() == MAX_ENDPOINTS
