@@ -86,4 +86,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "facturation-pro-imports-resume": {"task": "facturation_pro.imports_resume", "schedule": 300.0},
+    # Webhook deliveries whose retry is due (webhooks/delivery.py), and lost first attempts.
+    "webhook-deliveries-due": {"task": "webhooks.deliveries_due", "schedule": 15.0},
+    # Once a day: finished webhook events past WEBHOOKS_KEEP_DAYS.
+    "webhook-events-clean": {
+        "task": "webhooks.events_clean",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }

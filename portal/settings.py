@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "accounts",
     "connectors.facturation_pro",
     "invoices.support.apps.SupportConfig",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +390,21 @@ FACTURATION_PRO_URL = env_str(
 FACTURATION_PRO_USER_AGENT = env_str(
     "FACTURATION_PRO_USER_AGENT", "PortailChorus (support@portail.example)"
 )
+# Webhooks (webhooks/delivery.py): short timeouts and a capped read per attempt; retries from
+# 30 s doubling to at most 4 h apart, for a day; an endpoint failing this many times in a row
+# over at least this many hours is disabled. Private, loopback and link-local addresses are
+# refused in production (the embedded run and the tests call servers on this machine).
+WEBHOOKS_CONNECT_TIMEOUT = float(env_str("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+WEBHOOKS_READ_TIMEOUT = float(env_str("WEBHOOKS_READ_TIMEOUT", "5"))
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("WEBHOOKS_MAX_RESPONSE_BYTES", 4096)
+WEBHOOKS_RETRY_FIRST_SECONDS = env_int("WEBHOOKS_RETRY_FIRST_SECONDS", 30)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 4 * 3600)
+WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 10)
+WEBHOOKS_DISABLE_AFTER_HOURS = env_int("WEBHOOKS_DISABLE_AFTER_HOURS", 12)
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", not PRODUCTION)
+# Finished events (every delivery delivered or given up) are kept this long for replays.
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
     path("fournisseur/logiciel-de-facturation/", include("connectors.facturation_pro.urls")),
+    path("structures/", include("webhooks.urls")),
     # Before the back-office's own login form, which knows nothing of the second factor.
     path("back-office/login/", back_office_login),
     path("back-office/", admin.site.urls),

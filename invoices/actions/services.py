@@ -33,6 +33,7 @@ from chorus_client import (
 )
 from invoices.models import Invoice, InvoiceAction
 from invoices.retries import WorkQueue
+from invoices.signals import action_failed
 from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.selectors import connection_for_structure
@@ -127,6 +128,14 @@ def _finish(action: InvoiceAction, **fields) -> None:
     )
 
 
+def _failed(action: InvoiceAction, structure, *, code: str, message: str) -> None:
+    """Record the failure and announce it (invoices/signals.py) in the same transaction."""
+    with transaction.atomic():
+        _finish(action, status=InvoiceAction.Status.FAILED, error_code=code, error_message=message)
+        action.status, action.error_code, action.error_message = "failed", code, message
+        action_failed.send(sender=InvoiceAction, action=action, structure=structure)
+
+
 def action_run(*, action_id: int) -> str:
     """Worker side; safe to run twice. Returns what happened, for logs."""
     action = _claim(action_id)
@@ -136,12 +145,7 @@ def action_run(*, action_id: int) -> str:
     structure = handler.acting_structure(action)
     connection = connection_for_structure(structure=structure)
     if connection is None:
-        _finish(
-            action,
-            status=InvoiceAction.Status.FAILED,
-            error_code="NO_CONNECTION",
-            error_message="",
-        )
+        _failed(action, structure, code="NO_CONNECTION", message="")
         return "failed"
     try:
         with (
@@ -150,30 +154,15 @@ def action_run(*, action_id: int) -> str:
         ):
             result = handler.run(client, action)
     except ChorusRejectedError as error:
-        _finish(
-            action,
-            status=InvoiceAction.Status.FAILED,
-            error_code=str(error.code),
-            error_message=error.message or "",
-        )
+        _failed(action, structure, code=str(error.code), message=error.message or "")
         return "failed"
     except ChorusAuthenticationError as error:
-        _finish(
-            action,
-            status=InvoiceAction.Status.FAILED,
-            error_code="AUTHENTICATION",
-            error_message=str(error),
-        )
+        _failed(action, structure, code="AUTHENTICATION", message=str(error))
         return "failed"
     except ChorusProtocolError as error:
         # An answer we cannot read will not read better on a retry: fail, and let support see
         # the exchange, rather than retry it until the lease runs out, forever.
-        _finish(
-            action,
-            status=InvoiceAction.Status.FAILED,
-            error_code="PROTOCOL",
-            error_message=str(error),
-        )
+        _failed(action, structure, code="PROTOCOL", message=str(error))
         return "failed"
     _finish(action, status=InvoiceAction.Status.DONE, result=result or {})
     return "done"

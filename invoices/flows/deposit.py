@@ -45,6 +45,7 @@ from chorus_client import (
 from invoices.flows.files import FileRefused, InvoiceFile, deposits_plan, invoice_file_read
 from invoices.models import Flow, Invoice
 from invoices.retries import WorkQueue
+from invoices.signals import flow_settled
 from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
 from structures.models import Structure
@@ -140,9 +141,9 @@ def _renamed(item: InvoiceFile, name: str) -> InvoiceFile:
 
 
 def _numbers_in_pending_flows(supplier: Structure) -> dict[str, str]:
-    pending = Flow.objects.filter(
-        supplier=supplier, status__in=Flow.UNDER_WAY
-    ).values_list("name", "file_names")
+    pending = Flow.objects.filter(supplier=supplier, status__in=Flow.UNDER_WAY).values_list(
+        "name", "file_names"
+    )
     return {
         entry.get("number"): flow_name
         for flow_name, entries in pending
@@ -276,12 +277,16 @@ def _deposited(flow: Flow, flow_number: str, *, adopted: bool = False) -> bool:
 
 
 def _failed(flow: Flow, message: str) -> None:
-    Flow.objects.filter(pk=flow.pk, status=Flow.Status.QUEUED).update(
-        status=Flow.Status.FAILED,
-        error_message=message,
-        send_lease_until=None,
-        updated_at=timezone.now(),
-    )
+    with transaction.atomic():
+        failed = Flow.objects.filter(pk=flow.pk, status=Flow.Status.QUEUED).update(
+            status=Flow.Status.FAILED,
+            error_message=message,
+            send_lease_until=None,
+            updated_at=timezone.now(),
+        )
+        if failed:
+            flow.status, flow.error_message = Flow.Status.FAILED, message
+            flow_settled.send(sender=Flow, flow=flow)
 
 
 def flows_lost(*, now=None) -> list[int]:

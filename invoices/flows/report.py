@@ -32,6 +32,7 @@ from chorus_client import (
     SupplierInvoiceSearch,
 )
 from invoices.models import Flow, Invoice, StatusEvent
+from invoices.signals import flow_settled
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Service, Structure
 
@@ -137,6 +138,8 @@ def flow_report_poll(*, flow_id: int) -> str:
             next_poll_at=None,
             updated_at=now,
         )
+        flow.status, flow.chorus_state, flow.file_names = settled, report.status.value, entries
+        flow_settled.send(sender=Flow, flow=flow)
     if created:
         from invoices.flows.linked import flow_invoices_details_fetch
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from invoices.models import ChorusStatus, Invoice, Notification
+from invoices.signals import invoices_arrived
 from portal.languages import language_for_user
 from portal.links import absolute_reverse
 from structures.models import Membership
@@ -98,9 +99,15 @@ def notify_inbox_arrivals(
     brings fifty invoices sends fifty notices and one e-mail, not fifty. Returns the users told.
     """
     wanted = [*new_ids, *completed_ids]
-    invoices = list(
-        Invoice.objects.filter(pk__in=wanted).select_related("supplier").order_by("pk")
+    # Integrations hear of arrivals too, whether or not anyone is told in the portal.
+    invoices_arrived.send(
+        sender=Invoice,
+        structure_id=structure_id,
+        side=side,
+        new_ids=list(new_ids),
+        completed_ids=list(completed_ids),
     )
+    invoices = list(Invoice.objects.filter(pk__in=wanted).select_related("supplier").order_by("pk"))
     users = _members(structure_id=structure_id, role=INBOX_ROLES[side])
     if not invoices or not users:
         return 0
