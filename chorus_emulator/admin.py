@@ -104,10 +104,13 @@ def _configure(app, body: dict) -> dict:
         app.config.bare_single_lists = bool(body["bareSingleLists"])
     if "commitmentExistence404" in body:
         app.config.commitment_existence_404 = bool(body["commitmentExistence404"])
+    if "structuresApiOff" in body:
+        app.config.structures_api_off = bool(body["structuresApiOff"])
     return {"tokenTtl": app.config.token_ttl, "maxDownloadBytes": app.config.max_download_bytes,
             "stepSeconds": app.clock.step_seconds,
             "bareSingleLists": app.config.bare_single_lists,
-            "commitmentExistence404": app.config.commitment_existence_404}
+            "commitmentExistence404": app.config.commitment_existence_404,
+            "structuresApiOff": app.config.structures_api_off}
 
 
 def _force_status(app, invoice_id: int, body: dict) -> dict:

@@ -25,6 +25,11 @@ class Config:
     # contract-works-and-new-apis §3.3 [U]: an unknown commitment number answers 200
     # {"existe": false}; switched on, a 404 instead (a client should cope with both).
     commitment_existence_404: bool = False
+    # contract-works-and-new-apis §2.4 [U]: the Structures API is to be decommissioned "d'ici
+    # 2027". Switched on, every /cpro/structures/v1/* call is answered as PISTE answers a path it
+    # does not know (annex v6.1 §1.7: 403), while the Référentiel des Organisations keeps
+    # serving the same world.
+    structures_api_off: bool = False
 
 
 class Emulator:
