@@ -69,4 +69,10 @@ app.conf.beat_schedule = {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Once a day: Chorus Pro's reference lists (reference_lists/), and the local copy of the
+    # recipient directory (structures/directory_copy.py).
+    "chorus-reference-lists-refresh": {
+        "task": "reference_lists.refresh",
+        "schedule": crontab(hour=5, minute=10),
+    },
 }

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "reference_lists",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from stdnum.fr import siret as siret_number
 from invoices.limits import invoice_number_acceptable
 from invoices.models import UNIT_LABELS, Invoice, InvoiceLine
 from invoices.totals import LineAmounts, line_total, totals_compute
+from reference_lists.models import ReferenceEntry
+from reference_lists.services import reference_choices_needed
 from structures.models import Service, Structure
 from structures.selectors import bank_accounts_for_supplier
 
@@ -122,9 +124,8 @@ class InvoiceDraftForm(forms.Form):
         },
     )
     vat_regime = forms.ChoiceField(label=_("VAT regime"), choices=Invoice.VatRegime.choices)
-    vat_exemption_reason = forms.CharField(
-        label=_("VAT exemption reason"), max_length=100, required=False
-    )
+    # One of Chorus Pro's VAT exemption reasons (recuperer/motifs/exonerationtva), picked.
+    vat_exemption_reason = forms.ChoiceField(label=_("VAT exemption reason"), required=False)
     commitment_number = forms.CharField(label=_("Commitment number"), max_length=50, required=False)
     market_number = forms.CharField(label=_("Market number"), max_length=50, required=False)
     comment = forms.CharField(
@@ -138,6 +139,7 @@ class InvoiceDraftForm(forms.Form):
         self.invoice = invoice
         super().__init__(*args, **kwargs)
         self.fields["bank_account_chorus_id"].choices = bank_account_choices(invoice)
+        self.fields["vat_exemption_reason"].choices = vat_exemption_choices(invoice)
 
     def clean_number(self):
         number = _number_acceptable(self.cleaned_data["number"].strip())
@@ -228,6 +230,20 @@ def bank_account_choices(invoice: Invoice) -> list[tuple[str, str]]:
         choices.append(
             (str(current), _("Account %(id)s (not in Chorus Pro's list)") % {"id": current})
         )
+    return choices
+
+
+def vat_exemption_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """Chorus Pro's VAT exemption reasons, and the invoice's own reason should the list not hold
+    it (typed before the list, or withdrawn since), so that saving another field keeps it."""
+    choices = [("", _("— choose a reason —"))]
+    choices += [
+        (reason.code, reason.text)
+        for reason in reference_choices_needed(ReferenceEntry.Kind.VAT_EXEMPTION_REASON)
+    ]
+    current = invoice.vat_exemption_reason
+    if current and current not in {code for code, _label in choices}:
+        choices.append((current, current))
     return choices
 
 

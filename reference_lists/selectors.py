@@ -1,0 +1,61 @@
+"""Reads of the reference lists: what the portal offers is what Chorus Pro last said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F
+
+from reference_lists.models import ReferenceEntry
+from structures.models import ChorusConnection
+
+
+@dataclass(frozen=True)
+class ReferenceChoice:
+    code: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        """What a picker shows: Chorus Pro's label, or the bare code when it has none."""
+        return self.label or self.code
+
+
+def reference_choices(kind: str, *, scope: str = "") -> list[ReferenceChoice]:
+    """The codes of one list (and scope), in Chorus Pro's order; empty when never read."""
+    return [
+        ReferenceChoice(code=code, label=label)
+        for code, label in ReferenceEntry.objects.filter(kind=kind, scope=scope)
+        .order_by("position")
+        .values_list("code", "label")
+    ]
+
+
+def reference_label(kind: str, code: str, *, scope: str = "") -> str | None:
+    """Chorus Pro's label for ``code``, or None when the list does not hold it."""
+    return (
+        ReferenceEntry.objects.filter(kind=kind, scope=scope, code=code)
+        .values_list("label", flat=True)
+        .first()
+    )
+
+
+def reference_lists_fetched_at() -> dict[str, datetime]:
+    """When each list was last read from Chorus Pro."""
+    return {
+        kind: fetched_at
+        for kind, fetched_at in ReferenceEntry.objects.values_list("kind", "fetched_at")
+        .order_by("kind", "fetched_at")
+        .distinct()
+    }
+
+
+def reference_lists_connection() -> ChorusConnection | None:
+    """The connection the lists are read with: the lists are the same for every account, so
+    any working one will do; the one that most recently talked to Chorus Pro successfully."""
+    return (
+        ChorusConnection.objects.select_related("structure")
+        .order_by(F("last_success_at").desc(nulls_last=True), "pk")
+        .first()
+    )
