@@ -75,4 +75,8 @@ app.conf.beat_schedule = {
         "task": "reference_lists.refresh",
         "schedule": crontab(hour=5, minute=10),
     },
+    "chorus-directory-copy-refresh": {
+        "task": "structures.directory_copy_refresh",
+        "schedule": crontab(hour=5, minute=25),
+    },
 }

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F
-
 from reference_lists.models import ReferenceEntry
-from structures.models import ChorusConnection
 
 
 @dataclass(frozen=True)
@@ -49,13 +46,3 @@ def reference_lists_fetched_at() -> dict[str, datetime]:
         .order_by("kind", "fetched_at")
         .distinct()
     }
-
-
-def reference_lists_connection() -> ChorusConnection | None:
-    """The connection the lists are read with: the lists are the same for every account, so
-    any working one will do; the one that most recently talked to Chorus Pro successfully."""
-    return (
-        ChorusConnection.objects.select_related("structure")
-        .order_by(F("last_success_at").desc(nulls_last=True), "pk")
-        .first()
-    )

@@ -13,13 +13,10 @@ from chorus_client import ChorusError
 from portal.jobs import enqueue
 from reference_lists.models import ReferenceEntry
 from reference_lists.readers import READERS, Row
-from reference_lists.selectors import (
-    ReferenceChoice,
-    reference_choices,
-    reference_lists_connection,
-)
+from reference_lists.selectors import ReferenceChoice, reference_choices
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection
+from structures.selectors import connection_for_shared_reads
 
 REFERENCE_LISTS_REFRESH_TASK = "reference_lists.refresh"
 # A refresh asked for at first need is asked once in this time, however many pages need it.
@@ -56,7 +53,7 @@ def reference_lists_refresh(
     """Read every list (or ``kinds``) from Chorus Pro and store it. A list Chorus Pro does not
     give this time keeps its previous copy. Returns, per list, the number of codes or the
     error's kind."""
-    connection = connection or reference_lists_connection()
+    connection = connection or connection_for_shared_reads()
     if connection is None:
         return {}
     outcome: dict[str, int | str] = {}

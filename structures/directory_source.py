@@ -104,7 +104,7 @@ class DirectoryRecord:
     chorus_id: int | None = None
     consulted: bool = True
     is_public: bool | None = None
-    vat_number: str = ""
+    vat_number: str | None = None  # None: not given, the stored one stays
     address_line: str = ""
     postal_code: str = ""
     city: str = ""
@@ -133,7 +133,8 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _country(value: str | None) -> str:
+def country_code(value: str | None) -> str:
+    """An ISO code from what Chorus Pro writes (a code, or a French label); "" if unknown."""
     text = _text(value)
     if len(text) == 2 and text.isalpha():
         return text.upper()
@@ -168,7 +169,7 @@ class StructuresApiSource:
             address_line=_text(address.line) if address else "",
             postal_code=_text(address.postal_code) if address else "",
             city=_text(address.city) if address else "",
-            country_code=_country(address.country) if address else "",
+            country_code=country_code(address.country) if address else "",
             service_code_required=details.routing.service_code_required,
             commitment_required=details.routing.commitment_required,
             service_or_commitment_required=details.routing.service_code_or_commitment,
@@ -271,7 +272,7 @@ class ReferentielSource:
             address_line=_text(address.line),
             postal_code=_text(address.postal_code),
             city=_text(address.city),
-            country_code=_country(address.country),
+            country_code=country_code(address.country),
             service_code_required=found.routing.service_code_required,
             commitment_required=found.routing.commitment_required,
             service_or_commitment_required=found.routing.service_code_or_commitment,

@@ -17,6 +17,7 @@ from structures.models import ChorusConnection
 from structures.selectors import connection_ids_to_refresh
 from structures.services.connection import CONNECTION_TEST_TASK
 from structures.services.directory import DIRECTORY_BY_NAME_TASK, DIRECTORY_BY_SIRET_TASK
+from structures.services.directory_copy import DIRECTORY_COPY_TASK, directory_copy_refresh
 from structures.services.own_structure import OWN_STRUCTURE_REFRESH_TASK
 from structures.services.registry_services import SERVICE_CREATE_TASK
 
@@ -94,3 +95,10 @@ def service_create(connection_id: int, request_id: str) -> None:
     connection = _connection(connection_id)
     if connection is not None:
         services.service_create_run(connection=connection, request_id=request_id)
+
+
+@shared_task(name=DIRECTORY_COPY_TASK, ignore_result=True, soft_time_limit=1200, time_limit=1260)
+def directory_copy_refresh_task() -> None:
+    """Daily (beat): the local copy of Chorus Pro's recipient directory. Nobody waits; a failed
+    download leaves yesterday's copy, and lookups fall back to Chorus Pro."""
+    directory_copy_refresh()

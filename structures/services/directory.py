@@ -72,7 +72,8 @@ def structure_apply_from_chorus(
         structure.name = _text(record.name, 200) or structure.name or structure.siret
         if record.is_public is not None:
             structure.kind = Structure.Kind.PUBLIC if record.is_public else Structure.Kind.PRIVATE
-        structure.vat_number = _text(record.vat_number, 20)
+        if record.vat_number is not None:
+            structure.vat_number = _text(record.vat_number, 20)
         if record.address_line or record.postal_code or record.city:
             structure.address_line = _text(record.address_line, 200)
             structure.postal_code = _text(record.postal_code, 10)
