@@ -10,6 +10,7 @@ from stdnum.fr import siret as siret_number
 
 from invoices.limits import invoice_number_acceptable
 from invoices.models import UNIT_LABELS, Invoice, InvoiceLine
+from invoices.sending.submission import PAYMENT_MODES
 from invoices.totals import LineAmounts, line_total, totals_compute
 from reference_lists.models import ReferenceEntry
 from reference_lists.services import reference_choices_needed
@@ -140,6 +141,8 @@ class InvoiceDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["bank_account_chorus_id"].choices = bank_account_choices(invoice)
         self.fields["vat_exemption_reason"].choices = vat_exemption_choices(invoice)
+        self.fields["billing_framework"].choices = framework_choices(invoice)
+        self.fields["payment_mode"].choices = [("", "—"), *payment_mode_choices(invoice)]
 
     def clean_number(self):
         number = _number_acceptable(self.cleaned_data["number"].strip())
@@ -231,6 +234,37 @@ def bank_account_choices(invoice: Invoice) -> list[tuple[str, str]]:
             (str(current), _("Account %(id)s (not in Chorus Pro's list)") % {"id": current})
         )
     return choices
+
+
+def _offered(choices, chorus_codes: set[str], current: str, chorus_code) -> list[tuple[str, str]]:
+    """The portal's choices Chorus Pro's list holds (all of them until the list was read), and
+    the invoice's own value whatever the list says, so that it is shown back unchanged."""
+    return [
+        (value, label)
+        for value, label in choices
+        if not chorus_codes or chorus_code(value) in chorus_codes or value == current
+    ]
+
+
+def framework_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """The billing frameworks the editor offers among those Chorus Pro lists for invoices
+    (recuperer/cadrefacturation): Chorus Pro's "A1_FACTURE_FOURNISSEUR" is the portal's "A1"."""
+    listed = reference_choices_needed(ReferenceEntry.Kind.BILLING_FRAMEWORK, scope="FACTURE")
+    codes = {choice.code.split("_", 1)[0] for choice in listed}
+    return _offered(
+        Invoice.BillingFramework.choices, codes, invoice.billing_framework, lambda value: value
+    )
+
+
+def payment_mode_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """The payment modes Chorus Pro accepts (recuperer/modereglements), in the portal's words."""
+    listed = reference_choices_needed(ReferenceEntry.Kind.PAYMENT_MODE)
+    return _offered(
+        Invoice.PaymentMode.choices,
+        {choice.code for choice in listed},
+        invoice.payment_mode,
+        lambda value: str(PAYMENT_MODES.get(value, "")),
+    )
 
 
 def vat_exemption_choices(invoice: Invoice) -> list[tuple[str, str]]:

@@ -87,3 +87,28 @@ def test_before_the_first_refresh_the_editor_still_opens(supplier_client, draft)
     page = supplier_client.get(reverse("invoices:edit", args=[draft.pk]))
     assert page.status_code == 200
     assert 'name="vat_exemption_reason"' in page.text
+
+
+@pytest.fixture
+def all_lists_read(demo_world):
+    connection = ChorusConnection.objects.get(structure__siret=SUPPLIER)
+    reference_lists_refresh(
+        connection=connection,
+        kinds=[ReferenceEntry.Kind.BILLING_FRAMEWORK, ReferenceEntry.Kind.PAYMENT_MODE],
+    )
+
+
+def test_frameworks_and_payment_modes_offered_are_those_chorus_pro_lists(
+    supplier_client, draft, all_lists_read
+):
+    ReferenceEntry.objects.filter(
+        kind=ReferenceEntry.Kind.BILLING_FRAMEWORK, code__startswith="A12_"
+    ).delete()
+    ReferenceEntry.objects.filter(kind=ReferenceEntry.Kind.PAYMENT_MODE, code="ESPECE").delete()
+    page = supplier_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert 'value="A12"' not in page and 'value="A1"' in page
+    assert 'value="cash"' not in page and 'value="transfer"' in page
+    # The invoice's own value stays offered, so that it is shown back unchanged.
+    Invoice.objects.filter(pk=draft.pk).update(billing_framework="A12", payment_mode="cash")
+    page = supplier_client.get(reverse("invoices:edit", args=[draft.pk])).text
+    assert 'value="A12"' in page and 'value="cash"' in page
