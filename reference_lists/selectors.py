@@ -46,3 +46,9 @@ def reference_lists_fetched_at() -> dict[str, datetime]:
         .order_by("kind", "fetched_at")
         .distinct()
     }
+
+
+def vat_exemption_text(reason: str) -> str:
+    """What an invoice says of its VAT exemption: Chorus Pro's label for a reason picked in its
+    list, or the text itself for one typed before the list."""
+    return reference_label(ReferenceEntry.Kind.VAT_EXEMPTION_REASON, reason) or reason

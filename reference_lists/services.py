@@ -71,6 +71,11 @@ def reference_lists_refresh(
     return outcome
 
 
+def reference_lists_refresh_request() -> None:
+    """Ask a worker to read the lists now (support's action)."""
+    enqueue(REFERENCE_LISTS_REFRESH_TASK)
+
+
 def reference_lists_refresh_soon() -> bool:
     """Ask a worker to read the lists, once per FIRST_NEED_SECONDS; True if asked now."""
     if not cache.add("reference-lists-refresh-asked", True, timeout=FIRST_NEED_SECONDS):

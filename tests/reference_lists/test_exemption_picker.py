@@ -112,3 +112,19 @@ def test_frameworks_and_payment_modes_offered_are_those_chorus_pro_lists(
     Invoice.objects.filter(pk=draft.pk).update(billing_framework="A12", payment_mode="cash")
     page = supplier_client.get(reverse("invoices:edit", args=[draft.pk])).text
     assert 'value="A12"' in page and 'value="cash"' in page
+
+
+def test_the_invoice_pdf_gives_the_reasons_label(draft, lists_read):
+    import io
+
+    from pypdf import PdfReader
+
+    from invoices.documents.pdf import invoice_pdf_render
+
+    Invoice.objects.filter(pk=draft.pk).update(
+        vat_regime="exempt", vat_exemption_reason="TVA_EXO_261"
+    )
+    draft.refresh_from_db()
+    reader = PdfReader(io.BytesIO(invoice_pdf_render(draft)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Exonération article 261 du CGI" in " ".join(text.split())

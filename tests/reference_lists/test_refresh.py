@@ -83,3 +83,24 @@ def test_the_worker_task_reads_them_and_the_beat_runs_it_daily(connection):
     assert reference_choices(Kind.COUNTRY)
     scheduled = [entry["task"] for entry in app.conf.beat_schedule.values()]
     assert REFERENCE_LISTS_REFRESH_TASK in scheduled
+
+
+def test_support_sees_the_lists_and_asks_for_a_new_reading(
+    client, connection, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    reference_lists_refresh(connection=connection, kinds=[Kind.VAT_EXEMPTION_REASON])
+    client.force_login(get_user_model().objects.get(username="support"))
+    listing = reverse("admin:reference_lists_referenceentry_changelist")
+    page = client.get(listing, {"kind": Kind.VAT_EXEMPTION_REASON}).text
+    assert "TVA_EXO_261" in page and "Exonération article 261 du CGI" in page
+    queued = queued_args(monkeypatch, REFERENCE_LISTS_REFRESH_TASK)
+    entry = ReferenceEntry.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            listing,
+            {"action": "refresh_from_chorus", "_selected_action": [entry.pk]},
+        )
+    assert queued == [()]
