@@ -52,3 +52,14 @@ def vat_exemption_text(reason: str) -> str:
     """What an invoice says of its VAT exemption: Chorus Pro's label for a reason picked in its
     list, or the text itself for one typed before the list."""
     return reference_label(ReferenceEntry.Kind.VAT_EXEMPTION_REASON, reason) or reason
+
+
+def reference_codes_by_label(kind: str, *, scope: str = "") -> dict[str, str]:
+    """A list's codes by their label, compared without case (a label Chorus Pro writes where
+    another API wants the code: the Référentiel's "pays" is "France")."""
+    return {
+        label.casefold(): code
+        for code, label in ReferenceEntry.objects.filter(kind=kind, scope=scope)
+        .exclude(label="")
+        .values_list("code", "label")
+    }

@@ -22,8 +22,8 @@ apis §2.3, [U] where marked):
 - a service has a uuid, not an ``idService``: services keep the id they had, if any;
 - the technical password's expiry date has no equivalent [U]: the Référentiel source reports
   none, and the manager's own date (typed with the password) stays;
-- ``pays`` is a label ("France"), not an ISO code [S]: only a two-letter code or a label of
-  :data:`COUNTRY_LABELS` updates the structure's country.
+- ``pays`` is a label ("France"), not an ISO code [S]: it is read back through Chorus Pro's
+  own country list (``recuperer/pays``), and left as it was when the list does not name it.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ from chorus_client.types_organisations import (
     ServiceState,
     StructureField,
 )
+from reference_lists.models import ReferenceEntry
+from reference_lists.selectors import reference_codes_by_label
 
 SOURCE_STRUCTURES = "structures"
 SOURCE_REFERENTIEL = "referentiel"
@@ -63,16 +65,6 @@ SOURCES = (SOURCE_REFERENTIEL, SOURCE_STRUCTURES)
 REGISTRY_SIRET_TYPE = "0"
 # §2.0 [S]: a consultation of an unknown identifier answers 400 NotFoundReference.
 REGISTRY_NOT_FOUND = "NotFoundReference"
-# [U] the Référentiel writes countries as French labels; the ones the portal can read back.
-COUNTRY_LABELS = {
-    "france": "FR",
-    "allemagne": "DE",
-    "belgique": "BE",
-    "espagne": "ES",
-    "italie": "IT",
-    "suisse": "CH",
-    "luxembourg": "LU",
-}
 
 
 def directory_source_name(environment: str) -> str:
@@ -133,12 +125,18 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def country_code(value: str | None) -> str:
-    """An ISO code from what Chorus Pro writes (a code, or a French label); "" if unknown."""
+def country_code(value: str | None, labels: dict[str, str] | None = None) -> str:
+    """An ISO code from what Chorus Pro writes: a code, or a label of Chorus Pro's country list
+    (recuperer/pays, kept by reference_lists; ``labels`` when the caller already has them);
+    "" when unknown, so that the stored country stays."""
     text = _text(value)
     if len(text) == 2 and text.isalpha():
         return text.upper()
-    return COUNTRY_LABELS.get(text.casefold(), "")
+    if not text:
+        return ""
+    if labels is None:
+        labels = reference_codes_by_label(ReferenceEntry.Kind.COUNTRY)
+    return labels.get(text.casefold(), "")
 
 
 class StructuresApiSource:

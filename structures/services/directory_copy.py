@@ -21,6 +21,8 @@ from collections.abc import Iterator
 
 from stdnum.fr import siret as siret_number
 
+from reference_lists.models import ReferenceEntry
+from reference_lists.selectors import reference_codes_by_label
 from structures.chorus import chorus_client_for
 from structures.directory_source import DirectoryRecord, DirectoryService, country_code
 from structures.models import ChorusConnection, Structure
@@ -59,6 +61,7 @@ def directory_file_records(content: bytes) -> list[DirectoryRecord]:
         if siret_number.is_valid(siret):
             grouped.setdefault(siret, []).append(row)
     records = []
+    countries = reference_codes_by_label(ReferenceEntry.Kind.COUNTRY)
     for siret, rows in grouped.items():
         first = rows[0]
         services = [
@@ -82,7 +85,7 @@ def directory_file_records(content: bytes) -> list[DirectoryRecord]:
                 address_line=(first.get("adresse") or "").strip(),
                 postal_code=(first.get("codePostal") or "").strip(),
                 city=(first.get("ville") or "").strip(),
-                country_code=country_code(first.get("pays")),
+                country_code=country_code(first.get("pays"), countries),
                 service_code_required=_flag(first, "codeServiceDoitEtreRenseigne"),
                 commitment_required=_flag(first, "numeroEJDoitEtreRenseigne"),
                 service_or_commitment_required=_flag(first, "gestionNumeroEJOuCodeService"),

@@ -145,3 +145,16 @@ def test_a_public_structure_tests_its_connection_and_refreshes_itself(
     assert structure.chorus_id is not None
     assert structure.commitment_required
     assert _structures_api_calls(structures_api_off) == []
+
+
+def test_the_referentiels_country_label_is_read_through_chorus_pros_country_list(
+    connection, structures_api_off
+):
+    from reference_lists.models import ReferenceEntry
+    from reference_lists.services import reference_lists_refresh
+
+    # The Référentiel writes "France", not "FR" (contract-works-and-new-apis §2.2.1).
+    reference_lists_refresh(connection=connection, kinds=[ReferenceEntry.Kind.COUNTRY])
+    Structure.objects.filter(siret=COMMUNE).update(country_code="BE")
+    directory_lookup_run(connection=connection, query=DirectoryQuery(siret=COMMUNE))
+    assert Structure.objects.get(siret=COMMUNE).country_code == "FR"
