@@ -283,9 +283,13 @@ class ReferentielSource:
     def _recipient_id(self, siret: str) -> int | None:
         """[U] the Référentiel has no idStructureCPP: a public recipient's is Transverses
         ``rechercher/destinataire``'s ``idStructure`` for its SIRET."""
-        page = self.client.transverses.search_recipients(
-            RecipientSearch(siret=siret), PageRequest(page_size=1)
-        )
+        try:
+            page = self.client.transverses.search_recipients(
+                RecipientSearch(siret=siret), PageRequest(page_size=1)
+            )
+        except ChorusRejectedError:
+            # Not a recipient Transverses lists: the structure is still read, without its id.
+            return None
         return next((item.id for item in page.items if item.siret == siret), None)
 
     def structure(self, siret: str) -> DirectoryRecord | None:
