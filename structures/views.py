@@ -162,13 +162,18 @@ def services_manage(request, structure_id: int):
         if connection is None:
             form.add_error(None, _("Set up the Chorus Pro connection first."))
         elif form.is_valid():
-            data = {**form.cleaned_data}
-            service_create_request(
-                connection=connection, data=data, requested_by=request.user.get_username()
+            queued = service_create_request(
+                connection=connection,
+                data={**form.cleaned_data},
+                requested_by=request.user.get_username(),
             )
-            if not request.htmx:
+            if not queued:
+                # Another creation is under way: what was typed stays, to send once it is done.
+                form.add_error(None, _("A service is being created: wait for it, then send."))
+            elif not request.htmx:
                 return redirect("structures:services", structure_id=structure.pk)
-            form = None
+            else:
+                form = None
     else:
         form = None
     state = service_create_state(structure=structure)

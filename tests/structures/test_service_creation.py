@@ -155,3 +155,14 @@ def test_only_the_managers_of_a_public_structure_reach_the_page(client, demo_wor
 def test_the_structure_page_links_to_the_services_page(manager, commune):
     html = manager.get(reverse("structures:detail", args=[commune.pk])).content.decode()
     assert reverse("structures:services", args=[commune.pk]) in html
+
+
+def test_a_second_request_while_one_runs_keeps_what_was_typed(
+    manager, commune, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _create(manager, commune)
+    html = _create(manager, commune, code="SERV_SPORT", label="Sports").content.decode()
+    assert len(queued) == 1
+    assert 'value="SERV_SPORT"' in html
+    assert 'class="form-errors"' in html
