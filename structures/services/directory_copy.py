@@ -19,17 +19,20 @@ import logging
 import zipfile
 from collections.abc import Iterator
 
+from django.db import transaction
+from django.utils import timezone
 from stdnum.fr import siret as siret_number
 
 from reference_lists.models import ReferenceEntry
 from reference_lists.selectors import reference_codes_by_label
 from structures.chorus import chorus_client_for
 from structures.directory_source import DirectoryRecord, DirectoryService, country_code
-from structures.models import ChorusConnection, Structure
+from structures.models import ChorusConnection, Membership, Service, Structure, name_search_key
 from structures.selectors import connection_for_shared_reads
-from structures.services.directory import structure_store_record
 
 DIRECTORY_COPY_TASK = "structures.directory_copy_refresh"
+# Structures stored per transaction.
+CHUNK = 500
 # [U] the file's columns, as the emulator writes them.
 _SIRET = "identifiantStructure"
 _TRUE = "true"
@@ -55,14 +58,13 @@ def directory_file_records(content: bytes) -> list[DirectoryRecord]:
     """One record per public SIRET structure of the file, with its services."""
     grouped: dict[str, list[dict[str, str]]] = {}
     for row in directory_file_rows(content):
-        siret = (row.get(_SIRET) or "").strip()
-        if row.get("typeIdentifiantStructure", "SIRET") != "SIRET":
-            continue
-        if siret_number.is_valid(siret):
-            grouped.setdefault(siret, []).append(row)
+        if row.get("typeIdentifiantStructure", "SIRET") == "SIRET":
+            grouped.setdefault((row.get(_SIRET) or "").strip(), []).append(row)
     records = []
     countries = reference_codes_by_label(ReferenceEntry.Kind.COUNTRY)
     for siret, rows in grouped.items():
+        if not siret_number.is_valid(siret):
+            continue
         first = rows[0]
         services = [
             DirectoryService(
@@ -96,28 +98,131 @@ def directory_file_records(content: bytes) -> list[DirectoryRecord]:
 
 
 def directory_copy_refresh(*, connection: ChorusConnection | None = None) -> int:
-    """Download the recipient directory and store every structure of it; returns how many.
-
-    Structures the portal's own members belong to keep their active flag (marking one inactive
-    would lock its users out) and everything Chorus Pro does not put in the file (its Chorus Pro
-    id, VAT number) stays as it was."""
+    """Download the recipient directory and store every structure of it; returns how many."""
     connection = connection or connection_for_shared_reads()
     if connection is None:
         return 0
     with chorus_client_for(connection) as client:
         content = client.transverses.download_recipient_directory()
+    count = directory_copy_store(content)
+    logger.info("recipient directory copy: %s structures", count)
+    return count
+
+
+# What the file says of a structure, as Structure fields.
+_COPIED = (
+    "name",
+    "is_active",
+    "address_line",
+    "postal_code",
+    "city",
+    "country_code",
+    "service_code_required",
+    "commitment_required",
+    "service_or_commitment_required",
+)
+
+
+def _fields(record: DirectoryRecord) -> dict:
+    fields = {
+        "name": record.name[:200],
+        "is_active": record.active,
+        "address_line": record.address_line[:200],
+        "postal_code": record.postal_code[:10],
+        "city": record.city[:100],
+        "country_code": record.country_code,
+        "service_code_required": record.service_code_required,
+        "commitment_required": record.commitment_required,
+        "service_or_commitment_required": record.service_or_commitment_required,
+    }
+    if not fields["country_code"]:
+        del fields["country_code"]
+    if not fields["name"]:
+        del fields["name"]
+    return fields
+
+
+def directory_copy_store(content: bytes) -> int:
+    """Store the downloaded directory, CHUNK structures per transaction, writing only what
+    changed (the whole directory holds tens of thousands of structures).
+
+    Structures the portal's own members belong to keep their active flag (marking one inactive
+    would lock its users out); what the file does not give (Chorus Pro id, VAT number) stays."""
     records = directory_file_records(content)
-    with_members = set(
-        Structure.objects.filter(
-            siret__in=[record.siret for record in records], memberships__isnull=False
-        ).values_list("siret", flat=True)
-    )
-    for record in records:
-        if record.siret in with_members:
-            active = Structure.objects.filter(siret=record.siret).values_list(
-                "is_active", flat=True
-            )[0]
-            record = DirectoryRecord(**{**vars(record), "active": active})
-        structure_store_record(record, siret=record.siret)
-    logger.info("recipient directory copy: %s structures", len(records))
+    for start in range(0, len(records), CHUNK):
+        _store_chunk(records[start : start + CHUNK], timezone.now())
     return len(records)
+
+
+def _store_chunk(records: list[DirectoryRecord], now) -> None:
+    sirets = [record.siret for record in records]
+    with transaction.atomic():
+        existing = {s.siret: s for s in Structure.objects.filter(siret__in=sirets)}
+        with_members = set(
+            Membership.objects.filter(structure__siret__in=sirets).values_list(
+                "structure__siret", flat=True
+            )
+        )
+        created, changed = [], []
+        for record in records:
+            fields = _fields(record)
+            structure = existing.get(record.siret)
+            if structure is None:
+                structure = Structure(siret=record.siret, kind=Structure.Kind.PUBLIC, **fields)
+                structure.name = structure.name or record.siret
+                # What Structure.save() derives, since bulk_create does not call it.
+                structure.siren = record.siret[:9]
+                structure.search_name = name_search_key(structure.name)[:200]
+                created.append(structure)
+                continue
+            if record.siret in with_members:
+                fields.pop("is_active")
+            if structure.kind != Structure.Kind.PUBLIC or any(
+                getattr(structure, name) != value for name, value in fields.items()
+            ):
+                for name, value in fields.items():
+                    setattr(structure, name, value)
+                structure.kind = Structure.Kind.PUBLIC
+                structure.search_name = name_search_key(structure.name)[:200]
+                changed.append(structure)
+        Structure.objects.bulk_create(created)
+        Structure.objects.bulk_update(changed, [*_COPIED, "kind", "search_name"])
+        Structure.objects.filter(siret__in=sirets).update(last_synced_at=now)
+        _store_services(records)
+
+
+def _store_services(records: list[DirectoryRecord]) -> None:
+    ids = dict(
+        Structure.objects.filter(siret__in=[r.siret for r in records]).values_list("siret", "pk")
+    )
+    existing = {
+        (service.structure_id, service.code): service
+        for service in Service.objects.filter(structure_id__in=ids.values())
+    }
+    created, changed, listed = [], [], set()
+    for record in records:
+        structure_id = ids[record.siret]
+        for service in record.services or []:
+            key = (structure_id, service.code[:100])
+            if key in listed:
+                continue
+            listed.add(key)
+            values = {
+                "label": service.label[:200],
+                "is_active": service.active,
+                "commitment_required": service.commitment_required,
+            }
+            row = existing.get(key)
+            if row is None:
+                created.append(Service(structure_id=structure_id, code=key[1], **values))
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                changed.append(row)
+    # A service the file no longer lists is no longer offered.
+    for key, row in existing.items():
+        if key not in listed and row.is_active:
+            row.is_active = False
+            changed.append(row)
+    Service.objects.bulk_create(created)
+    Service.objects.bulk_update(changed, ["label", "is_active", "commitment_required"])

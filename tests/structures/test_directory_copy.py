@@ -24,6 +24,7 @@ def connection(demo_world):
 def test_the_copy_holds_the_public_structures_with_their_rules_and_services(connection):
     Structure.objects.filter(siret=LYCEE).delete()
     Service.objects.filter(structure__siret=COMMUNE).delete()
+    Service.objects.create(structure=Structure.objects.get(siret=COMMUNE), code="GONE")
     assert directory_copy_refresh(connection=connection) >= 5
     lycee = Structure.objects.get(siret=LYCEE)
     assert lycee.kind == Structure.Kind.PUBLIC
@@ -35,6 +36,7 @@ def test_the_copy_holds_the_public_structures_with_their_rules_and_services(conn
     assert services["SERV_TECH"].is_active
     assert not services["SERV_ANCIEN"].is_active
     assert services["SERV_CULTURE"].commitment_required
+    assert not services["GONE"].is_active  # no longer in Chorus Pro's directory
     # Only public structures receive invoices: a private supplier is not in the copy.
     assert Structure.objects.get(siret=SUPPLIER).kind == Structure.Kind.PRIVATE
 
