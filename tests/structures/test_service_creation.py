@@ -166,3 +166,27 @@ def test_a_second_request_while_one_runs_keeps_what_was_typed(
     assert len(queued) == 1
     assert 'value="SERV_SPORT"' in html
     assert 'class="form-errors"' in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_what_was_typed_comes_back_unchanged_in_both_languages(
+    demo_world, manager, commune, queued, language, settings, django_capture_on_commit_callbacks
+):
+    from tests.html_forms import forms_of
+
+    manager.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    typed = {
+        "code": "SERV_NUMERIQUE",
+        "label": "Service « numérique » & <co>",
+        "description": "Première ligne\nSeconde ligne, été",
+        "commitment_required": "on",
+    }
+    demo_world.add_fault("http_error", "organisations/v1/services", status=503, count=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        _create(manager, commune, **typed)
+    _run(queued)
+    page = _page(manager, commune).content.decode()
+    [form] = [form for form in forms_of(page) if "code" in form.values()]
+    shown = form.values()
+    shown.pop("csrfmiddlewaretoken", None)
+    assert shown == {name: [value] for name, value in typed.items()}
