@@ -334,9 +334,10 @@ class ReferentielSource:
         if found is None:
             return None
         directory = self.client.transverses
+        # The Référentiel's own word on the kind, rather than the portal's copy of it.
         actives: Iterable = (
             directory.active_recipient_structures()
-            if public
+            if found.type == OrganisationType.PUBLIC
             else directory.active_supplier_structures()
         )
         chorus_id = next((item.id for item in actives if item.identifier == siret), None)
