@@ -35,7 +35,11 @@ class ConnectionForm(forms.Form):
         label=_("Password expiry date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Optional: read from Chorus Pro when you test the connection."),
+        help_text=_(
+            "Read from Chorus Pro when you test the connection, while the portal reads the "
+            "Structures API; the Référentiel des Organisations does not give it: type it then, "
+            "to be reminded before it expires."
+        ),
     )
 
     def __init__(self, *args, connection: ChorusConnection | None = None, **kwargs):
