@@ -108,12 +108,15 @@ def _configure(app, body: dict) -> dict:
         app.config.unsubscribed_apis = tuple(str(name) for name in body["unsubscribedApis"] or ())
     if "latencyMs" in body:
         app.config.latency_ms = max(0, int(body["latencyMs"]))
+    if "structuresApiOff" in body:
+        app.config.structures_api_off = bool(body["structuresApiOff"])
     return {"tokenTtl": app.config.token_ttl, "maxDownloadBytes": app.config.max_download_bytes,
             "stepSeconds": app.clock.step_seconds,
             "bareSingleLists": app.config.bare_single_lists,
             "commitmentExistence404": app.config.commitment_existence_404,
             "unsubscribedApis": list(app.config.unsubscribed_apis),
-            "latencyMs": app.config.latency_ms}
+            "latencyMs": app.config.latency_ms,
+            "structuresApiOff": app.config.structures_api_off}
 
 
 def _force_status(app, invoice_id: int, body: dict) -> dict:

@@ -33,6 +33,11 @@ class Config:
     # Every API call (the token too) answers after this many milliseconds: PISTE's usual pace
     # is a few hundred (issue 16), which is what sets a client's throughput, not its CPU.
     latency_ms: int = 0
+    # contract-works-and-new-apis §2.4 [U]: the Structures API is to be decommissioned "d'ici
+    # 2027". Switched on, every /cpro/structures/v1/* call is answered as PISTE answers a path it
+    # does not know (annex v6.1 §1.7: 403), while the Référentiel des Organisations keeps
+    # serving the same world.
+    structures_api_off: bool = False
 
 
 class Emulator:

@@ -83,7 +83,8 @@ class Admin:
         return self.request("GET", "invoices", **params)["invoices"]
 
     def configure(self, **settings) -> dict:
-        """tokenTtl, maxDownloadBytes, stepSeconds; reset() restores the defaults."""
+        """tokenTtl, maxDownloadBytes, stepSeconds, bareSingleLists, commitmentExistence404,
+        structuresApiOff; reset() restores the defaults."""
         return self.request("POST", "config", settings)
 
 

@@ -52,6 +52,8 @@ log = logging.getLogger("chorus_emulator")
 
 HEALTH_CHECK = "transverses/v1/health-check"
 MAX_BODY_BYTES = 200 * 1024 * 1024
+# contract-works-and-new-apis §2.4: the API that config.structures_api_off switches off.
+STRUCTURES_API = "structures/v1/"
 
 # contract §1.3 [S]: the exact header PISTE sends for a wrong cpro-account (OCA PR #425).
 BAD_ACCOUNT_HEADER = ('Bearer realm="PISTE",error="Unauthorized",'
@@ -258,6 +260,8 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(403, {"error": "Forbidden", "error_description":
                                  f"Application non abonnée à l'API : /cpro/{operation}"})
         handler = OPERATIONS.get(operation)
+        if self.app.config.structures_api_off and operation.startswith(STRUCTURES_API):
+            handler = None  # decommissioned: the gateway no longer knows its paths
         if handler is None and _is_resource_api(operation):
             return self._resource(method, operation, raw, query, credentials)
         drop = self._apply_faults(operation)

@@ -93,4 +93,14 @@ app.conf.beat_schedule = {
         "task": "webhooks.events_clean",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Once a day: Chorus Pro's reference lists (reference_lists/), and the local copy of the
+    # recipient directory (structures/directory_copy.py).
+    "chorus-reference-lists-refresh": {
+        "task": "reference_lists.refresh",
+        "schedule": crontab(hour=5, minute=10),
+    },
+    "chorus-directory-copy-refresh": {
+        "task": "structures.directory_copy_refresh",
+        "schedule": crontab(hour=5, minute=25),
+    },
 }

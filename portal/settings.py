@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "connectors.facturation_pro",
     "invoices.support.apps.SupportConfig",
     "webhooks",
+    "reference_lists",
 ]
 
 MIDDLEWARE = [
@@ -358,6 +359,21 @@ CHORUS_READ_TIMEOUT = env_int("CHORUS_READ_TIMEOUT", 60)
 CHORUS_PASSWORD_WARNING_DAYS = env_int("CHORUS_PASSWORD_WARNING_DAYS", 30)
 # The recipient directory serves a structure read from Chorus Pro this long, then reads it again.
 CHORUS_DIRECTORY_MAX_AGE_DAYS = env_int("CHORUS_DIRECTORY_MAX_AGE_DAYS", 7)
+# Where each Chorus Pro environment's directory is read (structures/directory_source.py): the
+# Référentiel des Organisations ("referentiel"), which replaces the Structures API ("structures",
+# to be decommissioned by 2027). PISTE's environments keep the Structures API until the operator
+# subscribes the portal's application to the Référentiel (it also gives the technical password's
+# expiry date, which the Référentiel does not). CHORUS_DIRECTORY_SOURCE is one source for every
+# environment, or "environment=source" pairs separated by commas ("production=referentiel").
+CHORUS_DIRECTORY_SOURCE = {
+    "emulator": "referentiel",
+    "sandbox": "structures",
+    "production": "structures",
+}
+for _pair in filter(None, env_str("CHORUS_DIRECTORY_SOURCE", "").replace(" ", "").split(",")):
+    _environment, _, _source = _pair.rpartition("=")
+    for _name in [_environment] if _environment else list(CHORUS_DIRECTORY_SOURCE):
+        CHORUS_DIRECTORY_SOURCE[_name] = _source
 
 # Legal payment deadline in days by kind of public entity (Code de la commande publique,
 # R. 2192-10 and following: 30 days, 50 for public health establishments); an entity whose kind

@@ -35,7 +35,11 @@ class ConnectionForm(forms.Form):
         label=_("Password expiry date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Optional: read from Chorus Pro when you test the connection."),
+        help_text=_(
+            "Read from Chorus Pro when you test the connection, while the portal reads the "
+            "Structures API; the Référentiel des Organisations does not give it: type it then, "
+            "to be reminded before it expires."
+        ),
     )
 
     def __init__(self, *args, connection: ChorusConnection | None = None, **kwargs):
@@ -116,3 +120,40 @@ class DirectorySearchForm(forms.Form):
             return None
         text = self.cleaned_data["q"]
         return DirectoryQuery(siret=text) if text.isdigit() else DirectoryQuery(name=text)
+
+
+# [U] Chorus Pro does not document a service code's alphabet: letters, digits, "_" and "-", as
+# every code seen in its sandbox (FACTURES_PUBLIQUES) is written.
+SERVICE_CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
+
+
+class ServiceCreateForm(forms.Form):
+    """A new service of a public structure, created in Chorus Pro's Référentiel des
+    Organisations, with its routing parameter."""
+
+    code = forms.RegexField(
+        label=_("Service code"),
+        max_length=100,
+        regex=SERVICE_CODE_PATTERN,
+        error_messages={"invalid": _("Use only letters, digits, “_” and “-”, without spaces.")},
+        help_text=_("What suppliers give on their invoices, e.g. SERV_TECH."),
+    )
+    label = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=255, required=False, widget=forms.Textarea({"rows": 2})
+    )
+    commitment_required = forms.BooleanField(
+        label=_("Invoices to this service must carry a commitment number"), required=False
+    )
+
+    def __init__(self, *args, structure=None, **kwargs):
+        self.structure = structure
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if self.structure is not None and self.structure.services.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("Your structure already has a service with this code."), code="code_taken"
+            )
+        return code

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -103,6 +103,16 @@ def connection_ids_to_refresh() -> list[int]:
         ChorusConnection.objects.filter(structure__is_active=True)
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+def connection_for_shared_reads() -> ChorusConnection | None:
+    """A connection to read what Chorus Pro gives every account alike (reference lists, the
+    recipient directory): the one that most recently talked to Chorus Pro successfully."""
+    return (
+        ChorusConnection.objects.select_related("structure")
+        .order_by(F("last_success_at").desc(nulls_last=True), "pk")
+        .first()
     )
 
 

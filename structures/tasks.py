@@ -17,7 +17,9 @@ from structures.models import ChorusConnection
 from structures.selectors import connection_ids_to_refresh
 from structures.services.connection import CONNECTION_TEST_TASK
 from structures.services.directory import DIRECTORY_BY_NAME_TASK, DIRECTORY_BY_SIRET_TASK
+from structures.services.directory_copy import DIRECTORY_COPY_TASK, directory_copy_refresh
 from structures.services.own_structure import OWN_STRUCTURE_REFRESH_TASK
+from structures.services.registry_services import SERVICE_CREATE_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,7 @@ def connection_test(connection_id: int) -> None:
         services.connection_test_run(connection=connection)
 
 
-@shared_task(
-    name=DIRECTORY_BY_SIRET_TASK, ignore_result=True, soft_time_limit=60, time_limit=90
-)
+@shared_task(name=DIRECTORY_BY_SIRET_TASK, ignore_result=True, soft_time_limit=60, time_limit=90)
 def directory_refresh_structure_task(connection_id: int, siret: str) -> None:
     """Directory lookup by SIRET for a supplier who waits: no retry, the page shows the outcome."""
     connection = _connection(connection_id)
@@ -86,3 +86,19 @@ def own_structures_refresh_all() -> None:
 def connection_password_expiry_notify_all() -> None:
     """Daily (beat): e-mail managers 30, 15, 7, 3 and 1 days before their password expires."""
     services.connection_password_expiry_notify_all()
+
+
+@shared_task(name=SERVICE_CREATE_TASK, ignore_result=True, soft_time_limit=60, time_limit=90)
+def service_create(connection_id: int, request_id: str) -> None:
+    """Create a service a manager asked for; the manager waits, so no retry: the page shows the
+    outcome and the typed values for another try."""
+    connection = _connection(connection_id)
+    if connection is not None:
+        services.service_create_run(connection=connection, request_id=request_id)
+
+
+@shared_task(name=DIRECTORY_COPY_TASK, ignore_result=True, soft_time_limit=1200, time_limit=1260)
+def directory_copy_refresh_task() -> None:
+    """Daily (beat): the local copy of Chorus Pro's recipient directory. Nobody waits; a failed
+    download leaves yesterday's copy, and lookups fall back to Chorus Pro."""
+    directory_copy_refresh()

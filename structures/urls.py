@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:structure_id>/", views.structure_detail, name="detail"),
     path("<int:structure_id>/chorus-pro/", views.connection_edit, name="connection"),
     path("<int:structure_id>/chorus-pro/test/", views.connection_test, name="connection_test"),
+    path("<int:structure_id>/services/", views.services_manage, name="services"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import space_required
 from portal.spaces import SpaceKind
-from structures.forms import ConnectionForm, DirectorySearchForm
+from structures.forms import ConnectionForm, DirectorySearchForm, ServiceCreateForm
 from structures.models import Membership
 from structures.selectors import (
     connection_for_manager,
@@ -26,6 +26,8 @@ from structures.services import (
     connection_test_request,
     directory_lookup,
     directory_refresh_request,
+    service_create_request,
+    service_create_state,
 )
 
 
@@ -134,4 +136,60 @@ def _directory_render(request, form, query, outcome):
         request,
         template,
         {"form": form, "query": query, "outcome": outcome, "entries": entries},
+    )
+
+
+def _service_form(structure, state) -> ServiceCreateForm:
+    """A fresh form, or what was typed when the request is waiting or was refused."""
+    if state is None or state.get("ok"):
+        return ServiceCreateForm(structure=structure)
+    form = ServiceCreateForm(data=state["data"], structure=structure)
+    form.is_valid()
+    if state["state"] == "done" and state.get("field") in form.fields:
+        form.add_error(state["field"], _(state["message"]))
+    return form
+
+
+@login_required
+def services_manage(request, structure_id: int):
+    """A public structure's services, and a new one created in Chorus Pro by a worker (the page
+    polls the request while it runs)."""
+    structure, connection = connection_for_manager(user=request.user, structure_id=structure_id)
+    if not structure.is_public:
+        raise Http404
+    if request.method == "POST":
+        form = ServiceCreateForm(request.POST, structure=structure)
+        if connection is None:
+            form.add_error(None, _("Set up the Chorus Pro connection first."))
+        elif form.is_valid():
+            queued = service_create_request(
+                connection=connection,
+                data={**form.cleaned_data},
+                requested_by=request.user.get_username(),
+            )
+            if not queued:
+                # Another creation is under way: what was typed stays, to send once it is done.
+                form.add_error(None, _("A service is being created: wait for it, then send."))
+            elif not request.htmx:
+                return redirect("structures:services", structure_id=structure.pk)
+            else:
+                form = None
+    else:
+        form = None
+    state = service_create_state(structure=structure)
+    if form is None:
+        form = _service_form(structure, state)
+    template = "structures/services.html"
+    if request.htmx:
+        template += "#service-create"
+    return render(
+        request,
+        template,
+        {
+            "structure": structure,
+            "connection": connection,
+            "services": service_list_for_structure(structure=structure),
+            "form": form,
+            "state": state,
+        },
     )

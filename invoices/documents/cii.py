@@ -45,6 +45,7 @@ from invoices.documents import (
 )
 from invoices.models import Invoice, InvoiceLine
 from invoices.totals import ZERO
+from reference_lists.selectors import vat_exemption_text
 from structures.models import Structure
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -258,7 +259,7 @@ def _settlement(
         _text(tax, "CalculatedAmount", _amount(row.vat_amount))
         _text(tax, "TypeCode", "VAT")
         if row.category == VAT_EXEMPT and invoice.vat_exemption_reason:
-            _text(tax, "ExemptionReason", invoice.vat_exemption_reason)
+            _text(tax, "ExemptionReason", vat_exemption_text(invoice.vat_exemption_reason))
         _text(tax, "BasisAmount", _amount(row.taxable_amount))
         _text(tax, "CategoryCode", row.category)
         _text(tax, "RateApplicablePercent", _amount(row.rate))

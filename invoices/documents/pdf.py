@@ -36,6 +36,7 @@ from invoices.documents.pdf_style import (
     with_output_intent,
 )
 from invoices.models import Invoice
+from reference_lists.selectors import vat_exemption_text
 from structures.models import Structure
 
 TITLES = {Invoice.Kind.INVOICE: "FACTURE", Invoice.Kind.CREDIT_NOTE: "AVOIR"}
@@ -324,7 +325,8 @@ def _payment(invoice: Invoice, styles) -> list:
     if invoice.vat_exemption_reason:
         parts.append(
             Paragraph(
-                f"<b>Exonération de TVA :</b> {escape(invoice.vat_exemption_reason)}",
+                "<b>Exonération de TVA :</b> "
+                f"{escape(vat_exemption_text(invoice.vat_exemption_reason))}",
                 styles["normal"],
             )
         )

@@ -10,7 +10,10 @@ from stdnum.fr import siret as siret_number
 
 from invoices.limits import invoice_number_acceptable
 from invoices.models import UNIT_LABELS, Invoice, InvoiceLine
+from invoices.sending.submission import PAYMENT_MODES
 from invoices.totals import LineAmounts, line_total, totals_compute
+from reference_lists.models import ReferenceEntry
+from reference_lists.services import reference_choices_needed
 from structures.models import Service, Structure
 from structures.selectors import bank_accounts_for_supplier
 
@@ -122,9 +125,8 @@ class InvoiceDraftForm(forms.Form):
         },
     )
     vat_regime = forms.ChoiceField(label=_("VAT regime"), choices=Invoice.VatRegime.choices)
-    vat_exemption_reason = forms.CharField(
-        label=_("VAT exemption reason"), max_length=100, required=False
-    )
+    # One of Chorus Pro's VAT exemption reasons (recuperer/motifs/exonerationtva), picked.
+    vat_exemption_reason = forms.ChoiceField(label=_("VAT exemption reason"), required=False)
     commitment_number = forms.CharField(label=_("Commitment number"), max_length=50, required=False)
     market_number = forms.CharField(label=_("Market number"), max_length=50, required=False)
     comment = forms.CharField(
@@ -138,6 +140,9 @@ class InvoiceDraftForm(forms.Form):
         self.invoice = invoice
         super().__init__(*args, **kwargs)
         self.fields["bank_account_chorus_id"].choices = bank_account_choices(invoice)
+        self.fields["vat_exemption_reason"].choices = vat_exemption_choices(invoice)
+        self.fields["billing_framework"].choices = framework_choices(invoice)
+        self.fields["payment_mode"].choices = [("", "—"), *payment_mode_choices(invoice)]
 
     def clean_number(self):
         number = _number_acceptable(self.cleaned_data["number"].strip())
@@ -228,6 +233,51 @@ def bank_account_choices(invoice: Invoice) -> list[tuple[str, str]]:
         choices.append(
             (str(current), _("Account %(id)s (not in Chorus Pro's list)") % {"id": current})
         )
+    return choices
+
+
+def _offered(choices, chorus_codes: set[str], current: str, chorus_code) -> list[tuple[str, str]]:
+    """The portal's choices Chorus Pro's list holds (all of them until the list was read), and
+    the invoice's own value whatever the list says, so that it is shown back unchanged."""
+    return [
+        (value, label)
+        for value, label in choices
+        if not chorus_codes or chorus_code(value) in chorus_codes or value == current
+    ]
+
+
+def framework_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """The billing frameworks the editor offers among those Chorus Pro lists for invoices
+    (recuperer/cadrefacturation): Chorus Pro's "A1_FACTURE_FOURNISSEUR" is the portal's "A1"."""
+    listed = reference_choices_needed(ReferenceEntry.Kind.BILLING_FRAMEWORK, scope="FACTURE")
+    codes = {choice.code.split("_", 1)[0] for choice in listed}
+    return _offered(
+        Invoice.BillingFramework.choices, codes, invoice.billing_framework, lambda value: value
+    )
+
+
+def payment_mode_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """The payment modes Chorus Pro accepts (recuperer/modereglements), in the portal's words."""
+    listed = reference_choices_needed(ReferenceEntry.Kind.PAYMENT_MODE)
+    return _offered(
+        Invoice.PaymentMode.choices,
+        {choice.code for choice in listed},
+        invoice.payment_mode,
+        lambda value: str(PAYMENT_MODES.get(value, "")),
+    )
+
+
+def vat_exemption_choices(invoice: Invoice) -> list[tuple[str, str]]:
+    """Chorus Pro's VAT exemption reasons, and the invoice's own reason should the list not hold
+    it (typed before the list, or withdrawn since), so that saving another field keeps it."""
+    choices = [("", _("— choose a reason —"))]
+    choices += [
+        (reason.code, reason.text)
+        for reason in reference_choices_needed(ReferenceEntry.Kind.VAT_EXEMPTION_REASON)
+    ]
+    current = invoice.vat_exemption_reason
+    if current and current not in {code for code, _label in choices}:
+        choices.append((current, current))
     return choices
 
 

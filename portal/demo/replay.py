@@ -48,8 +48,10 @@ from portal.demo.outside import (
     pdf_document,
     ubl_invoice,
 )
+from reference_lists.services import reference_lists_refresh
 from structures.models import ChorusConnection, Membership, Structure
 from structures.services.directory import directory_refresh_structure
+from structures.services.directory_copy import directory_copy_refresh
 from structures.services.own_structure import directory_refresh_own_structure
 
 BEAT_DELAY = timedelta(minutes=15)
@@ -132,6 +134,10 @@ class Replay:
         # What the daily own-structure refresh reads first: among it the bank accounts the
         # editor offers.
         directory_refresh_own_structure(connection=connection)
+        # What the daily refresh reads: Chorus Pro's reference lists (the editor's pickers).
+        reference_lists_refresh(connection=connection)
+        # ... and the local copy of the recipient directory (lookups by SIRET answer from it).
+        directory_copy_refresh(connection=connection)
         for siret in stories.DIRECTORY_LOOKUPS:
             directory_refresh_structure(connection=connection, siret=siret)
         for siret, templates in stories.REASON_TEMPLATES.items():

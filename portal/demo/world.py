@@ -236,6 +236,7 @@ def _support_group() -> Group:
                 "accounts",
                 "facturation_pro",
                 "support",
+                "reference_lists",
             ]
         ).exclude(codename__startswith="delete_")
     )

@@ -30,6 +30,11 @@ from structures.services.password_expiry import (
     connection_password_expiry_notify,
     connection_password_expiry_notify_all,
 )
+from structures.services.registry_services import (
+    service_create_request,
+    service_create_run,
+    service_create_state,
+)
 
 __all__ = [
     "PASSWORD_EXPIRY_MAIL_DAYS",
@@ -48,5 +53,8 @@ __all__ = [
     "directory_refresh_request",
     "directory_refresh_structure",
     "directory_search",
+    "service_create_request",
+    "service_create_run",
+    "service_create_state",
     "supplier_bank_accounts",
 ]

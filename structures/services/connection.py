@@ -22,6 +22,12 @@ from chorus_client import (
 )
 from portal.jobs import enqueue
 from structures.chorus import ChorusNotConfiguredError, chorus_client_for, error_verdict
+from structures.directory_source import (
+    SOURCE_REFERENTIEL,
+    SOURCE_STRUCTURES,
+    directory_source_for,
+    directory_source_name,
+)
 from structures.models import ChorusConnection, Structure
 from structures.services.directory import structure_apply_from_chorus
 from structures.services.own_structure import OWN_STRUCTURE_REFRESH_TASK
@@ -109,8 +115,11 @@ LINK_LABELS = {
     "technical_account": gettext_noop("Technical account"),
     "api_transverses": gettext_noop("Transverses API"),
     "api_structures": gettext_noop("Structures API"),
+    "api_organisations": gettext_noop("Référentiel des Organisations API"),
     "api_factures": gettext_noop("Factures API"),
 }
+# The directory link checked is the one the connection's environment reads the directory from.
+DIRECTORY_LINKS = {SOURCE_STRUCTURES: "api_structures", SOURCE_REFERENTIEL: "api_organisations"}
 STRUCTURE_UNKNOWN = (
     gettext_noop("Chorus Pro does not show this structure's SIRET to this technical account."),
     gettext_noop("Check in Chorus Pro that the technical account is attached to this structure."),
@@ -158,8 +167,10 @@ def connection_test_run(*, connection: ChorusConnection) -> list[dict[str, Any]]
     1. PISTE token: the portal's OAuth application (client credentials);
     2. Transverses API: the health check (needs the token only);
     3. technical account: a call that needs ``cpro-account`` (the VAT rates);
-    4. Structures API: the structure itself by SIRET, then consulted: its routing rules and the
-       technical password expiry date are stored;
+    4. the directory (the Référentiel des Organisations or the Structures API, as
+       ``structures.directory_source`` chooses for the environment): the structure itself by
+       SIRET: its routing rules, Chorus Pro id and (Structures API only) the technical password
+       expiry date are stored;
     5. Factures API: an invoice search of one result.
 
     After a refused token every other link is "not checked"; after a refused technical account,
@@ -167,7 +178,12 @@ def connection_test_run(*, connection: ChorusConnection) -> list[dict[str, Any]]
     errors are reported as such, not as wrong credentials.
     """
     started_at = timezone.now()
-    checks = {link: _Check(link=link, label=label) for link, label in LINK_LABELS.items()}
+    directory_link = DIRECTORY_LINKS[directory_source_name(connection.environment)]
+    checks = {
+        link: _Check(link=link, label=label)
+        for link, label in LINK_LABELS.items()
+        if link == directory_link or link not in DIRECTORY_LINKS.values()
+    }
     endpoint = settings.CHORUS_ENDPOINTS.get(connection.environment) or {}
     secrets = [endpoint.get("client_secret") or ""]
     try:
@@ -211,13 +227,20 @@ def _connection_checks(
         client.transverses.vat_rates()
         return gettext_noop("Chorus Pro accepted the technical account.")
 
-    def structures() -> str:
-        summary = client.structures.find_structure_by_siret(structure.siret)
-        if summary is None:
+    source = directory_source_for(client, connection.environment)
+
+    def directory() -> str:
+        record = source.own_structure(structure.siret, public=structure.is_public)
+        if record is None:
             raise _Verdict(*STRUCTURE_UNKNOWN, detail=f"SIRET {structure.siret}")
-        details = client.structures.get_structure(summary.id)
-        structure_apply_from_chorus(structure, summary, details, own_connection=connection)
-        return gettext_noop("The Structures API answers: the structure was read from Chorus Pro.")
+        structure_apply_from_chorus(structure, record, own_connection=connection)
+        if source.name == SOURCE_STRUCTURES:
+            return gettext_noop(
+                "The Structures API answers: the structure was read from Chorus Pro."
+            )
+        return gettext_noop(
+            "The Référentiel des Organisations answers: the structure was read from Chorus Pro."
+        )
 
     def factures() -> str:
         if structure.is_public:
@@ -233,5 +256,5 @@ def _connection_checks(
     _run_check(checks["technical_account"], secrets, account)
     if checks["technical_account"].state == "failed":
         return
-    _run_check(checks["api_structures"], secrets, structures)
+    _run_check(checks[DIRECTORY_LINKS[source.name]], secrets, directory)
     _run_check(checks["api_factures"], secrets, factures)

@@ -16,17 +16,11 @@ from stdnum.fr import siret as siret_number
 from chorus_client import (
     ChorusAuthenticationError,
     ChorusError,
-    ChorusRejectedError,
     ChorusTransientError,
-    IdentifierType,
-    PageRequest,
-    StructureDetails,
-    StructureKind,
-    StructureSearch,
-    StructureSummary,
 )
 from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
+from structures.directory_source import DirectoryRecord, directory_source_for
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Service, Structure
 from structures.selectors import (
@@ -60,50 +54,44 @@ def _text(value: str | None, length: int) -> str:
 
 def structure_apply_from_chorus(
     structure: Structure,
-    summary: StructureSummary,
-    details: StructureDetails | None,
+    record: DirectoryRecord,
     *,
     own_connection: ChorusConnection | None = None,
 ) -> Structure:
-    """Copy what Chorus Pro says of a structure onto its row (and, for a structure consulted with
-    its own account, the technical password expiry onto the connection)."""
-    structure.chorus_id = summary.id
+    """Copy what the directory source says of a structure onto its row (and, for a structure
+    read with its own account, the technical password expiry onto the connection)."""
+    if record.chorus_id is not None:
+        structure.chorus_id = record.chorus_id
     if own_connection is None:
         # Never for a structure read with its own account: marking it inactive would lock its
         # users out of the portal as a side effect of a test or a refresh.
-        structure.is_active = summary.active
-    if details is None:
-        structure.name = structure.name or _text(summary.name, 200) or structure.siret
+        structure.is_active = record.active
+    if not record.consulted:
+        structure.name = structure.name or _text(record.name, 200) or structure.siret
     else:
-        structure.name = (
-            _text(details.company_name, 200)
-            or _text(details.label, 200)
-            or _text(summary.name, 200)
-            or structure.name
-            or structure.siret
-        )
-        if details.kind is not None:
-            is_public = details.kind == StructureKind.PUBLIQUE
-            structure.kind = Structure.Kind.PUBLIC if is_public else Structure.Kind.PRIVATE
-        structure.vat_number = _text(details.vat_number, 20)
-        if details.address is not None:
-            structure.address_line = _text(details.address.line, 200)
-            structure.postal_code = _text(details.address.postal_code, 10)
-            structure.city = _text(details.address.city, 100)
-            country = _text(details.address.country, 2).upper()
-            if len(country) == 2 and country.isalpha():
-                structure.country_code = country
-        structure.service_code_required = details.routing.service_code_required
-        structure.commitment_required = details.routing.commitment_required
-        structure.service_or_commitment_required = details.routing.service_code_or_commitment
+        structure.name = _text(record.name, 200) or structure.name or structure.siret
+        if record.is_public is not None:
+            structure.kind = Structure.Kind.PUBLIC if record.is_public else Structure.Kind.PRIVATE
+        if record.vat_number is not None:
+            structure.vat_number = _text(record.vat_number, 20)
+        if record.address_line or record.postal_code or record.city:
+            structure.address_line = _text(record.address_line, 200)
+            structure.postal_code = _text(record.postal_code, 10)
+            structure.city = _text(record.city, 100)
+        if record.country_code:
+            structure.country_code = record.country_code
+        structure.service_code_required = record.service_code_required
+        structure.commitment_required = record.commitment_required
+        structure.service_or_commitment_required = record.service_or_commitment_required
         structure.last_synced_at = timezone.now()
     with transaction.atomic():
-        # The Chorus Pro id is unique: an older row holding it (a SIRET that changed) lets go.
-        Structure.objects.filter(chorus_id=summary.id).exclude(pk=structure.pk).update(
-            chorus_id=None
-        )
+        if structure.chorus_id is not None:
+            # The Chorus Pro id is unique: an older row holding it (a SIRET that changed) lets go.
+            Structure.objects.filter(chorus_id=structure.chorus_id).exclude(pk=structure.pk).update(
+                chorus_id=None
+            )
         structure.save()
-        expires_at = details.technical_password_expires_at if details else None
+        expires_at = record.password_expires_at
         if own_connection is not None and expires_at is not None:
             own_connection.password_expires_on = timezone.localdate(expires_at)
             ChorusConnection.objects.filter(pk=own_connection.pk).update(
@@ -113,56 +101,44 @@ def structure_apply_from_chorus(
 
 
 def directory_refresh_structure(*, connection: ChorusConnection, siret: str) -> Structure:
-    """Read a structure from Chorus Pro by SIRET and store it with its services.
+    """Read a structure from the directory source by SIRET and store it with its services.
 
-    1. ``structures/rechercher`` by SIRET (raises :class:`StructureNotInChorus` when absent);
-    2. ``structures/consulter``: name, address, VAT number, routing rules (a private structure
-       not attached to this account cannot be consulted: the search result is kept);
-    3. public structures only, every page of ``rechercher/services``; then
-       ``consulter/service`` for the active services only, and only when the structure itself
-       does not already require a commitment (otherwise the service's flag changes nothing);
-    4. upsert the structure and its services; services Chorus Pro no longer lists are
-       deactivated. ``last_synced_at`` marks the copy as fresh.
+    The source (``structures.directory_source``: the Référentiel des Organisations or the
+    Structures API) reads the structure, its routing rules and, for a public structure, its
+    services with their own commitment flag; raises :class:`StructureNotInChorus` when Chorus
+    Pro does not show it. Services the source no longer lists are deactivated;
+    ``last_synced_at`` marks the copy as fresh.
     """
     with chorus_client_for(connection) as client:
-        summary = client.structures.find_structure_by_siret(siret)
-        if summary is None:
-            raise StructureNotInChorus(siret)
-        try:
-            details = client.structures.get_structure(summary.id)
-        except ChorusRejectedError:
-            details = None
-        services: list[tuple[Any, bool]] = []
-        is_public = details is not None and details.kind == StructureKind.PUBLIQUE
-        if is_public:
-            for service in client.structures.iter_services(summary.id):
-                needs_commitment = False
-                if service.active and not details.routing.commitment_required:
-                    needs_commitment = client.structures.get_service(
-                        summary.id, service.id
-                    ).commitment_required
-                services.append((service, needs_commitment))
+        record = directory_source_for(client, connection.environment).structure(siret)
+    if record is None:
+        raise StructureNotInChorus(siret)
+    return structure_store_record(record, siret=siret)
 
+
+def structure_store_record(record: DirectoryRecord, *, siret: str) -> Structure:
+    """Upsert a structure and its services from a directory record."""
     with transaction.atomic():
         structure = Structure.objects.filter(siret=siret).first() or Structure(
-            siret=siret, kind=Structure.Kind.PUBLIC if is_public else Structure.Kind.PRIVATE
+            siret=siret,
+            kind=Structure.Kind.PUBLIC if record.is_public else Structure.Kind.PRIVATE,
         )
-        if details is None:
+        if not record.consulted:
             structure.last_synced_at = timezone.now()
-        structure_apply_from_chorus(structure, summary, details)
-        if is_public:
+        structure_apply_from_chorus(structure, record)
+        if record.services is not None:
             seen = []
-            for service, needs_commitment in services:
+            for service in record.services:
                 seen.append(service.code)
+                defaults = {
+                    "label": _text(service.label, 200),
+                    "is_active": service.active,
+                    "commitment_required": service.commitment_required,
+                }
+                if service.chorus_id is not None:
+                    defaults["chorus_id"] = service.chorus_id
                 Service.objects.update_or_create(
-                    structure=structure,
-                    code=service.code[:100],
-                    defaults={
-                        "label": _text(service.name, 200),
-                        "is_active": service.active,
-                        "chorus_id": service.id,
-                        "commitment_required": needs_commitment,
-                    },
+                    structure=structure, code=service.code[:100], defaults=defaults
                 )
             structure.services.exclude(code__in=seen).update(is_active=False)
     return structure
@@ -176,8 +152,9 @@ def _chorus_name_queries(name: str) -> list[str]:
 
 
 def directory_search(*, connection: ChorusConnection, query: str) -> list[Structure]:
-    """Public structures whose name contains ``query`` (one page of ``structures/rechercher``),
-    kept as Structure rows with what the search returns (SIRET, name, active, Chorus Pro id).
+    """Public structures whose name contains ``query`` (one page of the directory source's
+    search), kept as Structure rows with what the search returns (SIRET, name, active, and the
+    Chorus Pro id when the source gives it).
 
     How Chorus Pro compares names is not documented (contract §4.1, [U]): the query is sent
     without its accents, which finds a name however Chorus Pro treats accents as long as the
@@ -188,30 +165,25 @@ def directory_search(*, connection: ChorusConnection, query: str) -> list[Struct
     Rows created here have no ``last_synced_at``: routing rules and services are read in full
     (:func:`directory_refresh_structure`) when the supplier picks one.
     """
-    summaries: dict[int, StructureSummary] = {}
+    records: dict[str, DirectoryRecord] = {}
     with chorus_client_for(connection) as client:
+        source = directory_source_for(client, connection.environment)
         for text in _chorus_name_queries(query):
-            page = client.structures.search_structures(
-                StructureSearch(company_name=text, kind=StructureKind.PUBLIQUE),
-                PageRequest(page_size=DIRECTORY_SEARCH_PAGE_SIZE),
-            )
-            for summary in page.items:
-                summaries.setdefault(summary.id, summary)
+            for record in source.search_public(text, limit=DIRECTORY_SEARCH_PAGE_SIZE):
+                records.setdefault(record.siret, record)
     found = []
     with transaction.atomic():
-        for summary in summaries.values():
-            siret = summary.identifier
-            if summary.identifier_type not in (None, IdentifierType.SIRET):
-                continue
-            if not siret_number.is_valid(siret):
+        for record in records.values():
+            siret = record.siret
+            if not record.identifier_is_siret or not siret_number.is_valid(siret):
                 continue
             structure = Structure.objects.filter(siret=siret).first()
             if structure is None:
                 structure = Structure(siret=siret, kind=Structure.Kind.PUBLIC)
             if structure.last_synced_at is None:
                 # A fully read row keeps its company name; the search gives a display name.
-                structure.name = _text(summary.name, 200) or structure.name or siret
-            structure_apply_from_chorus(structure, summary, None)
+                structure.name = _text(record.name, 200) or structure.name or siret
+            structure_apply_from_chorus(structure, record)
             found.append(structure)
     return found
 
@@ -352,5 +324,3 @@ def directory_refresh_request(
 
 
 # --- the supplier's bank accounts --------------------------------------------------------------
-
-

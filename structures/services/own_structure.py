@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils import timezone
 
-from chorus_client import (
-    StructureKind,
-)
 from portal.jobs import enqueue
 from structures.chorus import chorus_client_for
+from structures.directory_source import directory_source_for
 from structures.models import ChorusConnection, Structure
 from structures.selectors import (
     BankAccountChoice,
@@ -36,14 +34,16 @@ def directory_refresh_own_structure(*, connection: ChorusConnection) -> Structur
     cache for :func:`structures.selectors.bank_accounts_for_supplier`."""
     structure = connection.structure
     with chorus_client_for(connection) as client:
-        summary = client.structures.find_structure_by_siret(structure.siret)
-        if summary is None:
+        source = directory_source_for(client, connection.environment)
+        record = source.own_structure(structure.siret, public=structure.is_public)
+        if record is None:
             raise StructureNotInChorus(structure.siret)
-        details = client.structures.get_structure(summary.id)
         accounts = None
-        if details.kind != StructureKind.PUBLIQUE:
-            accounts = client.transverses.valid_bank_accounts(summary.id)
-    structure_apply_from_chorus(structure, summary, details, own_connection=connection)
+        is_public = structure.is_public if record.is_public is None else record.is_public
+        chorus_id = record.chorus_id or structure.chorus_id
+        if not is_public and chorus_id is not None:
+            accounts = client.transverses.valid_bank_accounts(chorus_id)
+    structure_apply_from_chorus(structure, record, own_connection=connection)
     if accounts is not None:
         cache.set(
             bank_accounts_cache_key(structure.pk),

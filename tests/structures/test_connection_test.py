@@ -11,7 +11,8 @@ from tests.jobs import queued_ids
 
 SUPPLIER_SIRET = "12345678200010"
 COMMUNE_SIRET = "21750001600019"
-LINKS = ["piste_token", "technical_account", "api_transverses", "api_structures", "api_factures"]
+# The emulator environment reads the directory from the Référentiel des Organisations.
+LINKS = ["piste_token", "technical_account", "api_transverses", "api_organisations", "api_factures"]
 
 
 @pytest.fixture
@@ -50,8 +51,8 @@ def test_a_wrong_password_fails_only_the_technical_account(supplier_connection):
     assert account["state"] == "failed"
     assert "424 days" in account["advice"]
     assert "incorrect" in account["advice"]
-    # Every Structures/Factures call needs the account: not checked rather than failed again.
-    assert checks["api_structures"]["ok"] is None
+    # Every directory/Factures call needs the account: not checked rather than failed again.
+    assert checks["api_organisations"]["ok"] is None
     assert checks["api_factures"]["ok"] is None
     assert "Not-The-Password-1" not in str(checks)
 
@@ -83,11 +84,13 @@ def test_an_overloaded_chorus_pro_is_reported_as_transient_not_as_bad_credential
     assert "try again" in account["advice"]
     assert "424" not in account["advice"]
     # The account was not refused: the other links are still checked.
-    assert checks["api_structures"]["ok"] is True
+    assert checks["api_organisations"]["ok"] is True
     assert checks["api_factures"]["ok"] is True
 
 
-def test_the_password_expiry_and_routing_rules_are_read_from_chorus_pro(supplier_connection):
+def test_the_password_expiry_and_routing_rules_are_read_from_the_structures_api(
+    supplier_connection, use_structures_api
+):
     supplier_connection.password_expires_on = None
     supplier_connection.save()
     Structure.objects.filter(pk=supplier_connection.structure_id).update(chorus_id=None)
@@ -97,6 +100,32 @@ def test_the_password_expiry_and_routing_rules_are_read_from_chorus_pro(supplier
     # The emulator's world gives the supplier's password 20 days (docs/emulator-world.md).
     assert days_left in (19, 20)
     structure = Structure.objects.get(pk=supplier_connection.structure_id)
+    assert structure.chorus_id == 26000001
+    assert structure.vat_number == "FR32123456782"
+    assert structure.last_synced_at is not None
+
+
+def test_the_structures_api_source_checks_the_structures_api_link(
+    supplier_connection, use_structures_api
+):
+    report = connection_test_run(connection=supplier_connection)
+    assert [check["link"] for check in report][3] == "api_structures"
+    assert all(check["ok"] is True for check in report), report
+
+
+def test_the_referentiel_reads_the_structure_and_keeps_the_typed_password_expiry(
+    supplier_connection,
+):
+    # The Référentiel has no technical password expiry: the date the manager typed stays.
+    typed = timezone.localdate() + timedelta(days=100)
+    supplier_connection.password_expires_on = typed
+    supplier_connection.save()
+    Structure.objects.filter(pk=supplier_connection.structure_id).update(chorus_id=None)
+    connection_test_run(connection=supplier_connection)
+    supplier_connection.refresh_from_db()
+    assert supplier_connection.password_expires_on == typed
+    structure = Structure.objects.get(pk=supplier_connection.structure_id)
+    # Its Chorus Pro id comes from the account's active structures (Transverses).
     assert structure.chorus_id == 26000001
     assert structure.vat_number == "FR32123456782"
     assert structure.last_synced_at is not None
