@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +378,12 @@ INBOX_FIRST_SYNC_LOOKBACK_DAYS = env_int("INBOX_FIRST_SYNC_LOOKBACK_DAYS", 90)
 # Chorus Pro refuses a telecharger/groupe answer over a billing file's maximum size (contract
 # §5.12: 120 MB, HTTP 413); selections are split to stay under it.
 CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 1024)
+
+# The integrator API (api/): requests allowed per key in 5 minutes and in a day (as
+# Facturation.pro's API), and the largest page of a list.
+API_RATE_LIMIT_5_MINUTES = env_int("API_RATE_LIMIT_5_MINUTES", 600)
+API_RATE_LIMIT_DAY = env_int("API_RATE_LIMIT_DAY", 10_000)
+API_MAX_PER_PAGE = env_int("API_MAX_PER_PAGE", 100)
 
 LOGGING = {
     "version": 1,

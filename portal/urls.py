@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("invoices.urls")),
     path("structures/", include("structures.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.key_urls")),
     # Before the back-office's own login form, which knows nothing of the second factor.
     path("back-office/login/", back_office_login),
     path("back-office/", admin.site.urls),
