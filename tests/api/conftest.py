@@ -67,3 +67,8 @@ def api_as():
         return ApiClient(client, secret)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
