@@ -67,7 +67,27 @@ def json_body(request, *, allowed: set[str]) -> dict:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ApiError(422, {name: ["Unknown field."] for name in unknown})
+    if _has_nul(data):
+        # PostgreSQL stores no NUL character, in text or JSON columns.
+        raise error(422, "Text cannot contain NUL characters.")
     return data
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def form_fields_without_nul(request) -> None:
+    """The text fields of a multipart request, refused when one holds a NUL character."""
+    for name, values in request.POST.lists():
+        if any("\x00" in value for value in values):
+            raise error(422, "Text cannot contain NUL characters.", name)
 
 
 @dataclass(frozen=True)

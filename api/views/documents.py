@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from api.endpoint import api_endpoint
-from api.http import ApiError, error, json_response
+from api.http import ApiError, error, form_fields_without_nul, json_response
 from api.representations import attachment_json
 from api.views.invoices import READ, WRITE, supplier_draft, visible_invoice
 from invoices.attachments import AttachmentRejected, attachment_add, attachment_remove
@@ -101,6 +101,7 @@ def attachment_collection(request, invoice_id: int):
     invoice = supplier_draft(request, invoice_id)
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise error(415, 'Upload the file as multipart/form-data, in the field "file".')
+    form_fields_without_nul(request)
     files = request.FILES.getlist("file")
     unknown = sorted((set(request.FILES) | set(request.POST)) - {"file", "name"})
     if unknown:

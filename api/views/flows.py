@@ -3,7 +3,14 @@ follow Chorus Pro's report of each file."""
 
 from api.endpoint import api_endpoint
 from api.forms import PageOnlyForm, query_form
-from api.http import ApiError, error, json_response, list_response, paginate
+from api.http import (
+    ApiError,
+    error,
+    form_fields_without_nul,
+    json_response,
+    list_response,
+    paginate,
+)
 from api.representations import flow_json
 from api.views.invoices import READ, SEND
 from invoices.flows.forms import FlowUploadForm
@@ -28,6 +35,7 @@ def flow_collection(request):
         return list_response(page, [flow_json(flow) for flow in page.items])
     if not (request.content_type or "").startswith("multipart/form-data"):
         raise error(415, 'Upload the files as multipart/form-data, in the field "files".')
+    form_fields_without_nul(request)
     unknown = sorted((set(request.FILES) | set(request.POST)) - {"files"})
     if unknown:
         raise ApiError(422, {name: ["Unknown field."] for name in unknown})

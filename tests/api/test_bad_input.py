@@ -117,3 +117,11 @@ def test_a_body_too_large_is_a_413(api, settings):
     response = api.post("invoices", draft_body(comment="x" * 2000))
     assert response.status_code == 413
     assert _nothing_created()
+
+
+def test_a_nul_character_is_refused_before_any_database_sees_it(api):
+    body = draft_body()
+    body["lines"][0]["description"] = "Main\x00tenance"
+    response = api.post("invoices", body)
+    assert response.status_code == 422
+    assert _nothing_created()
