@@ -179,6 +179,14 @@ PATHS = {
             scope="send",
         ),
     },
+    "/invoices/{invoice_id}/reopen": {
+        "parameters": INVOICE_ID,
+        "post": _op(
+            "Back to draft after Chorus Pro refused the submission",
+            {"200": _json(_ref("Invoice"))},
+            scope="write",
+        ),
+    },
     "/invoices/{invoice_id}/history": {
         "parameters": INVOICE_ID,
         "get": _op(

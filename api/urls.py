@@ -31,6 +31,7 @@ urlpatterns = [
         name="invoice_preflight",
     ),
     path("invoices/<id:invoice_id>/send", invoices.invoice_send, name="invoice_send"),
+    path("invoices/<id:invoice_id>/reopen", invoices.invoice_reopen_view, name="invoice_reopen"),
     path("invoices/<id:invoice_id>/history", invoices.invoice_history, name="invoice_history"),
     path("invoices/<id:invoice_id>/documents/pdf", documents.invoice_pdf, name="invoice_pdf"),
     path(

@@ -18,7 +18,8 @@ from invoices.selectors import (
     invoice_timeline,
 )
 from invoices.sending.preflight import invoice_preflight
-from invoices.sending.submission import NotReady, invoice_submit
+from invoices.sending.selectors import refused_invoice_for_space
+from invoices.sending.submission import NotReady, invoice_reopen, invoice_submit
 from portal.spaces import SpaceKind
 
 READ, WRITE, SEND = "read", "write", "send"
@@ -118,3 +119,14 @@ def invoice_history(request, invoice_id: int):
     invoice = visible_invoice(request, invoice_id)
     events = invoice_timeline(invoice=invoice, space=request.space)
     return json_response([event_json(event) for event in events])
+
+
+@api_endpoint(methods={"POST": WRITE})
+def invoice_reopen_view(request, invoice_id: int):
+    """Back to draft after Chorus Pro refused the submission, to correct and send it again."""
+    if request.space.kind != SpaceKind.SUPPLIER or not invoice_id_possible(invoice_id):
+        raise Http404
+    invoice = refused_invoice_for_space(space=request.space, invoice_id=invoice_id)
+    invoice_reopen(invoice=invoice, user=request.api_key.created_by)
+    invoice.refresh_from_db()
+    return json_response(invoice_json(invoice))

@@ -150,3 +150,15 @@ def test_another_structure_s_invoice_is_a_404_on_every_address(api, other_api):
     assert other_api.get("invoices").json() == []
     invoice = Invoice.objects.get(pk=invoice_id)
     assert invoice.status == "draft" and invoice.comment == ""
+
+
+def test_an_invoice_chorus_pro_refused_goes_back_to_draft(api, other_api):
+    created = api.post("invoices", draft_body()).json()
+    Invoice.objects.filter(pk=created["id"]).update(
+        status=Invoice.Status.SUBMISSION_REFUSED, submission_error_message="Service inconnu"
+    )
+    assert api.get(f"invoices/{created['id']}").json()["submission_error"] == "Service inconnu"
+    assert other_api.post(f"invoices/{created['id']}/reopen").status_code == 404
+    response = api.post(f"invoices/{created['id']}/reopen")
+    assert response.status_code == 200 and response.json()["status"] == "draft"
+    assert api.post(f"invoices/{created['id']}/reopen").status_code == 404
