@@ -6,7 +6,8 @@
    missing, unknown, revoked or expired: 401;
 2. the method must be one the view declares (405), the key's scope must allow it (403);
 3. one request counted against the key's limits (429 with Retry-After past them);
-4. the view runs in a transaction: an ApiError or any exception rolls back what it did;
+4. the view runs in a transaction, in English unless Accept-Language asks for French: an
+   ApiError or any exception rolls back what it did;
    an unexpected exception is logged with an id and answered 500 with that id, no trace;
 5. every call is recorded (key, method, path, status, duration).
 """
@@ -21,7 +22,7 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
 from api.http import ApiError, error, error_response, json_response
@@ -99,7 +100,7 @@ def api_endpoint(*, methods: dict[str, str]):
                     raise ApiError(429, {"base": ["Retry later."]})
                 request.api_key = api_key
                 request.space = key_space(api_key)
-                with transaction.atomic():
+                with transaction.atomic(), translation.override(_language(request)):
                     response = view(request, *args, **kwargs)
             except ApiError as api_error:
                 response = error_response(api_error)
@@ -125,6 +126,14 @@ def api_endpoint(*, methods: dict[str, str]):
         return wrapped
 
     return decorator
+
+
+def _language(request) -> str:
+    """English unless the caller asks otherwise with Accept-Language (the portal's own rules
+    then answer in French): software reads the API's messages, people read the portal's."""
+    if "Accept-Language" not in request.headers:
+        return "en"
+    return translation.get_language_from_request(request)
 
 
 def _record(request, api_key, status: int, started: float, error_id: str) -> None:

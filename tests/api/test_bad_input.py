@@ -125,3 +125,11 @@ def test_a_nul_character_is_refused_before_any_database_sees_it(api):
     response = api.post("invoices", body)
     assert response.status_code == 422
     assert _nothing_created()
+
+
+def test_messages_are_english_unless_the_caller_asks_for_french(api):
+    body = draft_body(recipient_siret="123")
+    english = api.post("invoices", body).json()["errors"]["recipient_siret"][0]
+    assert "is not a valid SIRET" in english
+    french = api.post("invoices", body, HTTP_ACCEPT_LANGUAGE="fr").json()["errors"]
+    assert french["recipient_siret"][0] != english
