@@ -2,8 +2,9 @@
 
 `api_endpoint` wraps a view taking ``(request, ...)`` where ``request.api_key`` and
 ``request.space`` (the key's space, as a membership would give it: portal/spaces.py) are set:
-1. the key from ``Authorization: Bearer <key>`` (or HTTP Basic with the key as password);
-   missing, unknown, revoked or expired: 401;
+1. the key from ``Authorization: Bearer <key>`` (or HTTP Basic with the key as password, or
+   an OAuth2 access token standing for a key: api/oauth.py); missing, unknown, revoked or
+   expired: 401;
 2. the method must be one the view declares (405), the key's scope must allow it (403);
 3. one request counted against the key's limits (429 with Retry-After past them);
 4. the view runs in a transaction, in English unless Accept-Language asks for French: an
@@ -28,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from api.http import ApiError, error, error_response, json_response
 from api.keys import KeyRefused, api_key_authenticate, scope_allows
 from api.models import ApiCall, ApiKey
+from api.oauth import ACCESS_TOKEN_PREFIX, access_token_authenticate
 from api.rate_limits import rate_limit_take
 from portal.spaces import Space
 from structures.models import Membership
@@ -68,6 +70,8 @@ def _authenticated(request) -> ApiKey:
     if not secret:
         raise ApiError(401, {"base": [KEY_REFUSALS["missing"]]}, {"WWW-Authenticate": "Bearer"})
     try:
+        if secret.startswith(ACCESS_TOKEN_PREFIX):
+            return access_token_authenticate(token=secret)
         return api_key_authenticate(secret=secret)
     except KeyRefused as refused:
         raise ApiError(
@@ -120,7 +124,7 @@ def api_endpoint(*, methods: dict[str, str]):
                 )
             for name, value in rate_headers.items():
                 response[name] = value
-            _record(request, api_key, response.status_code, started, error_id)
+            record_call(request, api_key, response.status_code, started, error_id)
             return response
 
         return wrapped
@@ -136,7 +140,7 @@ def _language(request) -> str:
     return translation.get_language_from_request(request)
 
 
-def _record(request, api_key, status: int, started: float, error_id: str) -> None:
+def record_call(request, api_key, status: int, started: float, error_id: str) -> None:
     try:
         ApiCall.objects.create(
             api_key=api_key,

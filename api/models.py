@@ -102,3 +102,16 @@ class ApiRateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window} {self.starts_at:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class ApiAccessToken(models.Model):
+    """An OAuth2 access token (client credentials grant) standing for its key for an hour. Only
+    its hash is kept; revoking the key ends its tokens too."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="access_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token of {self.api_key} until {self.expires_at:%Y-%m-%d %H:%M}"

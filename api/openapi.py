@@ -320,6 +320,36 @@ PATHS = {
         "parameters": [_id("flow_id")],
         "get": _op("The file deposited", {"200": ANY_FILE}, scope="read"),
     },
+    "/oauth/token": {
+        "post": {
+            "summary": "OAuth2 client credentials: an access token for an hour",
+            "description": "client_id: the key's prefix; client_secret: the key (form fields, "
+            "or HTTP Basic). No bearer needed.",
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                                "client_id": {"type": "string"},
+                                "client_secret": {"type": "string"},
+                            },
+                            "required": ["grant_type"],
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_ref("AccessToken")),
+                "400": _json(_ref("OAuthError"), "Error"),
+                "401": _json(_ref("OAuthError"), "Error"),
+                "405": ERROR,
+            },
+        }
+    },
     "/me": {
         "get": _op(
             "The key in use: its structure, scope and limits",

@@ -233,8 +233,21 @@ KEY = _obj(
         "rate_limits": {"type": "object"},
     }
 )
+ACCESS_TOKEN = _obj(
+    {
+        "access_token": STRING,
+        "token_type": {"type": "string", "enum": ["Bearer"]},
+        "expires_in": {"type": "integer"},
+        "scope": STRING,
+    }
+)
+OAUTH_ERROR = _obj(
+    {"error": STRING, "error_description": STRING, "errors": {"type": "object"}}, ["error"]
+)
 
 SCHEMAS = {
+    "AccessToken": ACCESS_TOKEN,
+    "OAuthError": OAUTH_ERROR,
     "Errors": ERRORS,
     "InvoiceInput": INVOICE_IN,
     "LineInput": LINE_IN,

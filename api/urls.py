@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path, register_converter
 
-from api.views import documents, flows, invoices, meta, received, recipients
+from api.views import documents, flows, invoices, meta, oauth, received, recipients
 
 
 class IdConverter:
@@ -22,6 +22,7 @@ register_converter(IdConverter, "id")
 app_name = "api"
 urlpatterns = [
     path("openapi.json", meta.openapi_json, name="openapi"),
+    path("oauth/token", oauth.token, name="oauth_token"),
     path("me", meta.me, name="me"),
     path("invoices", invoices.invoice_collection, name="invoices"),
     path("invoices/<id:invoice_id>", invoices.invoice_item, name="invoice"),
