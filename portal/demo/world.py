@@ -228,7 +228,7 @@ def _support_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Support")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["invoices", "structures", "accounts"]
+            content_type__app_label__in=["invoices", "structures", "accounts", "api"]
         ).exclude(codename__startswith="delete_")
     )
     return group

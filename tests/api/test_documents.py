@@ -85,3 +85,30 @@ def test_another_structure_cannot_add_read_or_remove_attachments(api, other_api)
     assert other_api.get(path).status_code == 404
     assert other_api.delete(path).status_code == 404
     assert Attachment.objects.count() == 1
+
+
+def test_a_received_invoice_s_pdf_is_fetched_by_a_worker_meanwhile_202(
+    client, make_invoice, make_key, atelier, commune, jobs, django_capture_on_commit_callbacks
+):
+    from api.models import ApiKey
+    from invoices.documents.downloads import DOWNLOAD_TASK
+    from tests.api.helpers import ApiClient
+
+    invoice = make_invoice(
+        atelier,
+        commune,
+        status="received",
+        chorus_invoice_id=770001,
+        chorus_status="MISE_A_DISPOSITION",
+    )
+    recipient = ApiClient(client, make_key(commune, role=ApiKey.Role.RECIPIENT))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recipient.get(f"invoices/{invoice.pk}/documents/pdf")
+    assert response.status_code == 202
+    assert response["Retry-After"] == "5"
+    assert [name for name, _ in jobs].count(DOWNLOAD_TASK) == 1
+    # Asking again while it is fetched queues nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recipient.get(f"invoices/{invoice.pk}/documents/pdf").status_code == 202
+    assert [name for name, _ in jobs].count(DOWNLOAD_TASK) == 1
+    assert recipient.get(f"invoices/{invoice.pk}/documents/facturx").status_code == 404
