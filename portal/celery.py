@@ -69,4 +69,6 @@ app.conf.beat_schedule = {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Once a day: the integrator API's old call records, expired tokens, past rate windows.
+    "api-prune": {"task": "api.prune", "schedule": crontab(hour=3, minute=50)},
 }

@@ -384,6 +384,8 @@ CHORUS_DOWNLOAD_MAX_BYTES = env_int("CHORUS_DOWNLOAD_MAX_BYTES", 120 * 1024 * 10
 API_RATE_LIMIT_5_MINUTES = env_int("API_RATE_LIMIT_5_MINUTES", 600)
 API_RATE_LIMIT_DAY = env_int("API_RATE_LIMIT_DAY", 10_000)
 API_MAX_PER_PAGE = env_int("API_MAX_PER_PAGE", 100)
+# How long each API call's record (key, method, path, status, duration) is kept.
+API_CALLS_KEPT_DAYS = env_int("API_CALLS_KEPT_DAYS", 90)
 
 LOGGING = {
     "version": 1,
