@@ -244,8 +244,19 @@ ACCESS_TOKEN = _obj(
 OAUTH_ERROR = _obj(
     {"error": STRING, "error_description": STRING, "errors": {"type": "object"}}, ["error"]
 )
+ANSWER_OPTIONS = _obj(
+    {
+        "complete": {"type": "boolean"},
+        "acknowledge_rejection": {"type": "boolean"},
+        "correct": {"type": "boolean"},
+        "correct_validator": {"type": "boolean"},
+        "credit_note": {"type": "boolean"},
+        "latest": {"type": ["object", "null"]},
+    }
+)
 
 SCHEMAS = {
+    "AnswerOptions": ANSWER_OPTIONS,
     "AccessToken": ACCESS_TOKEN,
     "OAuthError": OAUTH_ERROR,
     "Errors": ERRORS,

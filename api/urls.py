@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path, register_converter
 
-from api.views import documents, flows, invoices, meta, oauth, received, recipients
+from api.views import answers, documents, flows, invoices, meta, oauth, received, recipients
 
 
 class IdConverter:
@@ -55,6 +55,16 @@ urlpatterns = [
         documents.attachment_content,
         name="attachment_content",
     ),
+    path("invoices/<id:invoice_id>/answers", answers.answer_options, name="answers"),
+    path("invoices/<id:invoice_id>/complete", answers.complete, name="invoice_complete"),
+    path(
+        "invoices/<id:invoice_id>/acknowledge-rejection",
+        answers.acknowledge_rejection,
+        name="invoice_acknowledge_rejection",
+    ),
+    path("invoices/<id:invoice_id>/validator", answers.validator_correct, name="validator"),
+    path("invoices/<id:invoice_id>/correction", answers.correction, name="invoice_correction"),
+    path("invoices/<id:invoice_id>/credit-note", answers.credit_note, name="credit_note"),
     path("received-invoices", received.received_collection, name="received_invoices"),
     path("received-invoices/<id:invoice_id>", received.received_item, name="received_invoice"),
     path(
