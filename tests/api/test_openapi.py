@@ -35,11 +35,11 @@ def test_every_api_address_is_described():
 def test_fuzzing_every_operation_finds_no_server_error(
     live_server, settings, atelier, commune, make_key, make_invoice
 ):
-    """Each operation with generated input, half the time on real objects of the key's
-    structure (a draft with an attachment, a flow) rather than on unknown ids; the received
-    invoices' operations with a recipient's key too. API_FUZZ_EXAMPLES sets the examples per
-    operation (8 by default: under a minute on the 2-core machine); API_FUZZ_SHOW=1 prints the
-    answers counted by operation and status."""
+    """Each operation with generated input, often pointed at real objects of the key's
+    structure (a draft with an attachment, a flow, a suspended invoice) rather than unknown
+    ids; the received invoices' operations with a recipient's key too. API_FUZZ_EXAMPLES sets
+    the examples per operation (8 by default: under a minute on the 2-core machine);
+    API_FUZZ_SHOW=1 prints the answers counted by operation and status."""
     import schemathesis
     from django.core.files.uploadedfile import SimpleUploadedFile
     from hypothesis import HealthCheck, given
@@ -74,20 +74,31 @@ def test_fuzzing_every_operation_finds_no_server_error(
         chorus_invoice_id=880001,
         chorus_status="MISE_A_DISPOSITION",
     )
+    suspended = make_invoice(
+        atelier,
+        commune,
+        status="submitted",
+        chorus_invoice_id=880002,
+        chorus_status="SUSPENDUE",
+    )
+    # The objects a case may be pointed at (none: the generated ids, mostly unknown).
     real_ids = {
-        supplier_key: {
-            "invoice_id": draft["id"],
-            "attachment_id": attachment["id"],
-            "flow_id": flow["id"],
-        },
-        recipient_key: {"invoice_id": received.pk},
+        supplier_key: [
+            {
+                "invoice_id": draft["id"],
+                "attachment_id": attachment["id"],
+                "flow_id": flow["id"],
+            },
+            {"invoice_id": suspended.pk},
+        ],
+        recipient_key: [{"invoice_id": received.pk}],
     }
     failures = []
     seen = []
     examples = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
 
     def fuzz_operation(operation, key: str) -> None:
-        @given(case=operation.as_strategy(), real=st.booleans())
+        @given(case=operation.as_strategy(), real=st.integers(0, len(real_ids[key])))
         @hypothesis_settings(
             max_examples=examples,
             deadline=None,
@@ -96,15 +107,16 @@ def test_fuzzing_every_operation_finds_no_server_error(
         )
         def fuzz(case, real):
             parameters = case.path_parameters or {}
-            for name, value in real_ids[key].items():
-                if name not in parameters:
-                    continue
-                if operation.method.upper() == "DELETE":
-                    # The real objects stay for the other operations.
-                    if parameters[name] == value:
-                        parameters[name] = 10**12
-                elif real:
-                    parameters[name] = value
+            for index, objects in enumerate(real_ids[key], 1):
+                for name, value in objects.items():
+                    if name not in parameters:
+                        continue
+                    if operation.method.upper() == "DELETE":
+                        # The real objects stay for the other operations.
+                        if parameters[name] == value:
+                            parameters[name] = 10**12
+                    elif real == index:
+                        parameters[name] = value
             response = case.call(
                 base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
             )
