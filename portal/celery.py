@@ -103,4 +103,6 @@ app.conf.beat_schedule = {
         "task": "structures.directory_copy_refresh",
         "schedule": crontab(hour=5, minute=25),
     },
+    # Once a day: the integrator API's old call records, expired tokens, past rate windows.
+    "api-prune": {"task": "api.prune", "schedule": crontab(hour=3, minute=50)},
 }

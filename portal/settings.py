@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "invoices.support.apps.SupportConfig",
     "webhooks",
     "reference_lists",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +422,13 @@ WEBHOOKS_DISABLE_AFTER_HOURS = env_int("WEBHOOKS_DISABLE_AFTER_HOURS", 12)
 WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", not PRODUCTION)
 # Finished events (every delivery delivered or given up) are kept this long for replays.
 WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)
+# The integrator API (api/): requests allowed per key in 5 minutes and in a day (as
+# Facturation.pro's API), and the largest page of a list.
+API_RATE_LIMIT_5_MINUTES = env_int("API_RATE_LIMIT_5_MINUTES", 600)
+API_RATE_LIMIT_DAY = env_int("API_RATE_LIMIT_DAY", 10_000)
+API_MAX_PER_PAGE = env_int("API_MAX_PER_PAGE", 100)
+# How long each API call's record (key, method, path, status, duration) is kept.
+API_CALLS_KEPT_DAYS = env_int("API_CALLS_KEPT_DAYS", 90)
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,8 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("fournisseur/logiciel-de-facturation/", include("connectors.facturation_pro.urls")),
     path("structures/", include("webhooks.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.key_urls")),
     # Before the back-office's own login form, which knows nothing of the second factor.
     path("back-office/login/", back_office_login),
     path("back-office/", admin.site.urls),

@@ -237,6 +237,7 @@ def _support_group() -> Group:
                 "facturation_pro",
                 "support",
                 "reference_lists",
+                "api",
             ]
         ).exclude(codename__startswith="delete_")
     )
