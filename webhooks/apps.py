@@ -8,6 +8,9 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         # Listen to the core's signals (invoices/signals.py, post_save of StatusEvent).
+        from invoices.support.timeline import register_timeline_source
         from webhooks import receivers
+        from webhooks.timeline import SOURCE, webhook_deliveries_timeline
 
         receivers.connect()
+        register_timeline_source(webhook_deliveries_timeline, key=SOURCE, label=_("Webhook"))

@@ -320,3 +320,33 @@ def test_a_delivery_held_by_one_worker_is_not_sent_by_another(
     assert delivery_attempt(delivery_id=delivery_id, now=later) == "delivered"
     assert delivery_attempt(delivery_id=delivery_id, now=later) == "not-due"
     assert len(receiver.requests) == 1
+
+
+def test_support_sees_each_attempt_in_the_invoice_timeline(
+    world, receiver, endpoint_for, make_invoice, queued, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import override
+
+    from invoices.support.timeline import invoice_timeline
+
+    def webhook_entries(invoice):
+        with override("en"):  # the entries' words, whatever the catalogue says in French
+            return [e for e in invoice_timeline(invoice=invoice) if e.source == "webhook"]
+
+    endpoint_for(world["supplier"], receiver.url)
+    invoice = make_invoice(world["supplier"])
+    _status_change(invoice, capture=django_capture_on_commit_callbacks)
+    assert [entry.detail for entry in webhook_entries(invoice)] == ["waiting for its first attempt"]
+
+    receiver.answer(500, b"database down")
+    now = timezone.now()
+    _run(queued, now)
+    receiver.answer(200, b"ok")
+    delivery_attempt(delivery_id=Delivery.objects.get().pk, now=now + timedelta(seconds=30))
+
+    entries = webhook_entries(invoice)
+    assert [(entry.level, entry.detail.split(" – ")[0]) for entry in entries] == [
+        ("problem", "answered 500"),
+        ("ok", "answered 200"),
+    ]
+    assert receiver.url in entries[0].title
