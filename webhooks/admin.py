@@ -2,6 +2,9 @@
 writes them, and the secret is never shown."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin import ReadOnlyAdminMixin
 from webhooks.models import Attempt, Delivery, Endpoint
@@ -34,3 +37,12 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["event__id", "endpoint__url", "endpoint__structure__name"]
     list_select_related = ["event", "endpoint"]
     inlines = [AttemptInline]
+    readonly_fields = ["replay"]
+
+    @admin.display(description=_("Safe action"))
+    def replay(self, delivery: Delivery) -> str:
+        # The support console's confirmation page (a reason, then the support audit).
+        url = reverse("admin:support_action", args=["webhook_replay", delivery.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, _("Replay a webhook delivery")
+        )

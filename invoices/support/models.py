@@ -13,6 +13,8 @@ class SupportActionKind(models.TextChoices):
     ACTION_RETRY = "action_retry", _("Retry a failed action")
     CONNECTION_TEST = "connection_test", _("Test the Chorus Pro connection")
     INBOX_RESYNC = "inbox_resync", _("Sync the received invoices again")
+    # Run by an app outside the core that registers it (webhooks/apps.py).
+    WEBHOOK_REPLAY = "webhook_replay", _("Replay a webhook delivery")
 
 
 class SupportOutcome(models.TextChoices):

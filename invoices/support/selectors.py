@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404
 from invoices.models import Invoice, InvoiceAction
 from invoices.support.diagnosis import acting_connection, invoice_diagnoses
 from invoices.support.models import SupportActionKind
-from invoices.support.services import TARGET_MODELS
+from invoices.support.services import target_model
 from invoices.support.timeline import invoice_timeline
 from structures.models import ChorusExchange
 
 
 def safe_action_target(*, kind: str, target_id: int):
     """The invoice, failed action or structure a safe action applies to (404 if none)."""
-    model = TARGET_MODELS[SupportActionKind(kind)]
+    model = target_model(kind)
     rows = model.objects.all()
     if model is InvoiceAction:
         rows = rows.select_related("invoice")

@@ -8,6 +8,9 @@ a time per account (its lock) and finds stored rows by their Chorus Pro id. All 
 (``portal.jobs.enqueue``, after commit): no request waits on Chorus Pro.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -107,7 +110,34 @@ def structure_inbox_resync(*, structure: Structure) -> list[str]:
     return sides
 
 
+@dataclass(frozen=True)
+class RegisteredAction:
+    """A safe action that an app outside the core runs on one of its own objects: ``run(target,
+    user)`` raises SupportRefusedError when it does not apply; ``invoice_of(target)`` names the
+    invoice the record is about, if any."""
+
+    model: type
+    run: Callable
+    invoice_of: Callable = lambda target: None
+
+
+# Filled by the apps' ready() (register_safe_action): the core never imports them.
+REGISTERED_ACTIONS: dict[str, RegisteredAction] = {}
+
+
+def register_safe_action(kind: str, model: type, run: Callable, invoice_of=None) -> None:
+    REGISTERED_ACTIONS[kind] = RegisteredAction(model, run, invoice_of or (lambda target: None))
+
+
+def target_model(kind: str) -> type:
+    if kind in REGISTERED_ACTIONS:
+        return REGISTERED_ACTIONS[kind].model
+    return TARGET_MODELS[SupportActionKind(kind)]
+
+
 def _run(kind: str, target, user) -> str:
+    if kind in REGISTERED_ACTIONS:
+        return REGISTERED_ACTIONS[kind].run(target, user) or ""
     if kind == SupportActionKind.INVOICE_RESYNC:
         invoice_resync_queue(invoice=target)
         return ""
@@ -141,6 +171,8 @@ def support_action_run(*, kind: str, target, user, reason: str) -> SupportRecord
     who ran it, when, why, and what came of it: handed to a worker, or not run and why. The
     record is written whatever the outcome, in the same transaction as the queueing."""
     invoice = target if isinstance(target, Invoice) else getattr(target, "invoice", None)
+    if kind in REGISTERED_ACTIONS:
+        invoice = REGISTERED_ACTIONS[kind].invoice_of(target)
     structure = target if isinstance(target, Structure) else None
     with transaction.atomic():
         try:

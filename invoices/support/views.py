@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceAction
 from invoices.support.forms import SafeActionForm, SearchForm
 from invoices.support.health import back_office_health
 from invoices.support.models import SupportActionKind, SupportOutcome
@@ -107,6 +107,9 @@ def safe_action(request, kind: str, target_id: int):
 def _back_to(target) -> str:
     if isinstance(target, Structure):
         return reverse("admin:structures_structure_change", args=[target.pk])
+    if not isinstance(target, Invoice | InvoiceAction):  # a registered app's own object
+        meta = target._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[target.pk])
     invoice = target if isinstance(target, Invoice) else target.invoice
     return reverse("admin:invoices_invoice_change", args=[invoice.pk])
 

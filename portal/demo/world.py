@@ -238,6 +238,7 @@ def _support_group() -> Group:
                 "support",
                 "reference_lists",
                 "api",
+                "webhooks",
             ]
         ).exclude(codename__startswith="delete_")
     )

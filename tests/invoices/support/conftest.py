@@ -21,7 +21,16 @@ def support_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Support")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["invoices", "structures", "accounts", "support"]
+            content_type__app_label__in=[
+                "invoices",
+                "structures",
+                "accounts",
+                "facturation_pro",
+                "support",
+                "reference_lists",
+                "api",
+                "webhooks",
+            ]
         ).exclude(codename__startswith="delete_")
     )
     return group
