@@ -10,6 +10,7 @@ from invoices.lists import urls as lists
 from invoices.notifications import urls as notifications
 from invoices.sending import urls as sending
 from invoices.treatment import urls as treatment
+from invoices.works import urls as works
 
 app_name = "invoices"
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *flows.urlpatterns,
     *notifications.urlpatterns,
+    *works.urlpatterns,
 ]

@@ -19,12 +19,14 @@ class SpaceKind(StrEnum):
     SUPPLIER = "supplier"
     RECIPIENT = "recipient"
     VALIDATOR = "validator"
+    PROJECT_MANAGER = "project_manager"
 
 
 SPACE_LABELS = {
     SpaceKind.SUPPLIER: _("Supplier space"),
     SpaceKind.RECIPIENT: _("Recipient space"),
     SpaceKind.VALIDATOR: _("Validator space"),
+    SpaceKind.PROJECT_MANAGER: _("Project manager space"),
 }
 
 
@@ -41,6 +43,8 @@ class Space:
         role = self.membership.role
         if role == Membership.Role.VALIDATOR:
             return SpaceKind.VALIDATOR
+        if role == Membership.Role.PROJECT_MANAGER:
+            return SpaceKind.PROJECT_MANAGER
         if role == Membership.Role.RECIPIENT_AGENT:
             return SpaceKind.RECIPIENT
         if role == Membership.Role.SUPPLIER_AGENT:

@@ -36,6 +36,13 @@ from invoices.models.work import (
     due_now,
     flow_path,
 )
+from invoices.models.works import (
+    PAYABLE_WORKS_FRAMEWORKS,
+    WORKS_FRAMEWORK_CODES,
+    WorksContract,
+    WorksPiece,
+    WorksSync,
+)
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
@@ -45,9 +52,11 @@ __all__ = [
     "INVOICE_ATTACHMENTS_MAX_BYTES",
     "MONEY",
     "NOT_PAYABLE_CHORUS_STATUSES",
+    "PAYABLE_WORKS_FRAMEWORKS",
     "ROUTING_CHORUS_STATUSES",
     "UNIT_LABELS",
     "VALIDATOR_REFUSED_STATUSES",
+    "WORKS_FRAMEWORK_CODES",
     "ZERO",
     "Attachment",
     "ChorusStatus",
@@ -61,6 +70,9 @@ __all__ = [
     "Notification",
     "ReasonTemplate",
     "StatusEvent",
+    "WorksContract",
+    "WorksPiece",
+    "WorksSync",
     "attachment_path",
     "awaiting_payment_q",
     "download_path",

@@ -110,6 +110,13 @@ class InvoiceAction(models.Model):
         VALIDATE = "validate", _("Validate")  # validator, traiter/factureAValider
         REFUSE = "refuse", _("Refuse")  # validator, traiter/factureAValider
         FIX_VALIDATOR = "fix_validator", _("Correct the validator")  # corriger/valideur/facture
+        # Works pieces (facturesTravaux/v1): refuser, suspendre/demander/completer, completer,
+        # prendreencompte, completerservicemoe.
+        WORKS_REFUSE = "works_refuse", _("Refuse the works piece")
+        WORKS_SUSPEND = "works_suspend", _("Ask to complete the works piece")
+        WORKS_COMPLETE = "works_complete", _("Complete the works piece")
+        WORKS_TAKE = "works_take", _("Take the works piece into account")
+        WORKS_MOE_SERVICE = "works_moe_svc", _("Set the project manager's service")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -159,6 +166,11 @@ class InvoiceAction(models.Model):
                         "validate",
                         "refuse",
                         "fix_validator",
+                        "works_refuse",
+                        "works_suspend",
+                        "works_complete",
+                        "works_take",
+                        "works_moe_svc",
                     ]
                 ),
                 name="invoice_action_kind_known",

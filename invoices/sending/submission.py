@@ -49,7 +49,8 @@ SEND_TASK = "invoices.send"
 
 SENDING = WorkQueue(
     Invoice,
-    pending=Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING]),
+    # Works pieces have their own queue and operation (invoices/works/submission.py).
+    pending=Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING], works__isnull=True),
     lease="send_lease_until",
     due="send_next_attempt_at",
     attempts="send_attempts",
@@ -122,7 +123,7 @@ def invoice_send(*, invoice_id: int) -> str:
             with chorus_client_for(connection, invoice=invoice) as client:
                 if invoice.send_attempts > 1 and _adopt_existing(client, invoice, connection):
                     return "adopted"
-                main = _main_document(invoice)
+                main = main_document_for_sending(invoice)
                 attachments_upload_missing(client, invoice.attachments.all())
                 submitted = client.supplier.submit(_submission(invoice, connection, main))
     except (ChorusRejectedError, ChorusAuthenticationError) as error:
@@ -150,7 +151,8 @@ def _adopt_existing(client, invoice: Invoice, connection: ChorusConnection) -> b
     return True
 
 
-def _main_document(invoice: Invoice) -> Attachment:
+def main_document_for_sending(invoice: Invoice) -> Attachment:
+    """The invoice's main PDF (its Factur-X), built once and kept: shared with works pieces."""
     from invoices.documents.facturx import facturx_build
 
     existing = invoice.attachments.filter(kind=Attachment.Kind.MAIN).first()

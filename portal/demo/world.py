@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.demo.works import WORKS_LOGINS, demo_works_load
 from structures.models import ChorusConnection, Membership, Service, Structure
 
 DEMO_PASSWORD = "demo-portail-2026"  # noqa: S105 - published demo logins, emulator only
@@ -199,7 +200,8 @@ def demo_load() -> list[DemoLogin]:
     support.groups.add(_support_group())
     for username, secret in DEMO_TOTP_SECRETS.items():
         _demo_authenticator(User.objects.get(username=username), secret)
-    return LOGINS
+    demo_works_load(_demo_user)
+    return LOGINS + [DemoLogin(username, text) for username, text in WORKS_LOGINS]
 
 
 def _demo_authenticator(user: User, secret: str) -> None:
