@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from invoices.models import FINAL_CHORUS_STATUSES, Invoice, WorksContract, WorksPiece
-from invoices.works.frameworks import MOA_WAITING, MOE_WAITING, holder_of
+from invoices.works.frameworks import MOA_WAITING, MOE_WAITING, REFUSED, holder_of
 from portal.spaces import Space, SpaceKind
 
 ZERO = Decimal("0.00")
@@ -121,9 +121,17 @@ class StatementRow:
         return self.last.invoice.chorus_status == PAID
 
     @property
+    def refused(self) -> bool:
+        return self.last.invoice.chorus_status in REFUSED
+
+    @property
     def pending(self) -> bool:
         status = self.last.invoice.chorus_status
-        return bool(self.last.invoice.chorus_invoice_id) and status not in FINAL_CHORUS_STATUSES
+        return (
+            bool(self.last.invoice.chorus_invoice_id)
+            and status not in FINAL_CHORUS_STATUSES
+            and not self.refused
+        )
 
 
 @dataclass
@@ -155,7 +163,9 @@ def contract_summary(*, contract: WorksContract, space: Space) -> ContractSummar
                 piece=piece, chain=chain, admitted=chain[-1].cumulative_excl_tax, last=chain[-1]
             )
         )
-    counted = [r for r in rows if r.last.invoice.chorus_invoice_id]
+    # Drafts and refused statements state nothing: the next statement starts where the last
+    # counted one ended.
+    counted = [r for r in rows if r.last.invoice.chorus_invoice_id and not r.refused]
     return ContractSummary(
         rows=rows,
         cumulative=max((r.admitted for r in counted), default=ZERO),

@@ -34,20 +34,16 @@ WORKS_CONNECTIONS = {
     "53217846400014": ("TECH_1_53217846400014@cpro.fr", "Demo-BTP-2026"),
     "79812345100014": ("TECH_1_79812345100014@cpro.fr", "Demo-MaitriseOeuvre-2026"),
 }
+# The project owner's login is the Commune's own (`commune`, world.py): it validates the works
+# statements in its recipient space, then pays them from its inbox.
 WORKS_USERS = [
     # username, first name, last name, [(siret, role)]
     ("entreprise", "Marc", "Lefèvre", [("53217846400014", "supplier_agent")]),
     ("moe", "Inès", "Durand", [("79812345100014", "project_manager")]),
-    ("moa", "Louis", "Garnier", [(OWNER_SIRET, "recipient_agent")]),
 ]
 WORKS_LOGINS = [
     ("entreprise", "works contractor (titulaire), BTP Construction SAS: its monthly statements"),
     ("moe", "project manager (MOE), Durand Architectes: the works statements to take into account"),
-    (
-        "moa",
-        "project owner (MOA) and recipient, Commune de Villeneuve: works statements to "
-        "validate, then to pay",
-    ),
 ]
 
 

@@ -26,7 +26,8 @@ def contract(demo_world) -> WorksContract:
 @pytest.fixture
 def users(demo_world, django_user_model):
     return {
-        name: django_user_model.objects.get(username=name) for name in ("entreprise", "moe", "moa")
+        name: django_user_model.objects.get(username=name)
+        for name in ("entreprise", "moe", "commune")
     }
 
 

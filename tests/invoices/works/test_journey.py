@@ -62,7 +62,7 @@ def test_a_monthly_statement_goes_from_contractor_to_moe_to_moa_to_paid(
     assert draft_statement.chorus_status == "ASSOCIEE"
 
     owner_piece = works_piece_answer(
-        piece=moe_piece.works, structure=structure(OWNER), user=users["moa"]
+        piece=moe_piece.works, structure=structure(OWNER), user=users["commune"]
     )
     assert works_piece_send(invoice_id=owner_piece.pk) == "submitted"
     demo_world.advance(ROUTING)
@@ -75,7 +75,7 @@ def test_a_monthly_statement_goes_from_contractor_to_moe_to_moa_to_paid(
     action = action_queue(
         invoice=owner_piece,
         kind=InvoiceAction.Kind.TREAT,
-        user=users["moa"],
+        user=users["commune"],
         payload={"target_status": "MISE_EN_PAIEMENT", "from_status": "MISE_A_DISPOSITION"},
     )
     assert action_run(action_id=action.pk) == "done"
