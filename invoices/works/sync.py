@@ -128,7 +128,7 @@ def works_piece_known_or_created(summary, report: WorksSyncReport | None = None)
         .first()
     )
     if invoice is not None:
-        if not hasattr(invoice, "works"):
+        if not hasattr(invoice, "works") or not invoice.works.framework:
             _works_row(invoice, summary)  # the inbox found it first, as a received invoice
         return invoice
     key = supplier_key(summary.supplier_identifier)
@@ -194,18 +194,21 @@ def _works_row(invoice: Invoice, summary) -> WorksPiece:
         if stated and summary.total_excl_tax is not None and code != "A8":
             cumulative = previous + (cumulative - previous) * summary.total_excl_tax / stated
             cumulative = cumulative.quantize(Decimal("0.01"))
-    return WorksPiece.objects.create(
+    piece, _ = WorksPiece.objects.update_or_create(
         invoice=invoice,
-        contract=contract,
-        framework=framework,
-        works_type=summary.works_type.value if summary.works_type else "",
-        depositor=depositor,
-        project_manager=by_chorus_id.get(summary.project_manager_id),
-        project_owner=by_chorus_id.get(summary.project_owner_id),
-        answers=answers,
-        billing_file_id=summary.billing_file_id,
-        billing_file_number=summary.billing_file_number or "",
-        sequence=answers.sequence if answers else None,
-        cumulative_excl_tax=max(cumulative, Decimal(0)),
-        previous_cumulative_excl_tax=previous,
+        defaults=dict(
+            contract=contract,
+            framework=framework,
+            works_type=summary.works_type.value if summary.works_type else "",
+            depositor=depositor,
+            project_manager=by_chorus_id.get(summary.project_manager_id),
+            project_owner=by_chorus_id.get(summary.project_owner_id),
+            answers=answers,
+            billing_file_id=summary.billing_file_id,
+            billing_file_number=summary.billing_file_number or "",
+            sequence=answers.sequence if answers else None,
+            cumulative_excl_tax=max(cumulative, Decimal(0)),
+            previous_cumulative_excl_tax=previous,
+        ),
     )
+    return piece

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoices.actions.services import ActionNotAllowedError, ActionUnderWayError, action_under_way
+from invoices.models import WorksPiece
 from invoices.payment_clock import works_time_split
 from invoices.works import services
 from invoices.works.forms import (
@@ -40,6 +41,23 @@ from portal.spaces import SpaceKind
 from structures.selectors import connection_for_structure
 
 WORKS_SPACES = (SpaceKind.SUPPLIER, SpaceKind.PROJECT_MANAGER, SpaceKind.RECIPIENT)
+
+
+def detail_panel(*, request, invoice) -> dict:
+    """Context this part adds to the invoice page: a works piece's statement, its chain and the
+    payment delay split between the MOE and the owner."""
+    piece = WorksPiece.objects.filter(invoice=invoice).select_related("contract").first()
+    if piece is None:
+        return {}
+    chain = _chain(piece)
+    return {
+        "works": {
+            "piece": piece,
+            "chain": chain,
+            "label": FRAMEWORK_LABELS.get(piece.framework, piece.framework),
+            "split": works_time_split(piece=piece, chain=chain),
+        }
+    }
 
 
 @space_required(*WORKS_SPACES)
