@@ -12,6 +12,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0.00")}
 
 
@@ -23,11 +24,11 @@ class NewStatementForm(forms.Form):
 
 class StatementForm(forms.Form):
     number = forms.CharField(label=_("Statement number"), max_length=20)
-    issue_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    issue_date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     period_end = forms.DateField(
         label=_("Works done until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_WIDGET,
     )
     cumulative = forms.DecimalField(
         label=_("Works done since the start, excluding VAT (€)"),
