@@ -51,6 +51,11 @@ def role_on_piece(piece: WorksPiece, structure: Structure) -> str | None:
     return None
 
 
+def _fresh(piece: WorksPiece) -> WorksPiece:
+    """The piece as the database has it now: a status the sync just recorded decides."""
+    return WorksPiece.objects.select_related("invoice", "contract").get(pk=piece.pk)
+
+
 def _holding(piece: WorksPiece, structure: Structure) -> str:
     role = role_on_piece(piece, structure)
     if role is None:
@@ -68,6 +73,7 @@ def works_piece_answer(
 ) -> Invoice:
     """The holder takes the piece into account with its own piece, stating ``cumulative`` works
     done to date (by default, what the piece stated), and queues it for sending."""
+    piece = _fresh(piece)
     role = _holding(piece, structure)
     framework = ANSWERS[role].get(piece.framework)
     if (
@@ -121,6 +127,7 @@ def works_piece_answer(
 def works_piece_refuse(
     *, piece: WorksPiece, structure: Structure, user, reason_code: str, comment: str = ""
 ) -> InvoiceAction:
+    piece = _fresh(piece)
     role = _holding(piece, structure)
     if reason_code == "AUTRE" and not comment.strip():
         raise ActionNotAllowedError(_("Say why in the comment."), field="comment")
@@ -141,6 +148,7 @@ def works_piece_suspend(
     *, piece: WorksPiece, structure: Structure, user, comment: str
 ) -> InvoiceAction:
     """The MOE or the MOA asks the depositor to complete the piece; its delay waits."""
+    piece = _fresh(piece)
     role = _holding(piece, structure)
     if role not in ("moe", "moa"):
         raise ActionNotAllowedError(_("Only the project manager or owner asks to complete."))
@@ -156,6 +164,7 @@ def works_piece_suspend(
 
 def works_piece_take(*, piece: WorksPiece, structure: Structure, user) -> InvoiceAction:
     """A subcontractor's piece (A10, A11) is closed by its holder without a piece of its own."""
+    piece = _fresh(piece)
     role = _holding(piece, structure)
     if piece.code not in SUBCONTRACTED:
         raise ActionNotAllowedError(_("Take this piece into account with your own statement."))
@@ -171,6 +180,7 @@ def works_piece_complete(
     *, piece: WorksPiece, structure: Structure, user, comment: str, files=()
 ) -> InvoiceAction:
     """The depositor answers a request to complete, with a comment and documents."""
+    piece = _fresh(piece)
     invoice = piece.invoice
     if piece.depositor_id != structure.pk or invoice.chorus_status not in TO_COMPLETE:
         raise ActionNotAllowedError(_("This piece is not waiting to be completed by you."))
