@@ -1,7 +1,8 @@
 """The user's active space: which structure they act for, and in which role.
 
 A user can hold several memberships (structures and roles). The active one is kept in the session
-and offered as a switch in the header; each maps to one of three spaces.
+and offered as a switch in the header; each maps to one of four spaces (the project manager's
+for works invoices).
 """
 
 from dataclasses import dataclass

@@ -1,7 +1,8 @@
 """Received invoices: one changed-since search per recipient technical account, history only for
 what changed.
 
-1. Ask rechercher/recipiendaire for every invoice whose current state changed since the account's
+1. Ask rechercher/recipiendaire, once for invoices and once for works pieces (typeDemandePaiement
+   FACTURE, then FACTURE_TRAVAUX), for every invoice whose current state changed since the account's
    watermark minus an overlap (Chorus Pro's clock and ours differ; the first cycle looks back a
    configurable number of days), every page. "No result" (code 20000) is an empty page.
 2. Page by page: an invoice the portal already has (a portal supplier sent it, or the validator
