@@ -41,6 +41,7 @@ from invoices.models.works import (
     WORKS_FRAMEWORK_CODES,
     WorksContract,
     WorksPiece,
+    WorksSubcontract,
     WorksSync,
 )
 
@@ -72,6 +73,7 @@ __all__ = [
     "StatusEvent",
     "WorksContract",
     "WorksPiece",
+    "WorksSubcontract",
     "WorksSync",
     "attachment_path",
     "awaiting_payment_q",

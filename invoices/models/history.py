@@ -1,6 +1,5 @@
 """What happened to an invoice: its status events, and the notices people received."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

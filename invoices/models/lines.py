@@ -1,6 +1,5 @@
 """An invoice's lines and its VAT breakdown."""
 
-
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q

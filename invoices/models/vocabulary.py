@@ -1,7 +1,6 @@
 """The words invoices are described with: Chorus Pro's statuses and the sets the portal
 reasons with, units, flow states."""
 
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -117,6 +117,7 @@ class InvoiceAction(models.Model):
         WORKS_COMPLETE = "works_complete", _("Complete the works piece")
         WORKS_TAKE = "works_take", _("Take the works piece into account")
         WORKS_MOE_SERVICE = "works_moe_svc", _("Set the project manager's service")
+        WORKS_VALIDATE = "works_validate", _("Validate the subcontractor's works piece")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -171,6 +172,7 @@ class InvoiceAction(models.Model):
                         "works_complete",
                         "works_take",
                         "works_moe_svc",
+                        "works_validate",
                     ]
                 ),
                 name="invoice_action_kind_known",

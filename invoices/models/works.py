@@ -112,6 +112,41 @@ class WorksContract(models.Model):
         return f"{self.number} – {self.title}"
 
 
+class WorksSubcontract(models.Model):
+    """A subcontractor paid directly on the contract (CCP L. 2193-10), for its lot: its requests
+    go first to their validator (the contractor), who accepts or refuses them within 15 days."""
+
+    contract = models.ForeignKey(
+        WorksContract, on_delete=models.CASCADE, related_name="subcontracts"
+    )
+    subcontractor = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="works_subcontracts",
+        verbose_name=_("subcontractor"),
+    )
+    lot = models.CharField(_("lot"), max_length=200)
+    amount_excl_tax = ExactDecimalField(_("amount excluding VAT"), **MONEY)
+    validator = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="works_subcontracts_to_validate",
+        verbose_name=_("validator"),
+    )
+
+    class Meta:
+        verbose_name = _("works subcontract")
+        verbose_name_plural = _("works subcontracts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "subcontractor"], name="one_subcontract_per_company"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} – {self.lot}"
+
+
 class WorksPiece(models.Model):
     """The works side of one invoice row (see the module's docstring)."""
 
@@ -135,6 +170,10 @@ class WorksPiece(models.Model):
     )
     answers = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="answered_by"
+    )
+    # A subcontractor's request is validated first, by the contractor (A_VALIDER_1).
+    validator = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     billing_file_id = models.BigIntegerField(null=True, blank=True)
     billing_file_number = models.CharField(max_length=50, blank=True)

@@ -2,6 +2,7 @@
 cumulative works, kept on an ordinary invoice row so that the shared core (Factur-X, attachments,
 pre-flight, sending, history, invoice page) serves them as it serves any invoice."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,22 +14,69 @@ from django.utils.translation import gettext as _
 from invoices.attachments import AttachmentRejected, attachment_add
 from invoices.models import Invoice, InvoiceLine, InvoiceVatLine, WorksContract, WorksPiece
 from invoices.totals import LineAmounts, totals_compute
-from invoices.works.frameworks import A4, A7, CONTRACTOR_FRAMEWORKS, REFUSED, framework_code
+from invoices.works.frameworks import (
+    A4,
+    A7,
+    A10,
+    A11,
+    CONTRACTOR_FRAMEWORKS,
+    MONTHLY,
+    REFUSED,
+    SUBCONTRACTOR_FRAMEWORKS,
+    framework_code,
+)
 from invoices.works.statement import StatementFigures, statement_figures
 
 ZERO = Decimal("0.00")
-NUMBER_PREFIX = {A4: "DM", A7: "DF"}
+NUMBER_PREFIX = {A4: "DM", A7: "DF", A10: "DM", A11: "DF"}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The money rules a company's statements follow: the contract's for the contractor; for a
+    subcontractor, its lot's amount, the contract's VAT and retention, no advance of its own."""
+
+    amount_excl_tax: Decimal
+    vat_rate: Decimal
+    retention_rate: Decimal
+    advance_excl_tax: Decimal = ZERO
+    advance_repaid_from: Decimal = Decimal("65.00")
+    advance_repaid_until: Decimal = Decimal("80.00")
+
+
+def terms_for(*, contract: WorksContract, company) -> Terms:
+    subcontract = (
+        contract.subcontracts.filter(subcontractor=company).first()
+        if company.pk != contract.contractor_id
+        else None
+    )
+    if subcontract is not None:
+        return Terms(
+            amount_excl_tax=subcontract.amount_excl_tax,
+            vat_rate=contract.vat_rate,
+            retention_rate=contract.retention_rate,
+        )
+    return Terms(
+        amount_excl_tax=contract.amount_excl_tax,
+        vat_rate=contract.vat_rate,
+        retention_rate=contract.retention_rate,
+        advance_excl_tax=contract.advance_excl_tax,
+        advance_repaid_from=contract.advance_repaid_from,
+        advance_repaid_until=contract.advance_repaid_until,
+    )
 
 
 class StatementLocked(Exception):
     """The statement was sent: it can no longer change."""
 
 
-def statements_of_contract(*, contract: WorksContract):
-    """The contractor's statements of the contract that count (drafts and refused ones do not),
-    in order."""
+def statements_of_contract(*, contract: WorksContract, company):
+    """A company's statements of the contract that count (drafts and refused ones do not), in
+    order."""
     return (
-        WorksPiece.objects.filter(contract=contract, answers__isnull=True)
+        WorksPiece.objects.filter(
+            contract=contract, answers__isnull=True, invoice__supplier=company
+        )
         .exclude(invoice__status__in=[Invoice.Status.DRAFT, Invoice.Status.SUBMISSION_REFUSED])
         .exclude(invoice__chorus_status__in=REFUSED)
         .select_related("invoice")
@@ -47,30 +95,42 @@ def admitted_cumulative(piece: WorksPiece) -> Decimal:
         latest = following
 
 
-def previous_cumulative(*, contract: WorksContract, before: WorksPiece | None = None) -> Decimal:
-    """The works stated to date by the contract's last statement that counts (zero before the
-    first): the portal knows them, so the contractor types only the new cumulative."""
-    statements = statements_of_contract(contract=contract)
+def previous_cumulative(
+    *, contract: WorksContract, company, before: WorksPiece | None = None
+) -> Decimal:
+    """The works stated to date by the company's last statement on the contract that counts
+    (zero before the first): the portal knows them, so the company types only the new
+    cumulative."""
+    statements = statements_of_contract(contract=contract, company=company)
     if before is not None:
         statements = statements.exclude(pk=before.pk)
     last = statements.last()
     return admitted_cumulative(last) if last else ZERO
 
 
-def _sequence(contract: WorksContract) -> int:
-    return WorksPiece.objects.filter(contract=contract, answers__isnull=True).count() + 1
+def _sequence(contract: WorksContract, company) -> int:
+    pieces = WorksPiece.objects.filter(
+        contract=contract, answers__isnull=True, invoice__supplier=company
+    )
+    return pieces.count() + 1
 
 
-def works_statement_start(*, contract: WorksContract, user, framework: str = A4) -> Invoice:
-    """A new draft statement on ``contract``, stating no new works yet."""
-    if framework not in CONTRACTOR_FRAMEWORKS:
+def works_statement_start(
+    *, contract: WorksContract, user, framework: str = A4, company=None
+) -> Invoice:
+    """A new draft statement of ``company`` (the contractor, or a subcontractor paid directly)
+    on ``contract``, stating no new works yet."""
+    company = company or contract.contractor
+    subcontract = contract.subcontracts.filter(subcontractor=company).first()
+    allowed = SUBCONTRACTOR_FRAMEWORKS if subcontract else CONTRACTOR_FRAMEWORKS
+    if framework not in allowed or (subcontract is None and company != contract.contractor):
         raise ValueError(framework)
     with transaction.atomic():
         WorksContract.objects.select_for_update().filter(pk=contract.pk).first()
-        sequence = _sequence(contract)
+        sequence = _sequence(contract, company)
         number = f"{NUMBER_PREFIX[framework]}{sequence:02d}-{contract.number}"[:20]
         invoice = Invoice.objects.create(
-            supplier=contract.contractor,
+            supplier=company,
             recipient=contract.owner,
             service=contract.owner_service,
             number=number,
@@ -80,13 +140,16 @@ def works_statement_start(*, contract: WorksContract, user, framework: str = A4)
             market_number=contract.number,
             created_by=user,
         )
-        previous = previous_cumulative(contract=contract)
+        previous = previous_cumulative(contract=contract, company=company)
         WorksPiece.objects.create(
             invoice=invoice,
             contract=contract,
             framework=framework,
-            works_type="PROJET_DECOMPTE_MENSUEL" if framework == A4 else "PROJET_DECOMPTE_FINAL",
-            depositor=contract.contractor,
+            works_type="PROJET_DECOMPTE_MENSUEL"
+            if framework in MONTHLY
+            else "PROJET_DECOMPTE_FINAL",
+            depositor=company,
+            validator=subcontract.validator if subcontract else None,
             project_manager=contract.project_manager,
             project_manager_service_code=contract.project_manager_service_code,
             project_owner=contract.owner,
@@ -118,7 +181,7 @@ def works_statement_update(
         piece = invoice.works
         piece.period_end = period_end
         piece.previous_cumulative_excl_tax = previous_cumulative(
-            contract=piece.contract, before=piece
+            contract=piece.contract, company=invoice.supplier, before=piece
         )
         piece.save(update_fields=["period_end", "previous_cumulative_excl_tax"])
         return statement_amounts_write(invoice=invoice, cumulative=cumulative)
@@ -135,7 +198,9 @@ def statement_amounts_write(
     if previous is None:
         previous = piece.previous_cumulative_excl_tax
     figures = statement_figures(
-        contract=contract, cumulative=cumulative, previous_cumulative=previous
+        contract=terms_for(contract=contract, company=invoice.supplier),
+        cumulative=cumulative,
+        previous_cumulative=previous,
     )
     WorksPiece.objects.filter(pk=piece.pk).update(
         cumulative_excl_tax=figures.cumulative,

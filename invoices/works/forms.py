@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from invoices.works.frameworks import CONTRACTOR_FRAMEWORKS
+from invoices.works.frameworks import CONTRACTOR_FRAMEWORKS, SUBCONTRACTOR_FRAMEWORKS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,9 +17,12 @@ MONEY = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0.00")}
 
 
 class NewStatementForm(forms.Form):
-    framework = forms.ChoiceField(
-        label=_("Kind of statement"), choices=list(CONTRACTOR_FRAMEWORKS.items())
-    )
+    framework = forms.ChoiceField(label=_("Kind of statement"))
+
+    def __init__(self, *args, subcontractor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        frameworks = SUBCONTRACTOR_FRAMEWORKS if subcontractor else CONTRACTOR_FRAMEWORKS
+        self.fields["framework"].choices = list(frameworks.items())
 
 
 class StatementForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chorus_client import InvoiceStatus, SupportingAttachment
+from chorus_client import InvoiceStatus, SupportingAttachment, ValidatorAction
 from invoices.actions.services import ActionNotAllowedError, action_handler, action_queue
 from invoices.attachments import attachment_add
 from invoices.models import Attachment, Invoice, InvoiceAction, WorksPiece
@@ -28,6 +28,7 @@ from invoices.works.frameworks import (
     MOA_WAITING,
     MOE_WAITING,
     TO_COMPLETE,
+    VALIDATOR_WAITING,
     framework_code,
 )
 from invoices.works.submission import works_piece_queue
@@ -42,6 +43,8 @@ SUBCONTRACTED = ("A10", "A11")
 def role_on_piece(piece: WorksPiece, structure: Structure) -> str | None:
     """The role in which ``structure`` holds ``piece`` now, if it does."""
     status = piece.invoice.chorus_status
+    if status in VALIDATOR_WAITING and piece.validator_id == structure.pk:
+        return "validator"
     if status in MOE_WAITING and piece.project_manager_id == structure.pk:
         return "moe"
     if status in MOA_WAITING and piece.project_owner_id == structure.pk:
@@ -75,7 +78,7 @@ def works_piece_answer(
     done to date (by default, what the piece stated), and queues it for sending."""
     piece = _fresh(piece)
     role = _holding(piece, structure)
-    framework = ANSWERS[role].get(piece.framework)
+    framework = ANSWERS.get(role, {}).get(piece.framework)
     if (
         framework is None
         or piece.answered_by.exclude(invoice__status=Invoice.Status.SUBMISSION_REFUSED).exists()
@@ -176,6 +179,20 @@ def works_piece_take(*, piece: WorksPiece, structure: Structure, user) -> Invoic
     )
 
 
+def works_piece_validate(*, piece: WorksPiece, structure: Structure, user) -> InvoiceAction:
+    """The contractor accepts its subcontractor's request, which goes on to the MOE (silence
+    for 15 days would be acceptance too)."""
+    piece = _fresh(piece)
+    if _holding(piece, structure) != "validator":
+        raise ActionNotAllowedError(_("This piece is not waiting for your validation."))
+    return action_queue(
+        invoice=piece.invoice,
+        kind=InvoiceAction.Kind.WORKS_VALIDATE,
+        user=user,
+        payload={"as": "validator", "structure_id": structure.pk},
+    )
+
+
 def works_piece_complete(
     *, piece: WorksPiece, structure: Structure, user, comment: str, files=()
 ) -> InvoiceAction:
@@ -219,6 +236,8 @@ def _refuse(client, action: InvoiceAction) -> dict:
         "REFUSEE_MOA",
         "ERREUR_FOURNISSEUR_SUR_MOE",
         "REFUSEE_FOURNISSEUR",
+        "REFUSEE_1",
+        "ERREUR_FOURNISSEUR_SUR_VALIDEUR",
     ):
         return {"status": action.invoice.chorus_status}
     result = client.works.refuse(
@@ -262,3 +281,12 @@ def _complete(client, action: InvoiceAction) -> dict:
         ),
     )
     return _done(client, action, result)
+
+
+@action_handler(InvoiceAction.Kind.WORKS_VALIDATE, side=_acting)
+def _validate(client, action: InvoiceAction) -> dict:
+    # traiter/factureAValider serves works pieces too (the emulator's table, [U]).
+    if not _already(client, action, "VALIDEE_1", *MOE_WAITING, *MOA_WAITING):
+        client.validator.treat(action.invoice.chorus_invoice_id, ValidatorAction.VALIDATION)
+    works_piece_refresh(client, action.invoice)
+    return {"status": action.invoice.chorus_status}

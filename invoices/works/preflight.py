@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.models import Invoice
 from invoices.sending.preflight import Check, facturx_preflight_check, invoice_preflight
-from invoices.works.drafting import previous_cumulative
-from invoices.works.frameworks import A4
+from invoices.works.drafting import previous_cumulative, terms_for
+from invoices.works.frameworks import MONTHLY
 
 
 def _check(code, ok, label, fix, fix_url) -> Check:
@@ -37,8 +37,8 @@ def works_preflight(*, invoice: Invoice) -> list[Check]:
         for c in invoice_preflight(invoice=invoice, with_documents=False)
         if c.code != "totals"  # the retention makes the amount due differ: checked below
     ]
-    known = previous_cumulative(contract=piece.contract, before=piece)
-    contract = piece.contract
+    known = previous_cumulative(contract=piece.contract, company=invoice.supplier, before=piece)
+    terms = terms_for(contract=piece.contract, company=invoice.supplier)
     checks = [
         *core,
         _check(
@@ -50,7 +50,7 @@ def works_preflight(*, invoice: Invoice) -> list[Check]:
         ),
         _check(
             "works_period",
-            piece.period_excl_tax > 0 if piece.framework == A4 else piece.period_excl_tax >= 0,
+            piece.period_excl_tax > 0 if piece.framework in MONTHLY else piece.period_excl_tax >= 0,
             _("The works done to date exceed those already stated"),
             _("Enter the cumulative amount of the works done since the start."),
             edit,
@@ -66,7 +66,7 @@ def works_preflight(*, invoice: Invoice) -> list[Check]:
         ),
         _check(
             "works_contract_amount",
-            piece.cumulative_excl_tax <= contract.amount_excl_tax * 2,
+            piece.cumulative_excl_tax <= terms.amount_excl_tax * 2,
             _("The works done stay within the contract's order of magnitude"),
             _("Check the cumulative amount: it is more than twice the contract's."),
             edit,

@@ -10,7 +10,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from invoices.models import FINAL_CHORUS_STATUSES, Invoice, WorksContract, WorksPiece
-from invoices.works.frameworks import MOA_WAITING, MOE_WAITING, REFUSED, holder_of
+from invoices.works.frameworks import (
+    CONTRACTOR_WAITING,
+    MOA_WAITING,
+    MOE_WAITING,
+    REFUSED,
+    VALIDATOR_WAITING,
+    holder_of,
+)
 from portal.spaces import Space, SpaceKind
 
 ZERO = Decimal("0.00")
@@ -20,7 +27,7 @@ PAID = "MISE_EN_PAIEMENT"
 def _side(space: Space) -> Q | None:
     structure = space.structure
     if space.kind == SpaceKind.SUPPLIER:
-        return Q(contractor=structure)
+        return Q(contractor=structure) | Q(subcontracts__subcontractor=structure)
     if space.kind == SpaceKind.PROJECT_MANAGER:
         return Q(project_manager=structure)
     if space.kind == SpaceKind.RECIPIENT:
@@ -32,8 +39,10 @@ def contracts_for_space(*, space: Space | None) -> QuerySet[WorksContract]:
     side = _side(space) if space else None
     if side is None:
         return WorksContract.objects.none()
-    return WorksContract.objects.filter(side).select_related(
-        "owner", "owner_service", "project_manager", "contractor"
+    return (
+        WorksContract.objects.filter(side)
+        .distinct()
+        .select_related("owner", "owner_service", "project_manager", "contractor")
     )
 
 
@@ -56,7 +65,10 @@ def pieces_for_space(*, space: Space | None) -> QuerySet[WorksPiece]:
         "answers",
     )
     if space is not None and space.kind == SpaceKind.SUPPLIER:
-        return pieces.filter(
+        # A company sees its own pieces, and the contractor those it validates; another's
+        # drafts never.
+        mine = Q(invoice__supplier=space.structure) | Q(validator=space.structure)
+        return pieces.filter(mine).filter(
             Q(depositor=space.structure) | Q(invoice__chorus_invoice_id__isnull=False)
         )
     return pieces.filter(Q(invoice__chorus_invoice_id__isnull=False) | Q(depositor=space.structure))
@@ -83,7 +95,12 @@ def queue_for_space(*, space: Space | None) -> QuerySet[WorksPiece]:
     """The pieces waiting for the space's decision, the nearest deadline first."""
     if space is None:
         return WorksPiece.objects.none()
-    if space.kind == SpaceKind.PROJECT_MANAGER:
+    if space.kind == SpaceKind.SUPPLIER:
+        # Subcontractors' requests to validate, general statements to sign.
+        wanted = Q(validator=space.structure, invoice__chorus_status__in=VALIDATOR_WAITING) | Q(
+            invoice__supplier=space.structure, invoice__chorus_status__in=CONTRACTOR_WAITING
+        )
+    elif space.kind == SpaceKind.PROJECT_MANAGER:
         wanted = Q(project_manager=space.structure, invoice__chorus_status__in=MOE_WAITING)
     elif space.kind == SpaceKind.RECIPIENT:
         wanted = Q(project_owner=space.structure, invoice__chorus_status__in=MOA_WAITING)
@@ -168,7 +185,14 @@ def contract_summary(*, contract: WorksContract, space: Space) -> ContractSummar
     counted = [r for r in rows if r.last.invoice.chorus_invoice_id and not r.refused]
     return ContractSummary(
         rows=rows,
-        cumulative=max((r.admitted for r in counted), default=ZERO),
+        # Each company's works admitted to date (the contractor's, each subcontractor's).
+        cumulative=sum(
+            (
+                max(r.admitted for r in counted if r.piece.invoice.supplier_id == company)
+                for company in {r.piece.invoice.supplier_id for r in counted}
+            ),
+            ZERO,
+        ),
         paid=sum((r.last.invoice.amount_due for r in counted if r.paid), ZERO),
         pending=sum((r.last.invoice.amount_due for r in counted if r.pending), ZERO),
         retention=sum((r.last.retention for r in counted), ZERO),

@@ -20,6 +20,7 @@ from invoices.works.moves import (
     works_piece_refuse,
     works_piece_suspend,
     works_piece_take,
+    works_piece_validate,
 )
 from invoices.works.preflight import works_ready
 from invoices.works.submission import works_piece_queue
@@ -32,6 +33,7 @@ __all__ = [
     "works_piece_refuse",
     "works_piece_suspend",
     "works_piece_take",
+    "works_piece_validate",
     "works_statement_attach",
     "works_statement_delete",
     "works_statement_send",

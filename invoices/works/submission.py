@@ -88,7 +88,7 @@ def works_piece_send(*, invoice_id: int) -> str:
         return "not-claimed"
     invoice = Invoice.objects.select_related("supplier", "recipient", "service").get(pk=invoice_id)
     piece = WorksPiece.objects.select_related(
-        "depositor", "project_manager", "project_owner", "answers__invoice", "contract"
+        "depositor", "project_manager", "project_owner", "answers__invoice", "contract", "validator"
     ).get(invoice=invoice)
     try:
         with WORKS_SENDING.held(invoice.pk, invoice.send_attempts):
@@ -178,6 +178,7 @@ def _submission(invoice: Invoice, piece: WorksPiece, main: Attachment) -> WorksS
         ),
         contract_number=contract.number,
         purchase_order_number=contract.commitment_number or None,
+        validator_structure_code=piece.validator.siret if piece.validator else None,
         **common,
     )
 

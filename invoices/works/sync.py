@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from chorus_client import WorksInvoiceSearch, WorksUserRole
 from invoices.inbox.parties import ServiceDirectory, amounts, structures_by_siret, supplier_key
-from invoices.models import Invoice, WorksContract, WorksPiece, WorksSync
+from invoices.models import Invoice, WorksContract, WorksPiece, WorksSubcontract, WorksSync
 from invoices.sending.status_sync import history_record
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Structure
@@ -49,8 +49,16 @@ def works_roles(structure: Structure) -> list[WorksUserRole]:
         Q(contractor=structure) | Q(project_manager=structure) | Q(owner=structure)
     )
     roles = []
-    if contracts.filter(contractor=structure).exists():
+    subcontracts = WorksSubcontract.objects.filter(
+        Q(subcontractor=structure) | Q(validator=structure)
+    )
+    if (
+        contracts.filter(contractor=structure).exists()
+        or subcontracts.filter(subcontractor=structure).exists()
+    ):
         roles.append(WorksUserRole.FOURNISSEUR)
+    if subcontracts.filter(validator=structure).exists():
+        roles.append(WorksUserRole.VALIDATEUR)
     if contracts.filter(project_manager=structure).exists():
         roles.append(WorksUserRole.MOE)
     if contracts.filter(owner=structure).exists():
@@ -66,6 +74,7 @@ def works_connections() -> list[ChorusConnection]:
             Q(structure__works_contracted__isnull=False)
             | Q(structure__works_managed__isnull=False)
             | Q(structure__works_owned__isnull=False)
+            | Q(structure__works_subcontracts__isnull=False)
         )
         .distinct()
     )
@@ -179,6 +188,9 @@ def _works_row(invoice: Invoice, summary) -> WorksPiece:
     }
     framework = summary.framework.value if summary.framework else ""
     code = framework.partition("_")[0]
+    subcontract = (
+        contract.subcontracts.filter(subcontractor=invoice.supplier).first() if contract else None
+    )
     depositor = invoice.supplier
     if framework.endswith("_MOE"):
         depositor = by_chorus_id.get(summary.project_manager_id)
@@ -202,6 +214,7 @@ def _works_row(invoice: Invoice, summary) -> WorksPiece:
             works_type=summary.works_type.value if summary.works_type else "",
             depositor=depositor,
             project_manager=by_chorus_id.get(summary.project_manager_id),
+            validator=subcontract.validator if subcontract else None,
             project_owner=by_chorus_id.get(summary.project_owner_id),
             answers=answers,
             billing_file_id=summary.billing_file_id,

@@ -79,21 +79,30 @@ def contract(request, contract_id: int):
         {
             "contract": works_contract,
             "summary": summary,
-            "new_form": NewStatementForm() if request.space.kind == SpaceKind.SUPPLIER else None,
+            "new_form": NewStatementForm(subcontractor=_subcontractor(request, works_contract))
+            if request.space.kind == SpaceKind.SUPPLIER
+            else None,
             "labels": FRAMEWORK_LABELS,
         },
     )
+
+
+def _subcontractor(request, works_contract) -> bool:
+    return works_contract.contractor_id != request.space.structure.pk
 
 
 @require_POST
 @space_required(SpaceKind.SUPPLIER)
 def statement_new(request, contract_id: int):
     works_contract = contract_for_space(space=request.space, contract_id=contract_id)
-    form = NewStatementForm(request.POST)
+    form = NewStatementForm(request.POST, subcontractor=_subcontractor(request, works_contract))
     if not form.is_valid():
         return redirect("invoices:works_contract", works_contract.pk)
     invoice = services.works_statement_start(
-        contract=works_contract, user=request.user, framework=form.cleaned_data["framework"]
+        contract=works_contract,
+        user=request.user,
+        framework=form.cleaned_data["framework"],
+        company=request.space.structure,
     )
     return redirect("invoices:works_statement", invoice.pk)
 
@@ -171,7 +180,7 @@ def statement_send(request, invoice_id: int):
     return redirect("invoices:works_piece", invoice.pk)
 
 
-@space_required(SpaceKind.PROJECT_MANAGER, SpaceKind.RECIPIENT)
+@space_required(*WORKS_SPACES)
 def queue(request):
     pieces = list(queue_for_space(space=request.space))
     rows = []
@@ -201,6 +210,7 @@ def _decision_forms(request, piece, role, **bound) -> dict:
         "refuse_form": bound.get("refuse_form")
         or (RefuseForm(reasons=reasons) if reasons else None),
         "reasons_loading": reasons is None,
+        "validating": role == "validator",
         "suspend_form": bound.get("suspend_form")
         or (SuspendForm() if role in ("moe", "moa") else None),
     }
@@ -328,3 +338,20 @@ def piece_complete(request, invoice_id: int):
         )
 
     return _decide(request, invoice_id, CompleteForm, act, "complete_form")
+
+
+@require_POST
+@space_required(SpaceKind.SUPPLIER)
+def piece_validate(request, invoice_id: int):
+    works_piece = piece_for_space(space=request.space, invoice_id=invoice_id)
+    try:
+        services.works_piece_validate(
+            piece=works_piece, structure=request.space.structure, user=request.user
+        )
+    except ActionNotAllowedError as error:
+        messages.error(request, error.message)
+    except ActionUnderWayError:
+        messages.error(request, _("Another decision about this piece is still on its way."))
+    else:
+        messages.success(request, _("Your decision is on its way to Chorus Pro."))
+    return redirect("invoices:works_piece", invoice_id)

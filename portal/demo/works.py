@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from invoices.models import WorksContract
+from invoices.models import WorksContract, WorksSubcontract
 from structures.models import ChorusConnection, Membership, Structure
 
 # siret, name, chorus id, city, VAT number, street, postal code
@@ -29,10 +29,20 @@ PROJECT_MANAGER = (
     "3 rue de la Monnaie",
     "35000",
 )
+SUBCONTRACTOR = (
+    "81456230200012",
+    "Électricité Martin SARL",
+    26000006,
+    "Vitré",
+    "FR62814562302",
+    "5 rue des Forges",
+    "35500",
+)
 OWNER_SIRET = "21750001600019"  # Commune de Villeneuve, loaded by world.py
 WORKS_CONNECTIONS = {
     "53217846400014": ("TECH_1_53217846400014@cpro.fr", "Demo-BTP-2026"),
     "79812345100014": ("TECH_1_79812345100014@cpro.fr", "Demo-MaitriseOeuvre-2026"),
+    "81456230200012": ("TECH_1_81456230200012@cpro.fr", "Demo-SousTraitant-2026"),
 }
 # The project owner's login is the Commune's own (`commune`, world.py): it validates the works
 # statements in its recipient space, then pays them from its inbox.
@@ -40,10 +50,16 @@ WORKS_USERS = [
     # username, first name, last name, [(siret, role)]
     ("entreprise", "Marc", "Lefèvre", [("53217846400014", "supplier_agent")]),
     ("moe", "Inès", "Durand", [("79812345100014", "project_manager")]),
+    ("soustraitant", "Hugo", "Martin", [("81456230200012", "supplier_agent")]),
 ]
 WORKS_LOGINS = [
     ("entreprise", "works contractor (titulaire), BTP Construction SAS: its monthly statements"),
     ("moe", "project manager (MOE), Durand Architectes: the works statements to take into account"),
+    (
+        "soustraitant",
+        "subcontractor paid directly (lot 8), Électricité Martin: its statements go to the "
+        "contractor for validation first",
+    ),
 ]
 
 
@@ -53,6 +69,7 @@ def demo_works_load(make_user) -> WorksContract:
     for siret, name, chorus_id, city, vat_number, street, postal_code in (
         CONTRACTOR,
         PROJECT_MANAGER,
+        SUBCONTRACTOR,
     ):
         structures[siret], _ = Structure.objects.update_or_create(
             siret=siret,
@@ -100,6 +117,15 @@ def demo_works_load(make_user) -> WorksContract:
             "advance_repaid_from": Decimal("65.00"),
             "advance_repaid_until": Decimal("80.00"),
             "payment_days": 30,
+        },
+    )
+    WorksSubcontract.objects.update_or_create(
+        contract=contract,
+        subcontractor=structures[SUBCONTRACTOR[0]],
+        defaults={
+            "lot": "Lot 8 - Électricité courants forts",
+            "amount_excl_tax": Decimal("142000.00"),
+            "validator": structures[CONTRACTOR[0]],
         },
     )
     return contract
