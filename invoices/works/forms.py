@@ -99,3 +99,11 @@ class CompleteForm(forms.Form):
         required=False,
         widget=MultipleFileInput,
     )
+
+
+class ServiceForm(forms.Form):
+    service_code = forms.CharField(
+        label=_("Your service in charge (code)"),
+        max_length=100,
+        help_text=_("The code of one of your active services in Chorus Pro."),
+    )

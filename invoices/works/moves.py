@@ -193,6 +193,23 @@ def works_piece_validate(*, piece: WorksPiece, structure: Structure, user) -> In
     )
 
 
+def works_piece_moe_service(
+    *, piece: WorksPiece, structure: Structure, user, service_code: str
+) -> InvoiceAction:
+    """The MOE holding the piece hands it to one of its services (completerservicemoe)."""
+    piece = _fresh(piece)
+    if _holding(piece, structure) != "moe":
+        raise ActionNotAllowedError(_("This piece is not waiting for you."))
+    if not service_code.strip():
+        raise ActionNotAllowedError(_("Give the service's code."), field="service_code")
+    return action_queue(
+        invoice=piece.invoice,
+        kind=InvoiceAction.Kind.WORKS_MOE_SERVICE,
+        user=user,
+        payload={"as": "moe", "structure_id": structure.pk, "service_code": service_code.strip()},
+    )
+
+
 def works_piece_complete(
     *, piece: WorksPiece, structure: Structure, user, comment: str, files=()
 ) -> InvoiceAction:
@@ -290,3 +307,12 @@ def _validate(client, action: InvoiceAction) -> dict:
         client.validator.treat(action.invoice.chorus_invoice_id, ValidatorAction.VALIDATION)
     works_piece_refresh(client, action.invoice)
     return {"status": action.invoice.chorus_status}
+
+
+@action_handler(InvoiceAction.Kind.WORKS_MOE_SERVICE, side=_acting)
+def _moe_service(client, action: InvoiceAction) -> dict:
+    code = action.payload["service_code"]
+    client.works.complete_project_manager_service(action.invoice.chorus_invoice_id, code)
+    WorksPiece.objects.filter(invoice=action.invoice).update(project_manager_service_code=code)
+    works_piece_refresh(client, action.invoice)
+    return {"status": action.invoice.chorus_status, "service_code": code}

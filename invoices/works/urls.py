@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("travaux/pieces/<int:invoice_id>/refuser/", views.piece_refuse, name="works_piece_refuse"),
     path(
+        "travaux/pieces/<int:invoice_id>/service-moe/",
+        views.piece_moe_service,
+        name="works_piece_moe_service",
+    ),
+    path(
         "travaux/pieces/<int:invoice_id>/valider/",
         views.piece_validate,
         name="works_piece_validate",

@@ -20,6 +20,7 @@ from invoices.works.forms import (
     CompleteForm,
     NewStatementForm,
     RefuseForm,
+    ServiceForm,
     StatementForm,
     SuspendForm,
 )
@@ -211,6 +212,12 @@ def _decision_forms(request, piece, role, **bound) -> dict:
         or (RefuseForm(reasons=reasons) if reasons else None),
         "reasons_loading": reasons is None,
         "validating": role == "validator",
+        "service_form": bound.get("service_form")
+        or (
+            ServiceForm(initial={"service_code": piece.project_manager_service_code})
+            if role == "moe"
+            else None
+        ),
         "suspend_form": bound.get("suspend_form")
         or (SuspendForm() if role in ("moe", "moa") else None),
     }
@@ -355,3 +362,17 @@ def piece_validate(request, invoice_id: int):
     else:
         messages.success(request, _("Your decision is on its way to Chorus Pro."))
     return redirect("invoices:works_piece", invoice_id)
+
+
+@require_POST
+@space_required(SpaceKind.PROJECT_MANAGER)
+def piece_moe_service(request, invoice_id: int):
+    def act(works_piece, data):
+        services.works_piece_moe_service(
+            piece=works_piece,
+            structure=request.space.structure,
+            user=request.user,
+            service_code=data["service_code"],
+        )
+
+    return _decide(request, invoice_id, ServiceForm, act, "service_form")

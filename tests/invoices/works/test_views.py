@@ -195,3 +195,27 @@ def test_the_moe_refuses_with_a_reason_of_chorus_pros_list(client, demo_world, c
     login(client, users, "entreprise")
     page = client.get(reverse("invoices:works_contract", args=[contract.pk]))
     assert page.context["summary"].cumulative == 0
+
+
+def test_the_moe_hands_the_piece_to_one_of_its_services(client, demo_world, contract, users):
+    statement = sent_statement(client, demo_world, contract, users)
+    login(client, users, "moe")
+    page = client.post(
+        reverse("invoices:works_piece_moe_service", args=[statement.pk]), {"service_code": ""}
+    )
+    assert page.status_code == 200 and page.context["service_form"].errors
+    client.post(
+        reverse("invoices:works_piece_moe_service", args=[statement.pk]), {"service_code": "OPC"}
+    )
+    assert action_run(action_id=statement.actions.get().pk) == "done"
+    statement.works.refresh_from_db()
+    assert statement.works.project_manager_service_code == "OPC"
+    # An inactive service of the MOE is refused by Chorus Pro, and the page says so.
+    client.post(
+        reverse("invoices:works_piece_moe_service", args=[statement.pk]),
+        {"service_code": "ETUDES"},
+    )
+    failed = statement.actions.order_by("-pk").first()
+    assert action_run(action_id=failed.pk) == "failed"
+    page = client.get(reverse("invoices:works_piece", args=[statement.pk]))
+    assert "data-action-failed" in page.content.decode()
