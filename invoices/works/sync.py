@@ -21,17 +21,29 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from chorus_client import WorksInvoiceSearch, WorksUserRole
 from invoices.inbox.parties import ServiceDirectory, amounts, structures_by_siret, supplier_key
-from invoices.models import Invoice, WorksContract, WorksPiece, WorksSubcontract, WorksSync
+from invoices.models import (
+    Invoice,
+    Notification,
+    WorksContract,
+    WorksPiece,
+    WorksSubcontract,
+    WorksSync,
+)
+from invoices.notifications.services import notify_inbox_arrivals
 from invoices.sending.status_sync import history_record
+from invoices.works.frameworks import MOA_WAITING, MOE_WAITING
 from structures.chorus import chorus_client_for
 from structures.models import ChorusConnection, Structure
 
 OVERLAP = timedelta(minutes=5)
+# Pieces arriving on the desk of the MOE or the MOA: their people are told (one e-mail a cycle).
+ARRIVALS = {WorksUserRole.MOE: "project_manager", WorksUserRole.MOA: "works_owner"}
+WAITING = {WorksUserRole.MOE: MOE_WAITING, WorksUserRole.MOA: MOA_WAITING}
 WORKS_SYNC_TASK = "invoices.works.sync"
 
 
@@ -87,6 +99,7 @@ def works_sync_for_connection(*, connection: ChorusConnection) -> WorksSyncRepor
     state, _ = WorksSync.objects.get_or_create(connection=connection)
     since = state.synced_until - OVERLAP if state.synced_until else None
     structure = connection.structure
+    arrived = {ARRIVALS[role]: [] for role in ARRIVALS}
     with chorus_client_for(connection) as client:
         for role in works_roles(structure):
             filters = WorksInvoiceSearch(role=role, status_changed_from=since)
@@ -98,8 +111,28 @@ def works_sync_for_connection(*, connection: ChorusConnection) -> WorksSyncRepor
                 stale = invoice.chorus_status != summary.status.value or not _has_delays(invoice)
                 if stale and works_piece_refresh(client, invoice):
                     report.changed += 1
+                if role in ARRIVALS and summary.status.value in WAITING[role]:
+                    arrived[ARRIVALS[role]].append(invoice)
     WorksSync.objects.filter(pk=state.pk).update(synced_until=started)
+    if state.synced_until is not None:  # the first cycle imports: not news
+        for side, invoices in arrived.items():
+            ids = _untold(invoices, structure)
+            if ids:
+                notify_inbox_arrivals(structure_id=structure.pk, side=side, new_ids=ids)
     return report
+
+
+def _untold(invoices: list[Invoice], structure: Structure) -> list[int]:
+    """Of pieces on the structure's desk, those none of its people was told of since they
+    arrived in their status (whichever party's sync recorded it; the overlap brings some back)."""
+    told = set(
+        Notification.objects.filter(
+            invoice__in=invoices,
+            user__memberships__structure=structure,
+            created_at__gte=F("invoice__chorus_status_changed_at"),
+        ).values_list("invoice_id", flat=True)
+    )
+    return [invoice.pk for invoice in invoices if invoice.pk not in told]
 
 
 def _has_delays(invoice: Invoice) -> bool:

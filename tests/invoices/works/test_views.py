@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from invoices.actions.services import action_run
-from invoices.models import Invoice, InvoiceAction, WorksPiece
+from invoices.models import Invoice, InvoiceAction, Notification, WorksPiece
 from invoices.works.reasons import refusal_reasons_fetch
 from invoices.works.submission import works_piece_send
 from invoices.works.sync import works_sync_for_connection
@@ -97,8 +97,12 @@ def test_other_spaces_cannot_open_a_contractors_draft(client, draft_statement, u
 def test_the_moe_takes_it_into_account_and_the_moa_validates_it(
     client, demo_world, contract, users
 ):
+    sync_all()  # the accounts' first cycle, an import: nobody is told
     statement = sent_statement(client, demo_world, contract, users)
     assert statement.chorus_status == "A_ASSOCIER_MOE"
+    # The MOE's people are told of the new request on their desk.
+    [notice] = Notification.objects.filter(user=users["moe"], invoice=statement)
+    assert statement.number in notice.message
 
     login(client, users, "moe")
     assert client.get(reverse("home")).url == reverse("invoices:works_moe_queue")
