@@ -118,6 +118,7 @@ class InvoiceAction(models.Model):
         WORKS_TAKE = "works_take", _("Take the works piece into account")
         WORKS_MOE_SERVICE = "works_moe_svc", _("Set the project manager's service")
         WORKS_VALIDATE = "works_validate", _("Validate the subcontractor's works piece")
+        WORKS_FIX_MOE = "works_fix_moe", _("Name the right project manager")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -173,6 +174,7 @@ class InvoiceAction(models.Model):
                         "works_take",
                         "works_moe_svc",
                         "works_validate",
+                        "works_fix_moe",
                     ]
                 ),
                 name="invoice_action_kind_known",

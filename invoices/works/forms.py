@@ -107,3 +107,8 @@ class ServiceForm(forms.Form):
         max_length=100,
         help_text=_("The code of one of your active services in Chorus Pro."),
     )
+
+
+class ProjectManagerForm(forms.Form):
+    siret = forms.CharField(label=_("The project manager's SIRET"), min_length=14, max_length=14)
+    service_code = forms.CharField(label=_("Its service (code)"), required=False, max_length=100)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chorus_client import InvoiceStatus, SupportingAttachment, ValidatorAction
+from chorus_client import InvoiceStatus, SupportingAttachment, ValidatorAction, WorksParty
 from invoices.actions.services import ActionNotAllowedError, action_handler, action_queue
 from invoices.attachments import attachment_add
 from invoices.models import Attachment, Invoice, InvoiceAction, WorksPiece
@@ -35,6 +35,7 @@ from invoices.works.submission import works_piece_queue
 from invoices.works.sync import works_piece_refresh
 from structures.models import Structure
 
+MOE_FIXABLE = ("ERREUR_FOURNISSEUR_SUR_MOE",)
 WAITING = {"moe": MOE_WAITING, "moa": MOA_WAITING, "contractor": CONTRACTOR_WAITING}
 NUMBER_PREFIX = {"A15": "EA", "A19": "EV", "A17": "PG", "A20": "DG", "A8": "DS"}
 SUBCONTRACTED = ("A10", "A11")
@@ -210,6 +211,22 @@ def works_piece_moe_service(
     )
 
 
+def works_piece_fix_moe(
+    *, piece: WorksPiece, structure: Structure, user, siret: str, service_code: str = ""
+) -> InvoiceAction:
+    """The depositor names the right MOE of a piece its MOE refused as not its own
+    (completermoe): the piece goes to that MOE, whose delay starts again."""
+    piece = _fresh(piece)
+    if piece.depositor_id != structure.pk or piece.invoice.chorus_status not in MOE_FIXABLE:
+        raise ActionNotAllowedError(_("This piece does not wait for another project manager."))
+    return action_queue(
+        invoice=piece.invoice,
+        kind=InvoiceAction.Kind.WORKS_FIX_MOE,
+        user=user,
+        payload={"structure_id": structure.pk, "siret": siret, "service_code": service_code},
+    )
+
+
 def works_piece_complete(
     *, piece: WorksPiece, structure: Structure, user, comment: str, files=()
 ) -> InvoiceAction:
@@ -316,3 +333,18 @@ def _moe_service(client, action: InvoiceAction) -> dict:
     WorksPiece.objects.filter(invoice=action.invoice).update(project_manager_service_code=code)
     works_piece_refresh(client, action.invoice)
     return {"status": action.invoice.chorus_status, "service_code": code}
+
+
+@action_handler(InvoiceAction.Kind.WORKS_FIX_MOE, side=_acting)
+def _fix_moe(client, action: InvoiceAction) -> dict:
+    if _already(client, action, *MOE_WAITING):
+        return {"status": action.invoice.chorus_status}
+    payload = action.payload
+    party = WorksParty(identifier=payload["siret"], service_code=payload["service_code"] or None)
+    client.works.complete_project_manager(action.invoice.chorus_invoice_id, party)
+    manager = Structure.objects.filter(siret=payload["siret"]).first()
+    WorksPiece.objects.filter(invoice=action.invoice).update(
+        project_manager=manager, project_manager_service_code=payload["service_code"]
+    )
+    works_piece_refresh(client, action.invoice)
+    return {"status": action.invoice.chorus_status}

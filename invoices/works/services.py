@@ -17,6 +17,7 @@ from invoices.works.drafting import (
 from invoices.works.moves import (
     works_piece_answer,
     works_piece_complete,
+    works_piece_fix_moe,
     works_piece_moe_service,
     works_piece_refuse,
     works_piece_suspend,
@@ -31,6 +32,7 @@ __all__ = [
     "StatementLocked",
     "works_piece_answer",
     "works_piece_complete",
+    "works_piece_fix_moe",
     "works_piece_moe_service",
     "works_piece_refuse",
     "works_piece_suspend",

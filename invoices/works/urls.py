@@ -36,6 +36,11 @@ urlpatterns = [
         name="works_piece_moe_service",
     ),
     path(
+        "travaux/pieces/<int:invoice_id>/maitrise-oeuvre/",
+        views.piece_fix_moe,
+        name="works_piece_fix_moe",
+    ),
+    path(
         "travaux/pieces/<int:invoice_id>/valider/",
         views.piece_validate,
         name="works_piece_validate",

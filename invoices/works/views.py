@@ -19,6 +19,7 @@ from invoices.works.forms import (
     AttachmentsForm,
     CompleteForm,
     NewStatementForm,
+    ProjectManagerForm,
     RefuseForm,
     ServiceForm,
     StatementForm,
@@ -242,6 +243,13 @@ def _piece_page(request, piece, status=200, **bound):
         "payment_days_left": days_left(piece.payment_due_at),
         "chain": _chain(piece),
         "complete_form": bound.get("complete_form") or (CompleteForm() if completing else None),
+        "moe_form": bound.get("moe_form")
+        or (
+            ProjectManagerForm()
+            if piece.depositor_id == request.space.structure.pk
+            and invoice.chorus_status == "ERREUR_FOURNISSEUR_SUR_MOE"
+            else None
+        ),
         **(_decision_forms(request, piece, role, **bound) if not under_way else {}),
     }
     context["split"] = works_time_split(piece=piece, chain=context["chain"])
@@ -376,3 +384,18 @@ def piece_moe_service(request, invoice_id: int):
         )
 
     return _decide(request, invoice_id, ServiceForm, act, "service_form")
+
+
+@require_POST
+@space_required(SpaceKind.SUPPLIER)
+def piece_fix_moe(request, invoice_id: int):
+    def act(works_piece, data):
+        services.works_piece_fix_moe(
+            piece=works_piece,
+            structure=request.space.structure,
+            user=request.user,
+            siret=data["siret"],
+            service_code=data["service_code"],
+        )
+
+    return _decide(request, invoice_id, ProjectManagerForm, act, "moe_form")

@@ -223,3 +223,32 @@ def test_the_moe_hands_the_piece_to_one_of_its_services(client, demo_world, cont
     assert action_run(action_id=failed.pk) == "failed"
     page = client.get(reverse("invoices:works_piece", args=[statement.pk]))
     assert "data-action-failed" in page.content.decode()
+
+
+def test_refused_for_a_wrong_project_manager_the_contractor_names_the_right_one(
+    client, demo_world, contract, users
+):
+    statement = sent_statement(client, demo_world, contract, users)
+    refusal_reasons_fetch(connection=connection(MOE))
+    login(client, users, "moe")
+    client.post(
+        reverse("invoices:works_piece_refuse", args=[statement.pk]),
+        {"reason": "MAUVAISE_MOE", "comment": "Le service OPC suit ce lot"},
+    )
+    assert action_run(action_id=statement.actions.get().pk) == "done"
+    statement.refresh_from_db()
+    assert statement.chorus_status == "ERREUR_FOURNISSEUR_SUR_MOE"
+
+    login(client, users, "entreprise")
+    page = client.get(reverse("invoices:works_piece", args=[statement.pk]))
+    assert page.context["moe_form"] is not None
+    client.post(
+        reverse("invoices:works_piece_fix_moe", args=[statement.pk]),
+        {"siret": MOE, "service_code": "OPC"},
+    )
+    action = statement.actions.order_by("-pk").first()
+    assert action.kind == InvoiceAction.Kind.WORKS_FIX_MOE
+    assert action_run(action_id=action.pk) == "done"
+    statement.refresh_from_db()
+    assert statement.chorus_status == "A_ASSOCIER_MOE"
+    assert statement.works.project_manager_service_code == "OPC"
