@@ -34,6 +34,29 @@ class ChorusStatus(models.TextChoices):
     SUPPLIER_ERROR_ON_VALIDATOR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR", _("Wrong validator")
     ABANDONED = "ABANDONNEE", _("Abandoned")
     DELETED = "SUPPRIMEE", _("Deleted")
+    # Works pieces (facturesTravaux, contract-works §1.3 [U]: as the emulator plays them).
+    WITH_PROJECT_MANAGER = "A_ASSOCIER_MOE", _("With the project manager")
+    AVAILABLE_TO_PROJECT_MANAGER = "MISE_A_DISPOSITION_MOE", _("With the project manager")
+    PROJECT_MANAGER_LATE = (
+        "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE",
+        _("With the project manager, past its delay"),
+    )
+    WITH_PROJECT_OWNER = "A_ASSOCIER_MOA", _("With the project owner")
+    AVAILABLE_TO_PROJECT_OWNER = "MISE_A_DISPOSITION_MOA", _("With the project owner")
+    WITH_CONTRACTOR = "A_ASSOCIER_FOURNISSEUR", _("With the contractor, to sign")
+    ASSOCIATED = "ASSOCIEE", _("Taken into account")
+    TO_COMPLETE = "A_COMPLETER", _("To complete")
+    REFUSED_BY_PROJECT_MANAGER = "REFUSEE_MOE", _("Refused by the project manager")
+    REFUSED_BY_PROJECT_OWNER = "REFUSEE_MOA", _("Refused by the project owner")
+    REFUSED_BY_CONTRACTOR = "REFUSEE_FOURNISSEUR", _("Refused by the contractor")
+    WRONG_PROJECT_MANAGER = "ERREUR_FOURNISSEUR_SUR_MOE", _("Wrong project manager")
+    TAKEN_BY_PROJECT_MANAGER = (
+        "PRISE_EN_COMPTE_MOE",
+        _("Taken into account by the project manager"),
+    )
+    TAKEN_BY_PROJECT_OWNER = "PRISE_EN_COMPTE_MOA", _("Taken into account by the project owner")
+    TAKEN_BY_RECIPIENT = "PRISE_EN_COMPTE_DESTINATAIRE", _("Taken into account by the recipient")
+    REPLACED_BY_TACIT = "REMPLACEE_PAR_A22", _("Replaced by the tacit draft general statement")
 
 
 # contract §9.2: REJETEE and MISE_EN_PAIEMENT are final; SUSPENDUE, A_RECYCLER and MANDATEE are not.
