@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice
+from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice, WorksPiece
 
 CENT = Decimal("0.01")
 DAYS_PER_YEAR = Decimal(365)
@@ -200,6 +200,14 @@ def payment_clock_refresh(*, invoice: Invoice) -> None:
         "payment_paused_days": clock.completed_paused_days,
         "payment_due_by": clock.due_by,
     }
+    works_due = (
+        WorksPiece.objects.filter(invoice=invoice).values_list("payment_due_at", flat=True).first()
+    )
+    if works_due is not None and clock.due_by is not None:
+        # A works request's delay runs from the MOE's receipt of the contractor's request, as
+        # Chorus Pro counts it on each piece of the chain (CCP R. 2192-12), not from the day the
+        # payable piece reached the owner.
+        fields["payment_due_by"] = _day(works_due)
     if all(getattr(invoice, name) == value for name, value in fields.items()):
         return
     Invoice.objects.filter(pk=invoice.pk).update(**fields)

@@ -68,8 +68,25 @@ FINAL_CHORUS_STATUSES = frozenset(
 VALIDATOR_REFUSED_STATUSES = frozenset(
     {ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR}
 )
+# A works piece whose part is over: taken into account by the next piece of its chain (which
+# carries the money on), closed, refused or replaced. Counting it too would count a statement's
+# amount once per piece of its chain.
+WORKS_CLOSED_STATUSES = frozenset(
+    {
+        ChorusStatus.ASSOCIATED,
+        ChorusStatus.REFUSED_BY_PROJECT_MANAGER,
+        ChorusStatus.REFUSED_BY_PROJECT_OWNER,
+        ChorusStatus.REFUSED_BY_CONTRACTOR,
+        ChorusStatus.TAKEN_BY_PROJECT_MANAGER,
+        ChorusStatus.TAKEN_BY_PROJECT_OWNER,
+        ChorusStatus.TAKEN_BY_RECIPIENT,
+        ChorusStatus.REPLACED_BY_TACIT,
+    }
+)
 # Sent, yet no payment can come of the invoice now: paid already, cancelled, or refused.
-NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
+NOT_PAYABLE_CHORUS_STATUSES = (
+    FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES | WORKS_CLOSED_STATUSES
+)
 # Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
 # that wait for a person: a page showing the invoice follows it while it is in one of them.
 # A validated invoice goes on to the second validator (VALIDEE_1 → A_VALIDER_2) or the recipient.

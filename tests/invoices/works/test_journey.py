@@ -5,6 +5,7 @@ MOA, then paid from the owner's inbox; every party's rows follow through the wor
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from chorus_client import InvoiceStatus
 from invoices.actions.services import action_queue, action_run
@@ -90,3 +91,10 @@ def test_a_monthly_statement_goes_from_contractor_to_moe_to_moa_to_paid(
     assert summary.paid == owner_piece.amount_due and summary.pending == 0
     split = works_time_split(piece=piece, chain=row.chain)
     assert split.deadline_days == 30 and split.paid_on is not None
+    # The statement's money is counted once, on the piece that carries it.
+    carried = Invoice.objects.filter(works__contract=piece.contract).awaiting_payment()
+    assert not carried.exists()  # paid; the A4 and A15 were taken into account
+    # Its deadline was Chorus Pro's for the chain: 30 days from the MOE's receipt of the A4.
+    owner_piece.refresh_from_db()
+    piece.refresh_from_db()
+    assert owner_piece.payment_due_by == timezone.localdate(piece.payment_due_at)
