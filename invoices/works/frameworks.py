@@ -8,6 +8,7 @@ place where that choice is written on the portal's side.
 from django.utils.translation import gettext_lazy as _
 
 from chorus_client import BillingFramework
+from invoices.models import ChorusStatus
 
 A4 = BillingFramework.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR
 A7 = BillingFramework.A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR
@@ -63,23 +64,6 @@ TO_COMPLETE = ("A_COMPLETER", "SUSPENDUE")
 PASSED_ON = ("ASSOCIEE",)
 REFUSED = ("REFUSEE_MOE", "REFUSEE_MOA", "REFUSEE_1", "ERREUR_FOURNISSEUR_SUR_MOE", "REJETEE")
 
-STATUS_LABELS = {
-    "A_ASSOCIER_MOE": _("With the project manager"),
-    "MISE_A_DISPOSITION_MOE": _("With the project manager"),
-    "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE": _("With the project manager, past its delay"),
-    "A_ASSOCIER_MOA": _("With the project owner"),
-    "A_ASSOCIER_FOURNISSEUR": _("With the contractor, to sign"),
-    "MISE_A_DISPOSITION_MOA": _("With the project owner"),
-    "ASSOCIEE": _("Taken into account"),
-    "A_COMPLETER": _("To complete"),
-    "COMPLETEE": _("Completed"),
-    "REFUSEE_MOE": _("Refused by the project manager"),
-    "REFUSEE_MOA": _("Refused by the project owner"),
-    "ERREUR_FOURNISSEUR_SUR_MOE": _("Wrong project manager"),
-    "PRISE_EN_COMPTE_MOE": _("Taken into account by the project manager"),
-    "PRISE_EN_COMPTE_MOA": _("Taken into account by the project owner"),
-}
-
 
 def framework_code(framework: str) -> str:
     """A4, A15, A19... as people say it."""
@@ -87,14 +71,8 @@ def framework_code(framework: str) -> str:
 
 
 def status_label(status: str) -> str:
-    from invoices.models import ChorusStatus
-
-    if status in STATUS_LABELS:
-        return str(STATUS_LABELS[status])
-    try:
-        return str(ChorusStatus(status).label)
-    except ValueError:
-        return status
+    """A status in words (the core's vocabulary knows the works statuses too)."""
+    return str(ChorusStatus(status).label) if status in ChorusStatus.values else status
 
 
 def holder_of(status: str) -> str | None:
