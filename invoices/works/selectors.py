@@ -197,3 +197,35 @@ def contract_summary(*, contract: WorksContract, space: Space) -> ContractSummar
         pending=sum((r.last.invoice.amount_due for r in counted if r.pending), ZERO),
         retention=sum((r.last.retention for r in counted), ZERO),
     )
+
+
+@dataclass
+class Decided:
+    """A piece the space answered, and what became of its answer since."""
+
+    piece: WorksPiece
+    answer: WorksPiece
+    outcome: WorksPiece  # the chain's last piece: the MOA's decision, the payment...
+
+
+def decided_for_space(*, space: Space | None, limit: int = 20) -> list[Decided]:
+    """The pieces the space's structure answered with its own, newest first, each with where its
+    chain stands now: for the MOE, what the MOA later decided."""
+    if space is None or space.kind not in (SpaceKind.PROJECT_MANAGER, SpaceKind.RECIPIENT):
+        return []
+    answers = (
+        WorksPiece.objects.filter(depositor=space.structure, answers__isnull=False)
+        .exclude(invoice__chorus_invoice_id__isnull=True)
+        .select_related("answers__invoice", "invoice")
+        .order_by("-pk")[:limit]
+    )
+    decided = []
+    for answer in answers:
+        outcome = answer
+        while True:
+            following = outcome.answered_by.select_related("invoice").order_by("pk").first()
+            if following is None:
+                break
+            outcome = following
+        decided.append(Decided(piece=answer.answers, answer=answer, outcome=outcome))
+    return decided

@@ -34,6 +34,7 @@ from invoices.works.selectors import (
     contract_summary,
     contracts_for_space,
     days_left,
+    decided_for_space,
     piece_for_space,
     queue_for_space,
     statement_for_space,
@@ -196,7 +197,15 @@ def queue(request):
                 "status": status_label(item.invoice.chorus_status),
             }
         )
-    return render(request, "invoices/works/queue.html", {"rows": rows, "labels": FRAMEWORK_LABELS})
+    return render(
+        request,
+        "invoices/works/queue.html",
+        {
+            "rows": rows,
+            "labels": FRAMEWORK_LABELS,
+            "decided": decided_for_space(space=request.space),
+        },
+    )
 
 
 def _decision_forms(request, piece, role, **bound) -> dict:

@@ -139,6 +139,15 @@ def test_the_moe_takes_it_into_account_and_the_moa_validates_it(
     others = client.get(reverse("invoices:recipient_inbox"), {"works": "no"})
     assert owner_piece.pk not in [i.pk for i in others.context["page"].invoices]
 
+    # The MOE sees what the owner later decided on the statement it took into account.
+    login(client, users, "moe")
+    queue = client.get(reverse("invoices:works_moe_queue"))
+    [decided] = queue.context["decided"]
+    assert decided.answer.invoice == moe_piece and decided.outcome.invoice == owner_piece
+    assert "Mise à disposition" in queue.content.decode() or "Made available" in (
+        queue.content.decode()
+    )
+
     login(client, users, "entreprise")
     page = client.get(reverse("invoices:works_contract", args=[contract.pk]))
     [row] = page.context["summary"].rows
