@@ -12,7 +12,7 @@ import portal.exact_decimal
 class Migration(migrations.Migration):
     dependencies = [
         ("invoices", "0019_second_validator_and_validator_correction"),
-        ("structures", "0006_project_manager_role"),
+        ("structures", "0005_structure_name_search_folded"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
