@@ -16,6 +16,9 @@ ROLE_HELP = {
     Membership.Role.STRUCTURE_MANAGER: _(
         "invites people, gives roles, sets up Chorus Pro; logs in with a second factor"
     ),
+    Membership.Role.PROJECT_MANAGER: _(
+        "checks the contractors' works statements as project manager (MOE)"
+    ),
 }
 
 

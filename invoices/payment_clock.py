@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice
+from invoices.models import VALIDATOR_REFUSED_STATUSES, ChorusStatus, Invoice, WorksPiece
 
 CENT = Decimal("0.01")
 DAYS_PER_YEAR = Decimal(365)
@@ -200,8 +200,74 @@ def payment_clock_refresh(*, invoice: Invoice) -> None:
         "payment_paused_days": clock.completed_paused_days,
         "payment_due_by": clock.due_by,
     }
+    works_due = (
+        WorksPiece.objects.filter(invoice=invoice).values_list("payment_due_at", flat=True).first()
+    )
+    if works_due is not None and clock.due_by is not None:
+        # A works request's delay runs from the MOE's receipt of the contractor's request, as
+        # Chorus Pro counts it on each piece of the chain (CCP R. 2192-12), not from the day the
+        # payable piece reached the owner.
+        fields["payment_due_by"] = _day(works_due)
     if all(getattr(invoice, name) == value for name, value in fields.items()):
         return
     Invoice.objects.filter(pk=invoice.pk).update(**fields)
     for name, value in fields.items():
         setattr(invoice, name, value)
+
+
+@dataclass(frozen=True)
+class WorksTimeSplit:
+    """A works request's payment delay, split between who held it (CCP R. 2192-12 and the
+    CCAG-Travaux art. 12: the MOE's days to state the payment, then the owner's to pay)."""
+
+    deadline_days: int
+    project_manager_days: int  # from the MOE's receipt to its own statement (or today)
+    owner_days: int  # from the MOE's statement to the payment (or today)
+    started_on: date | None
+    due_on: date | None
+    paid_on: date | None
+
+    @property
+    def days_left(self) -> int:
+        return max(0, self.deadline_days - self.project_manager_days - self.owner_days)
+
+    @property
+    def overdue(self) -> bool:
+        return self.project_manager_days + self.owner_days > self.deadline_days
+
+
+def works_time_split(*, piece, chain: list, today: date | None = None) -> WorksTimeSplit | None:
+    """The payment delay of ``piece``'s chain (contractor's request, MOE's statement, owner's):
+    the clock starts at the MOE's receipt of the request as Chorus Pro stamps it; the MOE's time
+    ends when its statement is deposited, the owner's when the payable piece is paid. Days are
+    calendar days in Paris time. None before the MOE received the request."""
+    first = chain[0] if chain else piece
+    if first.payment_started_at is None:
+        return None
+    today = today or timezone.localdate()
+    started = _day(first.payment_started_at)
+    moe_step = chain[1] if len(chain) > 1 else None
+    moe_done = _day(first.answered_at) if moe_step and first.answered_at else None
+    paid = next(
+        (
+            _day(e.occurred_at)
+            for e in chain[-1]
+            .invoice.events.filter(status=ChorusStatus.PAID)
+            .order_by("occurred_at")[:1]
+        ),
+        None,
+    )
+    moe_end = moe_done or paid or today
+    moe_days = max(0, (moe_end - started).days)
+    owner_days = max(0, ((paid or today) - moe_end).days) if moe_done else 0
+    days = (first.contract.payment_days if first.contract else None) or payment_deadline_days(
+        invoice=first.invoice
+    )
+    return WorksTimeSplit(
+        deadline_days=days,
+        project_manager_days=moe_days,
+        owner_days=owner_days,
+        started_on=started,
+        due_on=_day(first.payment_due_at) if first.payment_due_at else None,
+        paid_on=paid,
+    )

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from invoices.models import Attachment, Invoice, StatusEvent
+from invoices.models import PAYABLE_WORKS_FRAMEWORKS, Attachment, Invoice, StatusEvent
 from portal.spaces import Space, SpaceKind
 
 NOT_YET_RECEIVED = ["", "DEPOSEE", "EN_COURS_ACHEMINEMENT"]
@@ -36,14 +36,31 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
         "supplier", "recipient", "service", "validator", "second_validator"
     )
     if space.kind == SpaceKind.SUPPLIER:
-        return invoices.filter(supplier=space.structure)
+        # A works piece the MOE or the MOA is depositing on the contractor's behalf is theirs
+        # until Chorus Pro has it.
+        return invoices.filter(supplier=space.structure).exclude(
+            Q(works__isnull=False, chorus_invoice_id__isnull=True)
+            & ~Q(works__depositor=space.structure)
+        )
     # Recipients and validators never see a supplier's drafts or unsent invoices.
     sent = invoices.filter(chorus_invoice_id__isnull=False)
     # Nor, when a portal supplier sent it, an invoice Chorus Pro has not routed to them yet: in
     # Chorus Pro the recipient sees it from MISE_A_DISPOSITION, the validator from A_VALIDER_1.
     sent = sent.exclude(chorus_status__in=NOT_YET_RECEIVED)
     if space.kind == SpaceKind.RECIPIENT:
-        return sent.filter(recipient=space.structure).exclude(chorus_status__in=IN_VALIDATION)
+        # Works statements between the parties stay in the works pages (invoices/works/); the
+        # payable piece they lead to reaches the inbox.
+        return (
+            sent.filter(recipient=space.structure)
+            .exclude(chorus_status__in=IN_VALIDATION)
+            .exclude(
+                Q(works__isnull=False)
+                # A piece the inbox brought has no framework yet: it was made available.
+                & ~Q(works__framework__in=[*PAYABLE_WORKS_FRAMEWORKS, ""])
+            )
+        )
+    if space.kind == SpaceKind.PROJECT_MANAGER:
+        return sent.filter(works__project_manager=space.structure)
     # A second-level validator is recorded on the invoice once Chorus Pro shows it the invoice.
     return sent.filter(Q(validator=space.structure) | Q(second_validator=space.structure))
 

@@ -11,6 +11,7 @@ from invoices.lists import urls as lists
 from invoices.notifications import urls as notifications
 from invoices.sending import urls as sending
 from invoices.treatment import urls as treatment
+from invoices.works import urls as works
 
 app_name = "invoices"
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
     *flows.urlpatterns,
     *notifications.urlpatterns,
     *commitments.urlpatterns,
+    *works.urlpatterns,
 ]

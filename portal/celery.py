@@ -23,6 +23,7 @@ INVOICE_TASK_PACKAGES = tuple(
         "sending",
         "treatment",
         "commitments",
+        "works",
     )
 )
 app.autodiscover_tasks()
@@ -58,6 +59,9 @@ app.conf.beat_schedule = {
     # Received invoices and invoices to validate, per recipient / validator account.
     "invoice-inbox-sync": {"task": "invoices.inbox_sync_all", "schedule": 30.0},
     "invoice-inbox-details-resume": {"task": "invoices.inbox_details_resume", "schedule": 60.0},
+    # Works pieces (invoices/works/): their own sending queue, and their own search per role.
+    "works-submissions-resume": {"task": "invoices.works.submissions_resume", "schedule": 15.0},
+    "works-sync": {"task": "invoices.works.sync_all", "schedule": 30.0},
     # Flows whose deposit task was lost, and flow reports of deposited files
     # (consulterCRDetaille) until each flow is settled, each when due.
     "invoice-flows-poll": {"task": "invoices.flows_poll", "schedule": 15.0},

@@ -1,7 +1,8 @@
 """The user's active space: which structure they act for, and in which role.
 
 A user can hold several memberships (structures and roles). The active one is kept in the session
-and offered as a switch in the header; each maps to one of three spaces.
+and offered as a switch in the header; each maps to one of four spaces (the project manager's
+for works invoices).
 """
 
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ class SpaceKind(StrEnum):
     SUPPLIER = "supplier"
     RECIPIENT = "recipient"
     VALIDATOR = "validator"
+    PROJECT_MANAGER = "project_manager"
 
 
 SPACE_LABELS = {
     SpaceKind.SUPPLIER: _("Supplier space"),
     SpaceKind.RECIPIENT: _("Recipient space"),
     SpaceKind.VALIDATOR: _("Validator space"),
+    SpaceKind.PROJECT_MANAGER: _("Project manager space"),
 }
 
 
@@ -41,6 +44,8 @@ class Space:
         role = self.membership.role
         if role == Membership.Role.VALIDATOR:
             return SpaceKind.VALIDATOR
+        if role == Membership.Role.PROJECT_MANAGER:
+            return SpaceKind.PROJECT_MANAGER
         if role == Membership.Role.RECIPIENT_AGENT:
             return SpaceKind.RECIPIENT
         if role == Membership.Role.SUPPLIER_AGENT:

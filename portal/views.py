@@ -23,6 +23,7 @@ SPACE_HOMES = {
     SpaceKind.SUPPLIER: "invoices:supplier_home",
     SpaceKind.RECIPIENT: "invoices:recipient_inbox",
     SpaceKind.VALIDATOR: "invoices:validator_queue",
+    SpaceKind.PROJECT_MANAGER: "invoices:works_moe_queue",
 }
 
 

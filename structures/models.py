@@ -166,6 +166,7 @@ class Membership(models.Model):
         RECIPIENT_AGENT = "recipient_agent", _("Recipient agent")
         VALIDATOR = "validator", _("Validator")
         STRUCTURE_MANAGER = "structure_manager", _("Structure manager")
+        PROJECT_MANAGER = "project_manager", _("Project manager (works)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,7 +188,13 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "structure", "role"], name="one_role_once"),
             models.CheckConstraint(
                 condition=Q(
-                    role__in=["supplier_agent", "recipient_agent", "validator", "structure_manager"]
+                    role__in=[
+                        "supplier_agent",
+                        "recipient_agent",
+                        "validator",
+                        "structure_manager",
+                        "project_manager",
+                    ]
                 ),
                 name="membership_role_known",
             ),

@@ -6,7 +6,8 @@ from celery import shared_task
 import invoices.answers.recycling
 import invoices.answers.services
 import invoices.answers.validator_correction
-import invoices.treatment.services  # noqa: F401
+import invoices.treatment.services
+import invoices.works.moves  # noqa: F401
 from invoices.actions.services import ACTION_TASK, action_run, actions_lost
 from invoices.retries import WORK_TASK, RetryLater
 from portal import jobs

@@ -28,7 +28,7 @@ from lxml import etree
 
 from invoices.documents.cii import NSMAP, TYPE_CREDIT_NOTE, invoice_cii_xml, invoice_type_code
 from invoices.documents.pdf import invoice_pdf_render
-from invoices.models import Invoice
+from invoices.models import WORKS_FRAMEWORK_CODES, Invoice
 
 FLAVOR = "factur-x"
 LEVEL = "en16931"
@@ -234,7 +234,8 @@ def _brfr_not_applicable(rule: str, tree: etree._Element) -> bool:
             "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID",
             namespaces=NSMAP,
         )
-        return framework in Invoice.BillingFramework.values
+        # Works pieces carry their works framework (A4, A15, A19...) the same way.
+        return framework in Invoice.BillingFramework.values or framework in WORKS_FRAMEWORK_CODES
     if rule in ("BR-FR-10", "BR-FR-13"):
         country = tree.findtext(
             "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"

@@ -1,7 +1,8 @@
 """Received invoices: one changed-since search per recipient technical account, history only for
 what changed.
 
-1. Ask rechercher/recipiendaire for every invoice whose current state changed since the account's
+1. Ask rechercher/recipiendaire, once for invoices and once for works pieces (typeDemandePaiement
+   FACTURE, then FACTURE_TRAVAUX), for every invoice whose current state changed since the account's
    watermark minus an overlap (Chorus Pro's clock and ours differ; the first cycle looks back a
    configurable number of days), every page. "No result" (code 20000) is an empty page.
 2. Page by page: an invoice the portal already has (a portal supplier sent it, or the validator
@@ -23,11 +24,16 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from chorus_client import InvoiceType, ReceivedInvoiceSearch, ReceivedInvoiceSummary
+from chorus_client import (
+    InvoiceType,
+    PaymentRequestType,
+    ReceivedInvoiceSearch,
+    ReceivedInvoiceSummary,
+)
 from invoices.inbox.parties import ServiceDirectory, amounts, structures_by_siret, supplier_key
 from invoices.inbox.report import InboxSyncReport, details_enqueue
 from invoices.inbox.scheduling import RECIPIENT, cycle_changed_since, sync_lock
-from invoices.models import ChorusStatus, Invoice, Notification, StatusEvent
+from invoices.models import ChorusStatus, Invoice, Notification, StatusEvent, WorksPiece
 from invoices.notifications.services import notify_inbox_arrivals
 from invoices.sending.status_sync import history_record, mandate_number_record
 from structures.chorus import chorus_client_for
@@ -54,12 +60,19 @@ def _cycle(connection: ChorusConnection) -> InboxSyncReport:
     previous = connection.received_synced_until
     since = cycle_changed_since(previous=previous, started=started)
     structure = connection.structure
-    filters = ReceivedInvoiceSearch(recipient_id=structure.chorus_id, status_changed_from=since)
     services = ServiceDirectory(structure)
     with chorus_client_for(connection) as client:
-        summaries = client.recipient.iter_search(filters, page_size=PAGE_SIZE)
-        for page in batched(summaries, PAGE_SIZE):
-            _page(client, structure, list(page), services, report, previous=previous)
+        # Ordinary invoices, then works pieces made available to the paying recipient: Chorus
+        # Pro serves each kind of payment request to its own search (contract §5.12).
+        for kind in (PaymentRequestType.FACTURE, PaymentRequestType.FACTURE_TRAVAUX):
+            filters = ReceivedInvoiceSearch(
+                payment_request_type=kind,
+                recipient_id=structure.chorus_id,
+                status_changed_from=since,
+            )
+            summaries = client.recipient.iter_search(filters, page_size=PAGE_SIZE)
+            for page in batched(summaries, PAGE_SIZE):
+                _page(client, structure, list(page), services, report, previous=previous)
     details_enqueue(connection=connection, side=RECIPIENT, invoice_ids=report.created_ids)
     ChorusConnection.objects.filter(pk=connection.pk).update(received_synced_until=started)
     return report
@@ -154,9 +167,28 @@ def _create_unknown(items, structure: Structure, services, report) -> list[Invoi
             continue
         rows.append(_received_invoice(item, supplier, structure, services))
     created = Invoice.objects.bulk_create(rows, batch_size=500)
+    _works_rows(created, items)
     report.created += len(created)
     report.created_ids.extend(invoice.pk for invoice in created)
     return created
+
+
+def _works_rows(created: list[Invoice], items) -> None:
+    """Works pieces are marked as such (the inbox's filter and badge); the works sync, for an
+    owner party to the contract, adds the rest of their works data."""
+    works = {
+        i.invoice_id: i
+        for i in items
+        if i.payment_request_type == PaymentRequestType.FACTURE_TRAVAUX
+    }
+    WorksPiece.objects.bulk_create(
+        WorksPiece(
+            invoice=invoice,
+            works_type=works[invoice.chorus_invoice_id].works_invoice_type or "",
+        )
+        for invoice in created
+        if invoice.chorus_invoice_id in works
+    )
 
 
 def _received_invoice(

@@ -15,11 +15,12 @@ from invoices.selectors import attachment_for_space, invoice_for_space, invoice_
 from invoices.sending.resync import invoice_watched
 from invoices.sending.submission import submission_error_explained
 from invoices.treatment import views as treatment
+from invoices.works import views as works
 from portal.access import space_required
 from portal.file_responses import stored_file_response
 from portal.spaces import SpaceKind
 
-PANELS = (answers, treatment, documents, commitments)
+PANELS = (answers, treatment, documents, commitments, works)
 FOLLOWED_PANELS = (
     answers.detail_panel,
     treatment.detail_panel,

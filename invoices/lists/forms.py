@@ -98,6 +98,13 @@ class InvoiceListFilterForm(forms.Form):
                 required=False,
             )
             self.fields["overdue"] = forms.BooleanField(label=_("Overdue only"), required=False)
+            self.fields["works"] = forms.TypedChoiceField(
+                label=_("Kind"),
+                choices=[("", _("All")), ("yes", _("Works invoices")), ("no", _("Other invoices"))],
+                coerce=lambda value: value == "yes",
+                empty_value=None,
+                required=False,
+            )
         self.order_fields(["q", "status", self.counterpart_name, "service"])
 
     def clean(self):
@@ -125,6 +132,7 @@ class InvoiceListFilterForm(forms.Form):
             text=data.get("q") or "",
             downloaded=data.get("downloaded"),
             overdue=bool(data.get("overdue")),
+            works=data.get("works"),
         )
 
     @property

@@ -19,7 +19,7 @@ from django.db.models import Value as V
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
+from invoices.models import MONEY, ChorusStatus, Invoice, WorksPiece, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
 from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
@@ -96,6 +96,7 @@ class InvoiceListFilters:
     text: str = ""
     downloaded: bool | None = None
     overdue: bool = False
+    works: bool | None = None  # works invoices only (True), or ordinary ones only (False)
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,8 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         invoices = invoices.filter(downloaded_by_recipient=filters.downloaded)
     if filters.overdue:
         invoices = invoices.overdue(today=timezone.localdate())
+    if filters.works is not None:
+        invoices = invoices.filter(works__isnull=not filters.works)
     text = filters.text.strip()
     if text:
         # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
@@ -237,7 +240,9 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
 def _decorated(rows: list[Invoice], today: date, space: Space) -> list[Invoice]:
     """What each row shows beyond its fields: days since deposit, the overdue flag and the
     status as the space reads it."""
+    works = set(WorksPiece.objects.filter(invoice__in=rows).values_list("invoice_id", flat=True))
     for invoice in rows:
+        invoice.is_works = invoice.pk in works
         invoice.status_badge = invoice_status_label(invoice=invoice, space=space)
         invoice.days_since_deposit = (
             (today - invoice.deposited_on).days if invoice.deposited_on else None

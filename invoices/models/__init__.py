@@ -36,6 +36,14 @@ from invoices.models.work import (
     due_now,
     flow_path,
 )
+from invoices.models.works import (
+    PAYABLE_WORKS_FRAMEWORKS,
+    WORKS_FRAMEWORK_CODES,
+    WorksContract,
+    WorksPiece,
+    WorksSubcontract,
+    WorksSync,
+)
 
 __all__ = [
     "ATTACHMENT_MAX_BYTES",
@@ -45,9 +53,11 @@ __all__ = [
     "INVOICE_ATTACHMENTS_MAX_BYTES",
     "MONEY",
     "NOT_PAYABLE_CHORUS_STATUSES",
+    "PAYABLE_WORKS_FRAMEWORKS",
     "ROUTING_CHORUS_STATUSES",
     "UNIT_LABELS",
     "VALIDATOR_REFUSED_STATUSES",
+    "WORKS_FRAMEWORK_CODES",
     "ZERO",
     "Attachment",
     "ChorusStatus",
@@ -61,6 +71,10 @@ __all__ = [
     "Notification",
     "ReasonTemplate",
     "StatusEvent",
+    "WorksContract",
+    "WorksPiece",
+    "WorksSubcontract",
+    "WorksSync",
     "attachment_path",
     "awaiting_payment_q",
     "download_path",

@@ -19,7 +19,8 @@ class StatusEvent(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="events", verbose_name=_("invoice")
     )
-    status = models.CharField(_("status"), max_length=40)
+    # 50: works statuses run to 42 characters (ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE).
+    status = models.CharField(_("status"), max_length=50)
     occurred_at = models.DateTimeField(_("date"), db_index=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     actor = models.ForeignKey(

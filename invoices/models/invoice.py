@@ -192,7 +192,7 @@ class Invoice(models.Model):
     )
     chorus_status = models.CharField(
         _("Chorus Pro status"),
-        max_length=40,
+        max_length=50,
         choices=ChorusStatus.choices,
         blank=True,
         db_index=True,

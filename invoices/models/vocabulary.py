@@ -1,7 +1,6 @@
 """The words invoices are described with: Chorus Pro's statuses and the sets the portal
 reasons with, units, flow states."""
 
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +34,29 @@ class ChorusStatus(models.TextChoices):
     SUPPLIER_ERROR_ON_VALIDATOR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR", _("Wrong validator")
     ABANDONED = "ABANDONNEE", _("Abandoned")
     DELETED = "SUPPRIMEE", _("Deleted")
+    # Works pieces (facturesTravaux, contract-works §1.3 [U]: as the emulator plays them).
+    WITH_PROJECT_MANAGER = "A_ASSOCIER_MOE", _("With the project manager")
+    AVAILABLE_TO_PROJECT_MANAGER = "MISE_A_DISPOSITION_MOE", _("With the project manager")
+    PROJECT_MANAGER_LATE = (
+        "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE",
+        _("With the project manager, past its delay"),
+    )
+    WITH_PROJECT_OWNER = "A_ASSOCIER_MOA", _("With the project owner")
+    AVAILABLE_TO_PROJECT_OWNER = "MISE_A_DISPOSITION_MOA", _("With the project owner")
+    WITH_CONTRACTOR = "A_ASSOCIER_FOURNISSEUR", _("With the contractor, to sign")
+    ASSOCIATED = "ASSOCIEE", _("Taken into account")
+    TO_COMPLETE = "A_COMPLETER", _("To complete")
+    REFUSED_BY_PROJECT_MANAGER = "REFUSEE_MOE", _("Refused by the project manager")
+    REFUSED_BY_PROJECT_OWNER = "REFUSEE_MOA", _("Refused by the project owner")
+    REFUSED_BY_CONTRACTOR = "REFUSEE_FOURNISSEUR", _("Refused by the contractor")
+    WRONG_PROJECT_MANAGER = "ERREUR_FOURNISSEUR_SUR_MOE", _("Wrong project manager")
+    TAKEN_BY_PROJECT_MANAGER = (
+        "PRISE_EN_COMPTE_MOE",
+        _("Taken into account by the project manager"),
+    )
+    TAKEN_BY_PROJECT_OWNER = "PRISE_EN_COMPTE_MOA", _("Taken into account by the project owner")
+    TAKEN_BY_RECIPIENT = "PRISE_EN_COMPTE_DESTINATAIRE", _("Taken into account by the recipient")
+    REPLACED_BY_TACIT = "REMPLACEE_PAR_A22", _("Replaced by the tacit draft general statement")
 
 
 # contract §9.2: REJETEE and MISE_EN_PAIEMENT are final; SUSPENDUE, A_RECYCLER and MANDATEE are not.
@@ -46,8 +68,25 @@ FINAL_CHORUS_STATUSES = frozenset(
 VALIDATOR_REFUSED_STATUSES = frozenset(
     {ChorusStatus.REFUSED_1, ChorusStatus.REFUSED_2, ChorusStatus.SUPPLIER_ERROR_ON_VALIDATOR}
 )
+# A works piece whose part is over: taken into account by the next piece of its chain (which
+# carries the money on), closed, refused or replaced. Counting it too would count a statement's
+# amount once per piece of its chain.
+WORKS_CLOSED_STATUSES = frozenset(
+    {
+        ChorusStatus.ASSOCIATED,
+        ChorusStatus.REFUSED_BY_PROJECT_MANAGER,
+        ChorusStatus.REFUSED_BY_PROJECT_OWNER,
+        ChorusStatus.REFUSED_BY_CONTRACTOR,
+        ChorusStatus.TAKEN_BY_PROJECT_MANAGER,
+        ChorusStatus.TAKEN_BY_PROJECT_OWNER,
+        ChorusStatus.TAKEN_BY_RECIPIENT,
+        ChorusStatus.REPLACED_BY_TACIT,
+    }
+)
 # Sent, yet no payment can come of the invoice now: paid already, cancelled, or refused.
-NOT_PAYABLE_CHORUS_STATUSES = FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES
+NOT_PAYABLE_CHORUS_STATUSES = (
+    FINAL_CHORUS_STATUSES | VALIDATOR_REFUSED_STATUSES | WORKS_CLOSED_STATUSES
+)
 # Statuses Chorus Pro moves on from by itself within moments (routing), as opposed to those
 # that wait for a person: a page showing the invoice follows it while it is in one of them.
 # A validated invoice goes on to the second validator (VALIDEE_1 → A_VALIDER_2) or the recipient.

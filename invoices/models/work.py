@@ -123,6 +123,15 @@ class InvoiceAction(models.Model):
         VALIDATE = "validate", _("Validate")  # validator, traiter/factureAValider
         REFUSE = "refuse", _("Refuse")  # validator, traiter/factureAValider
         FIX_VALIDATOR = "fix_validator", _("Correct the validator")  # corriger/valideur/facture
+        # Works pieces (facturesTravaux/v1): refuser, suspendre/demander/completer, completer,
+        # prendreencompte, completerservicemoe.
+        WORKS_REFUSE = "works_refuse", _("Refuse the works piece")
+        WORKS_SUSPEND = "works_suspend", _("Ask to complete the works piece")
+        WORKS_COMPLETE = "works_complete", _("Complete the works piece")
+        WORKS_TAKE = "works_take", _("Take the works piece into account")
+        WORKS_MOE_SERVICE = "works_moe_svc", _("Set the project manager's service")
+        WORKS_VALIDATE = "works_validate", _("Validate the subcontractor's works piece")
+        WORKS_FIX_MOE = "works_fix_moe", _("Name the right project manager")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -183,6 +192,13 @@ class InvoiceAction(models.Model):
                         "validate",
                         "refuse",
                         "fix_validator",
+                        "works_refuse",
+                        "works_suspend",
+                        "works_complete",
+                        "works_take",
+                        "works_moe_svc",
+                        "works_validate",
+                        "works_fix_moe",
                     ]
                 ),
                 name="invoice_action_kind_known",

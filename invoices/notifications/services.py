@@ -84,8 +84,15 @@ def _notice_once(*, user, invoice: Invoice, event_id: int | None, message: str) 
 INBOX_ROLES = {
     "recipient": Membership.Role.RECIPIENT_AGENT,
     "validator": Membership.Role.VALIDATOR,
+    "project_manager": Membership.Role.PROJECT_MANAGER,
+    "works_owner": Membership.Role.RECIPIENT_AGENT,
 }
-INBOX_PAGES = {"recipient": "invoices:recipient_inbox", "validator": "invoices:validator_queue"}
+INBOX_PAGES = {
+    "recipient": "invoices:recipient_inbox",
+    "validator": "invoices:validator_queue",
+    "project_manager": "invoices:works_moe_queue",
+    "works_owner": "invoices:works_queue",
+}
 MAIL_LISTED = 20  # invoices named in one e-mail; the rest are counted
 
 
@@ -130,6 +137,8 @@ def _arrival_text(invoice: Invoice, side: str, completed_ids: Sequence[int]) -> 
         return _("Invoice %(number)s from %(supplier)s was completed by the supplier.") % values
     if side == "validator":
         return _("Invoice %(number)s from %(supplier)s awaits your validation.") % values
+    if side in ("project_manager", "works_owner"):
+        return _("Works statement %(number)s from %(supplier)s awaits you.") % values
     return _("New invoice %(number)s from %(supplier)s.") % values
 
 

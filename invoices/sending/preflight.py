@@ -157,7 +157,7 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
         ),
     ]
     if with_documents and all(check.ok for check in checks):
-        checks.append(_facturx_check(invoice))
+        checks.append(facturx_preflight_check(invoice))
     return checks
 
 
@@ -291,7 +291,8 @@ def _attachments_size(invoice: Invoice) -> int:
     )
 
 
-def _facturx_check(invoice: Invoice) -> Check:
+def facturx_preflight_check(invoice: Invoice) -> Check:
+    """The Factur-X check alone (shared with works pieces, whose other checks are their own)."""
     from invoices.documents.facturx import facturx_build
 
     document = facturx_build(invoice)

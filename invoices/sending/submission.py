@@ -49,7 +49,8 @@ SEND_TASK = "invoices.send"
 
 SENDING = WorkQueue(
     Invoice,
-    pending=Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING]),
+    # Works pieces have their own queue and operation (invoices/works/submission.py).
+    pending=Q(status__in=[Invoice.Status.QUEUED, Invoice.Status.SENDING], works__isnull=True),
     lease="send_lease_until",
     due="send_next_attempt_at",
     attempts="send_attempts",
@@ -126,7 +127,7 @@ def invoice_send(*, invoice_id: int) -> str:
             with chorus_client_for(connection, invoice=invoice) as client:
                 if invoice.send_attempts > 1 and _adopt_existing(client, invoice, connection):
                     return "adopted"
-                main = _main_document(invoice)
+                main = main_document_for_sending(invoice)
                 attachments_upload_missing(client, invoice.attachments.all())
                 submitted = client.supplier.submit(_submission(invoice, connection, main))
     except (ChorusRejectedError, ChorusAuthenticationError) as error:
@@ -154,10 +155,11 @@ def _adopt_existing(client, invoice: Invoice, connection: ChorusConnection) -> b
     return True
 
 
-def _main_document(invoice: Invoice) -> Attachment:
+def main_document_for_sending(invoice: Invoice) -> Attachment:
     """The document to submit: the one the pre-flight check validated, stored when the invoice
     was queued (a queued invoice can no longer change), or, on a retry, the one already
-    uploaded. Built here only for an invoice queued without it (before this was kept)."""
+    uploaded. Built here only for an invoice queued without it (works pieces, or queued before
+    this was kept)."""
     existing = invoice.attachments.filter(kind=Attachment.Kind.MAIN).first()
     if existing is not None:
         return existing

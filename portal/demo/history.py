@@ -29,6 +29,7 @@ from chorus_emulator.admin_client import EmulatorAdmin, EmulatorAdminError
 from invoices.models import Invoice
 from portal.demo import steps, stories
 from portal.demo.replay import Clocks, DemoHistoryError, Event, Replay
+from portal.demo.works_history import works_history_play
 from structures.models import Structure
 
 # Longer than the history: the emulator's tokens outlive the replay's jumps in time.
@@ -69,6 +70,8 @@ def demo_history_load(*, emulator_url: str | None = None, wait: float = 30.0) ->
                 MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
             )
         )
+        # The works contract's month-by-month statements, then the invoices' four months.
+        works_history_play(clocks)
         Replay(clocks).play(events)
     return HistoryReport(
         loaded=True, invoices=Invoice.objects.count(), seconds=time.monotonic() - started

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.demo.facturation_pro import demo_facturation_pro_load
+from portal.demo.works import WORKS_LOGINS, demo_works_load
 from structures.models import ChorusConnection, Membership, Service, Structure
 
 DEMO_PASSWORD = "demo-portail-2026"  # noqa: S105 - published demo logins, emulator only
@@ -201,7 +202,8 @@ def demo_load() -> list[DemoLogin]:
     for username, secret in DEMO_TOTP_SECRETS.items():
         _demo_authenticator(User.objects.get(username=username), secret)
     demo_facturation_pro_load()
-    return LOGINS
+    demo_works_load(_demo_user)
+    return LOGINS + [DemoLogin(username, text) for username, text in WORKS_LOGINS]
 
 
 def _demo_authenticator(user: User, secret: str) -> None:

@@ -84,3 +84,18 @@ def test_every_demo_login_finds_a_lived_in_first_screen_and_a_second_load_adds_n
     again = demo_history_load()
     assert not again.loaded and again.complete
     assert (Invoice.objects.count(), len(demo_world.invoices())) == (count, in_chorus)
+
+
+def test_the_works_contract_has_a_statement_paid_one_with_the_moe_and_a_draft(
+    demo_world, transactional_db, client
+):
+    demo_history_load()
+    statements = Invoice.objects.filter(
+        works__contract__number="MT-2026-014", works__answers__isnull=True
+    ).order_by("works__sequence")
+    assert [s.status for s in statements] == ["submitted", "submitted", "draft"]
+    assert statements[1].chorus_status == "A_ASSOCIER_MOE"
+    payable = Invoice.objects.get(works__answers__answers=statements[0].works)
+    assert payable.chorus_status == "MISE_EN_PAIEMENT"
+    page = _first_screen(client, "moe")
+    assert statements[1].number in page

@@ -91,8 +91,9 @@ def test_invoices_from_a_supplier_outside_the_portal_arrive_with_their_supplier(
         Decimal("120.00"),
     )
     assert invoice.number.startswith("BENCH-") and invoice.deposited_on
-    # One search page; no history is read in the cycle for invoices new to the portal.
-    assert _calls(demo_world, SEARCH) == 1 and _calls(demo_world, HISTORY) == 0
+    # One search page per kind of payment request (invoices, works pieces); no history is read
+    # in the cycle for invoices new to the portal.
+    assert _calls(demo_world, SEARCH) == 2 and _calls(demo_world, HISTORY) == 0
     commune_connection.refresh_from_db()
     assert commune_connection.received_synced_until is not None
 
