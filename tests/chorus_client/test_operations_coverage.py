@@ -20,13 +20,18 @@ ROW = re.compile(r"^\| (?P<api>[^|]+) \| (?P<method>[A-Z]+) \| `(?P<path>[^`]+)`
 
 
 def sections() -> dict[str, list[dict]]:
-    """The rows of each table, under the heading above it."""
+    """The rows of each operations table (headed "| API |"), under the heading above it; other
+    tables of the page (where the portal uses an operation...) are prose."""
     found: dict[str, list[dict]] = {}
-    heading = ""
+    heading, operations_table = "", False
     for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            operations_table = False
         if line.startswith("## "):
             heading = line[3:]
-        elif line.startswith("| ") and not line.startswith(("| API ", "|---")):
+        elif line.startswith("| API "):
+            operations_table = True
+        elif operations_table and line.startswith("| ") and not line.startswith("|---"):
             match = ROW.match(line)
             assert match, f"unreadable row: {line}"
             found.setdefault(heading, []).append(match.groupdict())
