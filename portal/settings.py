@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "structures",
     "invoices",
     "accounts",
+    "catalogue",
 ]
 
 MIDDLEWARE = [

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from invoices.drafting.commitments import commitment_check_current, commitment_check_pending
 from invoices.drafting.forms import UNITS
+from invoices.drafting.recent import recent_recipients, recipient_services_used_first
 from invoices.drafting.selectors import (
     DraftLocked,
     draft_attachment_for_space,
     draft_for_space,
     draft_line_for_space,
-    recipient_services,
 )
 from invoices.drafting.services import (
     RecipientRefused,
@@ -93,7 +93,11 @@ def _editor_context(invoice, form=None, **extra):
             ]
         ),
         "vat_lines": invoice.vat_lines.all(),
-        "services": SimpleLazyObject(lambda: recipient_services(invoice=invoice)),
+        "services": SimpleLazyObject(lambda: recipient_services_used_first(invoice=invoice)),
+        "recent_recipients": SimpleLazyObject(lambda: recent_recipients(supplier=invoice.supplier)),
+        "saved_products": SimpleLazyObject(
+            lambda: list(invoice.supplier.saved_products.order_by("label"))
+        ),
         "saved_at": timezone.localtime(invoice.updated_at),
         "units": UNITS,
         "commitment_check": check,
@@ -254,7 +258,12 @@ def recipient_pick(request, invoice_id: int):
         recipient = directory_structure_for_refresh(
             structure_id=int(request.POST.get("recipient_id", ""))
         )
-        invoice_recipient_set(invoice=invoice, recipient=recipient)
+        service_id = request.POST.get("service_id")
+        invoice_recipient_set(
+            invoice=invoice,
+            recipient=recipient,
+            service_id=int(service_id) if service_id else None,
+        )
     except (ValueError, RecipientRefused):
         raise Http404 from None
     if not request.htmx:
