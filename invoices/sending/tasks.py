@@ -39,9 +39,7 @@ def status_sync_all() -> int:
     return len(due)
 
 
-@shared_task(
-    name=STATUS_SYNC_TASK, bind=True, acks_late=True, max_retries=3, ignore_result=True
-)
+@shared_task(name=STATUS_SYNC_TASK, bind=True, acks_late=True, max_retries=3, ignore_result=True)
 def status_sync_task(self, connection_id: int) -> None:
     connection = ChorusConnection.objects.select_related("structure").get(pk=connection_id)
     try:

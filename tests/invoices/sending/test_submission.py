@@ -1,7 +1,6 @@
 """Submitting to Chorus Pro (the emulator, over HTTP): queued by the web, sent by a worker, exactly
 once even when the connection drops after Chorus Pro committed."""
 
-
 import pytest
 from django.utils import timezone
 
