@@ -46,6 +46,7 @@ from invoices.drafting.services import (
     invoice_recipient_set,
 )
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
+from invoices.upload_rules import file_input_attrs
 from portal.access import space_required
 from portal.spaces import SpaceKind
 from structures.forms import DirectorySearchForm
@@ -108,6 +109,7 @@ def _editor_context(invoice, form=None, **extra):
         ),
         "attachments_limit": _megabytes(INVOICE_ATTACHMENTS_MAX_BYTES),
         "uploads": [],
+        "upload_attrs": file_input_attrs(),
         "search_form": DirectorySearchForm(),
         "bank_accounts": SimpleLazyObject(
             lambda: supplier_bank_accounts(supplier=invoice.supplier)
