@@ -31,7 +31,7 @@ def test_a_repeat_invoice_is_typed_in_a_few_clicks(
     assert copy.recipient == last.recipient and copy.service == last.service
 
     # The line saved as a product, then added again from the list.
-    page.get_by_role("button", name="Enregistrer la ligne 1 comme produit").click()
+    page.get_by_role("button", name="Enregistrer comme produit (ligne 1)").click()
     expect(page.locator("[data-product-saved]")).to_contain_text("Maintenance mensuelle")
     page.get_by_role("button", name="Ajouter comme ligne").click()
     expect(page.locator("#lines .line")).to_have_count(2)
