@@ -155,3 +155,24 @@ document.addEventListener("submit", (event) => {
   const inputs = uploadInputs(form);
   if (inputs.length) uploadProgress(form, inputs[0]).querySelector("progress").removeAttribute("value");
 });
+
+// Keyboard and screen readers: an htmx answer often replaces the button that was pressed. The
+// answer marks where the focus goes (data-focus-now: a new line's first field, the message
+// that says what happened); when it marks nothing and the focus was lost with the removed
+// element, it goes to the page's fallback (data-focus-fallback) rather than to the page's top.
+const FOCUSABLE = "input:not([type=hidden]), select, textarea, button, a[href], [tabindex]";
+document.addEventListener("htmx:afterSettle", () => {
+  const marked = document.querySelector("[data-focus-now]");
+  if (marked) {
+    marked.removeAttribute("data-focus-now");
+    const target = marked.matches(FOCUSABLE)
+      ? marked
+      : [...marked.querySelectorAll(FOCUSABLE)].find((e) => !e.disabled && e.getClientRects().length);
+    (target || marked).focus();
+    return;
+  }
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.isConnected) {
+    document.querySelector("[data-focus-fallback]")?.focus();
+  }
+});

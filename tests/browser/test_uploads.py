@@ -57,6 +57,8 @@ def test_files_chorus_pro_would_refuse_are_refused_before_sending(
     assert files.evaluate("input => input.files.length") == 1
     page.get_by_role("button", name="Ajouter les fichiers").click()
     expect(page.locator("[data-upload=added]")).to_contain_text("bon-de-commande.pdf")
+    # The section is drawn again: the focus goes to what happened, not to the top of the page.
+    expect(page.locator(".upload-outcomes")).to_be_focused()
     assert Attachment.objects.get(kind=Attachment.Kind.SUPPORTING).name == "bon-de-commande.pdf"
     seen = page.evaluate("window.progressSeen")
     assert seen and max(seen) == 100, seen
