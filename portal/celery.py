@@ -14,7 +14,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each app's tasks.py, and one tasks module per capability of the invoices app.
 INVOICE_TASK_PACKAGES = tuple(
     f"invoices.{capability}"
-    for capability in ("actions", "documents", "drafting", "flows", "inbox", "sending", "treatment")
+    for capability in (
+        "actions",
+        "documents",
+        "drafting",
+        "flows",
+        "inbox",
+        "sending",
+        "treatment",
+        "notifications",
+    )
 )
 app.autodiscover_tasks()
 app.autodiscover_tasks(list(INVOICE_TASK_PACKAGES))
@@ -68,5 +77,10 @@ app.conf.beat_schedule = {
     "chorus-own-structures-refresh": {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
+    },
+    # Once a day, before the working day: the digest of those who chose one (preferences.py).
+    "notifications-digest": {
+        "task": "invoices.notifications_digest",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
