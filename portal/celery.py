@@ -83,4 +83,9 @@ app.conf.beat_schedule = {
         "task": "invoices.notifications_digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Mondays: the managers' weekly recap of their structures (notifications/weekly.py).
+    "notifications-weekly-recap": {
+        "task": "invoices.notifications_weekly_recap",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+    },
 }

@@ -24,6 +24,9 @@ class UserProfile(models.Model):
         choices=NoticeEmails.choices,
         default=NoticeEmails.IMMEDIATE,
     )
+    # A structure manager may ask for a weekly recap of their structures (as Chorus Pro's own
+    # portal offers).
+    weekly_recap = models.BooleanField(_("weekly recap"), default=False)
 
     class Meta:
         verbose_name = _("user profile")

@@ -31,3 +31,11 @@ class NoticeEmailsForm(forms.Form):
         choices=UserProfile.NoticeEmails.choices,
         widget=forms.RadioSelect,
     )
+    weekly_recap = forms.BooleanField(
+        label=_("A weekly recap of the structures I manage, on Mondays"), required=False
+    )
+
+    def __init__(self, *args, recap_offered: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not recap_offered:
+            del self.fields["weekly_recap"]

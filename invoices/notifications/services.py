@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, override
 
 from invoices.models import ChorusStatus, Invoice, Notification
 from invoices.notifications.preferences import mailed_now, notice_digest_send
+from invoices.notifications.weekly import weekly_recaps
 from portal.languages import language_for_user
 from portal.links import absolute_reverse
 from structures.models import Membership
@@ -142,4 +143,11 @@ def notice_digests_send() -> int:
     """Send the daily digests (notifications/preferences.py); returns how many were sent."""
     mails = notice_digest_send()
     _mail(mails, "daily digests")
+    return len(mails)
+
+
+def weekly_recaps_send() -> int:
+    """Send the managers' weekly recaps (notifications/weekly.py); returns how many were sent."""
+    mails = weekly_recaps()
+    _mail(mails, "weekly recaps")
     return len(mails)

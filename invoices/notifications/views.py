@@ -15,6 +15,7 @@ from invoices.notifications.selectors import (
     notification_page_for_user,
     notifications_grouped,
 )
+from invoices.notifications.weekly import weekly_recap_offered, weekly_recap_set
 
 SHOWN = 100
 
@@ -23,7 +24,13 @@ SHOWN = 100
 def notification_list(request):
     filters = NoticeFilterForm(request.GET)
     notifications = notification_page_for_user(user=request.user, limit=SHOWN, **filters.filters())
-    emails = NoticeEmailsForm(initial={"notice_emails": notice_emails_for_user(user=request.user)})
+    emails = NoticeEmailsForm(
+        initial={
+            "notice_emails": notice_emails_for_user(user=request.user),
+            "weekly_recap": getattr(getattr(request.user, "profile", None), "weekly_recap", False),
+        },
+        recap_offered=weekly_recap_offered(user=request.user),
+    )
     context = {
         "notifications": notifications,
         "groups": notifications_grouped(notifications),
@@ -38,9 +45,12 @@ def notification_list(request):
 @require_POST
 def notification_emails(request):
     """The person's choice of e-mails: each notice, a daily digest, or none."""
-    form = NoticeEmailsForm(request.POST)
+    offered = weekly_recap_offered(user=request.user)
+    form = NoticeEmailsForm(request.POST, recap_offered=offered)
     if form.is_valid():
         notice_emails_set(user=request.user, choice=form.cleaned_data["notice_emails"])
+        if offered:
+            weekly_recap_set(user=request.user, wanted=form.cleaned_data["weekly_recap"])
         messages.success(request, _("Your choice of e-mails is saved."))
     return redirect("invoices:notifications")
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from invoices.models import Invoice, Notification, StatusEvent
 from invoices.notifications.preferences import notice_emails_set
 from invoices.notifications.services import notice_digests_send, notify_status_change
-from invoices.notifications.tasks import notifications_digest
+from invoices.notifications.tasks import notifications_digest, notifications_weekly_recap
 from portal.celery import app
 from structures.models import Membership
 
@@ -98,3 +98,40 @@ def test_the_digest_tells_of_the_last_day_only_and_runs_daily(supplier_user):
     entry = app.conf.beat_schedule["notifications-digest"]
     assert entry["task"] == "invoices.notifications_digest"
     assert entry["schedule"].hour == {7}
+
+
+def test_a_manager_who_asks_gets_a_weekly_recap_of_their_structures(
+    client, make_structure, make_user, make_invoice
+):
+    from structures.models import Structure
+
+    commune = make_structure(name="Commune de Valfleuri", kind=Structure.Kind.PUBLIC)
+    supplier = make_structure(name="Atelier")
+    make_invoice(
+        supplier,
+        commune,
+        status=Invoice.Status.SUBMITTED,
+        chorus_invoice_id=991,
+        chorus_status="SUSPENDUE",
+    )
+    manager = make_user((commune, Membership.Role.STRUCTURE_MANAGER))
+    agent = make_user((commune, Membership.Role.RECIPIENT_AGENT))
+    client.force_login(manager)
+    page = client.get(reverse("invoices:notifications")).text
+    assert "Un récapitulatif hebdomadaire" in page
+    client.post(
+        reverse("invoices:notification_emails"),
+        {"notice_emails": "immediate", "weekly_recap": "on"},
+    )
+    client.force_login(agent)
+    assert "Un récapitulatif hebdomadaire" not in client.get(reverse("invoices:notifications")).text
+
+    assert notifications_weekly_recap() == 1
+    (recap,) = mail.outbox
+    assert recap.to == [manager.email]
+    assert recap.subject == "Votre récapitulatif hebdomadaire sur le portail"
+    assert "Commune de Valfleuri" in recap.body
+    assert "Suspendues, en attente du fournisseur\u00a0: 1" in recap.body
+    entry = app.conf.beat_schedule["notifications-weekly-recap"]
+    assert entry["task"] == "invoices.notifications_weekly_recap"
+    assert entry["schedule"].day_of_week == {1}
