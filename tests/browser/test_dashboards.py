@@ -22,9 +22,7 @@ def _charts_drawn(page, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
-def test_each_space_opens_on_its_dashboard(
-    width, received_invoices, log_in, live_server, new_page
-):
+def test_each_space_opens_on_its_dashboard(width, received_invoices, log_in, live_server, new_page):
     received_invoices("F-DASH-01", "F-DASH-02")
     received_invoices(
         "F-DASH-03",
