@@ -41,8 +41,8 @@ def test_the_focus_follows_the_work_after_each_answer(
     _press(page, page.get_by_role("button", name="Ajouter une ligne"))
     description = page.locator("#lines .line-description input").first
     expect(description).to_be_focused()
-    page.keyboard.type("Audit de sécurité", delay=40)
-    expect(page.locator("#save-state")).to_contain_text("Brouillon enregistré")
+    with page.expect_response(lambda r: "/lignes/" in r.url and r.request.method == "POST"):
+        page.keyboard.type("Audit de sécurité", delay=40)  # saved as typed (htmx, debounced)
     expect(description).to_be_focused()
 
     # Saved as a product: the message saying so has the focus.
