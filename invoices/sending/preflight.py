@@ -27,12 +27,9 @@ class Check:
     fix_url: str = ""
     # A passed check the supplier should still know about (Chorus Pro could not tell).
     warning: str = ""
-    # Whether the rule concerns this invoice at all (a validator for A9 and A12 only, an
-    # original invoice for a credit note...): the page lists only those, and any that fails.
-    applies: bool = True
 
 
-def _check(code, ok, label, fix="", fix_url="", warning="", applies=True) -> Check:
+def _check(code, ok, label, fix="", fix_url="", warning="") -> Check:
     return Check(
         code=code,
         ok=bool(ok),
@@ -40,13 +37,7 @@ def _check(code, ok, label, fix="", fix_url="", warning="", applies=True) -> Che
         fix=str(fix) if not ok else "",
         fix_url=fix_url if not ok else "",
         warning=str(warning) if ok else "",
-        applies=bool(applies) or not ok,
     )
-
-
-def checks_that_apply(checks: list[Check]) -> list[Check]:
-    """The checks the pre-flight page lists: those that concern this invoice."""
-    return [check for check in checks if check.applies]
 
 
 def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[Check]:
@@ -104,7 +95,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
                 _("The recipient's service is given when it requires one"),
                 _("Choose one of the recipient's active services."),
                 edit,
-                applies=needs_service or service,
             ),
             _commitment_check(invoice, bool(needs_commitment), edit),
             _check(
@@ -113,7 +103,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
                 _("A service code or a commitment number is given"),
                 _("This recipient needs one of the two: a service or a commitment number."),
                 edit,
-                applies=either,
             ),
         ]
     checks += [
@@ -123,7 +112,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             _("A validator is named for frameworks A9 and A12"),
             _("Enter the SIRET of the validator."),
             edit,
-            applies=invoice.billing_framework in {"A9", "A12"},
         ),
         _check(
             "vat",
@@ -138,7 +126,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             _("A payment mode is given"),
             _("Choose the payment mode."),
             edit,
-            applies=invoice.kind != Invoice.Kind.CREDIT_NOTE,
         ),
         _check(
             "original",
@@ -146,7 +133,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             _("A credit note names the invoice it corrects"),
             _("Enter the number of the original invoice."),
             edit,
-            applies=invoice.kind == Invoice.Kind.CREDIT_NOTE,
         ),
         _check(
             "totals",
@@ -162,7 +148,6 @@ def invoice_preflight(*, invoice: Invoice, with_documents: bool = True) -> list[
             % {"limit": megabytes(INVOICE_ATTACHMENTS_MAX_BYTES)},
             _("Remove or compress supporting documents."),
             edit,
-            applies=invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING).exists(),
         ),
     ]
     if with_documents and all(check.ok for check in checks):
@@ -193,7 +178,7 @@ def _commitment_check(invoice: Invoice, needed: bool, edit: str) -> Check:
             edit,
         )
     if not commitment_check_needed(invoice=invoice):
-        return _check("commitment", True, label, applies=needed or invoice.commitment_number)
+        return _check("commitment", True, label)
     outcome = commitment_check_current(invoice=invoice)
     if outcome is not None and outcome.get("found") is False:
         return _check(

@@ -4,6 +4,7 @@ preview of the invoice's PDF drawn from the draft as it stands."""
 from dataclasses import dataclass
 
 from invoices.documents.pdf import invoice_pdf_render
+from invoices.drafting.commitments import commitment_check_needed
 from invoices.models import Attachment, Invoice
 
 
@@ -38,3 +39,29 @@ def invoice_preview_pdf(*, invoice: Invoice) -> bytes | None:
     if not _previewable(invoice, invoice.lines.count()):
         return None
     return invoice_pdf_render(invoice)
+
+
+def _rules_that_apply(invoice: Invoice) -> dict:
+    """For the checks whose rule concerns only some invoices: whether it concerns this one."""
+    recipient, service = invoice.recipient, invoice.service
+    needs_commitment = recipient is not None and (
+        recipient.commitment_required or (service is not None and service.commitment_required)
+    )
+    return {
+        "service": recipient is not None and (recipient.service_code_required or service),
+        "commitment": needs_commitment
+        or bool(invoice.commitment_number)
+        or commitment_check_needed(invoice=invoice),
+        "service_or_commitment": recipient is not None and recipient.service_or_commitment_required,
+        "validator": invoice.billing_framework in {"A9", "A12"},
+        "payment_mode": invoice.kind != Invoice.Kind.CREDIT_NOTE,
+        "original": invoice.kind == Invoice.Kind.CREDIT_NOTE,
+        "attachments": invoice.attachments.filter(kind=Attachment.Kind.SUPPORTING).exists(),
+    }
+
+
+def checks_that_apply(checks: list, *, invoice: Invoice) -> list:
+    """The checks the pre-flight page lists: those whose rule concerns this invoice (a validator
+    for A9 and A12 only, an original invoice for a credit note...), and any that fails."""
+    applies = _rules_that_apply(invoice)
+    return [check for check in checks if not check.ok or applies.get(check.code, True)]

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from invoices.drafting.selectors import draft_for_space
 from invoices.drafting.views import answers_sent_drafts
-from invoices.sending.preflight import checks_that_apply, invoice_preflight
-from invoices.sending.recap import invoice_preview_pdf, invoice_recap
+from invoices.sending.preflight import invoice_preflight
+from invoices.sending.recap import checks_that_apply, invoice_preview_pdf, invoice_recap
 from invoices.sending.selectors import refused_invoice_for_space
 from invoices.sending.submission import NotReady, invoice_reopen, invoice_submit
 from portal.access import space_required
@@ -31,7 +31,7 @@ def preflight(request, invoice_id: int):
         "invoices/sending/preflight.html",
         {
             "invoice": invoice,
-            "checks": checks_that_apply(checks),
+            "checks": checks_that_apply(checks, invoice=invoice),
             "ready": all(c.ok for c in checks),
             "recap": invoice_recap(invoice=invoice),
         },

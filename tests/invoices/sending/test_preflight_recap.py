@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from invoices.models import Invoice
-from invoices.sending.preflight import checks_that_apply, invoice_preflight
+from invoices.sending.preflight import invoice_preflight
+from invoices.sending.recap import checks_that_apply
 from invoices.templatetags.amounts import amount
 from structures.models import Membership
 
@@ -45,21 +46,31 @@ def test_supporting_documents_are_listed(supplier_client, ready_invoice, setting
 
 
 def test_only_the_checks_that_concern_the_invoice_are_listed(ready_invoice):
-    shown = {check.code for check in checks_that_apply(invoice_preflight(invoice=ready_invoice))}
+    shown = {
+        check.code
+        for check in checks_that_apply(
+            invoice_preflight(invoice=ready_invoice), invoice=ready_invoice
+        )
+    }
     # An A1 invoice: no validator; an invoice: no original invoice; no supporting document.
     assert {"validator", "original", "attachments"}.isdisjoint(shown)
     assert {"recipient", "number", "lines", "vat", "payment_mode", "totals"} <= shown
 
     Invoice.objects.filter(pk=ready_invoice.pk).update(kind=Invoice.Kind.CREDIT_NOTE)
     ready_invoice.refresh_from_db()
-    shown = {check.code for check in checks_that_apply(invoice_preflight(invoice=ready_invoice))}
+    shown = {
+        check.code
+        for check in checks_that_apply(
+            invoice_preflight(invoice=ready_invoice), invoice=ready_invoice
+        )
+    }
     assert "original" in shown and "payment_mode" not in shown
 
 
 def test_a_check_that_fails_is_always_listed(ready_invoice):
     Invoice.objects.filter(pk=ready_invoice.pk).update(billing_framework="A9")
     ready_invoice.refresh_from_db()
-    checks = checks_that_apply(invoice_preflight(invoice=ready_invoice))
+    checks = checks_that_apply(invoice_preflight(invoice=ready_invoice), invoice=ready_invoice)
     validator = next(check for check in checks if check.code == "validator")
     assert not validator.ok
 
