@@ -24,6 +24,7 @@ INVOICE_TASK_PACKAGES = tuple(
         "treatment",
         "commitments",
         "works",
+        "notifications",
     )
 )
 app.autodiscover_tasks()
@@ -109,4 +110,14 @@ app.conf.beat_schedule = {
     },
     # Once a day: the integrator API's old call records, expired tokens, past rate windows.
     "api-prune": {"task": "api.prune", "schedule": crontab(hour=3, minute=50)},
+    # Once a day, before the working day: the digest of those who chose one (preferences.py).
+    "notifications-digest": {
+        "task": "invoices.notifications_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Mondays: the managers' weekly recap of their structures (notifications/weekly.py).
+    "notifications-weekly-recap": {
+        "task": "invoices.notifications_weekly_recap",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+    },
 }

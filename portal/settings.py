@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "webhooks",
     "reference_lists",
     "api",
+    "catalogue",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from invoices.answers.services import COMMENT_MAX_LENGTH
 from invoices.attachments import megabytes
 from invoices.forms_fields import LimitedTextField
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES
+from invoices.upload_rules import file_input_attrs
 
 
 def _files_help() -> str:
@@ -59,6 +60,7 @@ class CompletionForm(forms.Form):
         label=_("Supporting documents"),
         required=False,
         help_text=lazy(_files_help, str)(),
+        widget=MultipleFileInput(attrs=file_input_attrs()),
     )
     shorten_long_names = forms.BooleanField(
         label=_("Shorten names over 50 characters automatically"),

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from invoices.models import Attachment, Invoice, InvoiceLine
 from invoices.selectors import invoice_list_for_space
 from portal.spaces import Space, SpaceKind
-from structures.models import Service
 
 
 class DraftLocked(Exception):
@@ -59,12 +58,6 @@ def empty_drafts() -> QuerySet[Invoice]:
 def draft_line_for_space(*, space: Space | None, invoice_id: int, line_id: int) -> InvoiceLine:
     invoice = draft_for_space(space=space, invoice_id=invoice_id)
     return get_object_or_404(invoice.lines.select_related("invoice"), pk=line_id)
-
-
-def recipient_services(*, invoice: Invoice) -> list[Service]:
-    if invoice.recipient_id is None:
-        return []
-    return list(invoice.recipient.services.filter(is_active=True).order_by("code"))
 
 
 def draft_attachment_for_space(

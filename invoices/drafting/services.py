@@ -18,6 +18,7 @@ from invoices.attachments import (
     attachment_remove,
 )
 from invoices.drafting.commitments import commitment_check_request
+from invoices.drafting.defaults import draft_defaults, draft_defaults_store
 from invoices.drafting.forms import InvoiceDraftForm, InvoiceLineForm
 from invoices.drafting.selectors import DraftLocked, empty_drafts
 from invoices.models import ATTACHMENT_MAX_BYTES, Attachment, Invoice, InvoiceLine, InvoiceVatLine
@@ -97,6 +98,7 @@ def invoice_draft_form(*, invoice: Invoice) -> InvoiceDraftForm:
     initial["validator_siret"] = invoice.validator.siret if invoice.validator else ""
     initial["service_code"] = invoice.service.code if invoice.service else ""
     pending = {k: v for k, v in invoice.draft_input.items() if k != "lines"}
+    initial.update(draft_defaults(invoice=invoice))
     if pending:
         form = InvoiceDraftForm({**initial, **pending}, invoice=invoice)
         form.is_valid()  # shows why the pending values were not saved
@@ -168,18 +170,25 @@ def _keep_consistent(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def invoice_line_add(*, invoice: Invoice) -> InvoiceLine:
+def invoice_line_add(*, invoice: Invoice, **values) -> InvoiceLine:
+    """Add a line after the others: empty, or with ``values`` (a saved product's label,
+    unit, price and VAT rate)."""
     _editable(invoice)
+    draft_defaults_store(invoice=invoice)
     last = invoice.lines.order_by("-position").first()
     exempt = invoice.vat_regime in {Invoice.VatRegime.EXEMPT, Invoice.VatRegime.NO_VAT}
+    fields = {
+        "description": "",
+        "quantity": 1,
+        "unit": "C62",
+        "unit_price": 0,
+        "vat_rate": None if exempt else (last.vat_rate if last else 20),
+        **values,
+    }
+    if exempt:
+        fields["vat_rate"] = None
     line = InvoiceLine.objects.create(
-        invoice=invoice,
-        position=(last.position + 1) if last else 1,
-        description="",
-        quantity=1,
-        unit="C62",
-        unit_price=0,
-        vat_rate=None if exempt else (last.vat_rate if last else 20),
+        invoice=invoice, position=(last.position + 1) if last else 1, **fields
     )
     invoice_totals_refresh(invoice=invoice)
     return line
@@ -269,8 +278,11 @@ class RecipientRefused(Exception):
 
 
 @transaction.atomic
-def invoice_recipient_set(*, invoice: Invoice, recipient: Structure) -> None:
-    """Make ``recipient`` (picked in the directory) the invoice's recipient.
+def invoice_recipient_set(
+    *, invoice: Invoice, recipient: Structure, service_id: int | None = None
+) -> None:
+    """Make ``recipient`` (picked in the directory, or among the recipients invoiced before,
+    with one of its services) the invoice's recipient.
 
     What was typed in the SIRET and service fields and not saved gives way to the choice; a
     service of the previous recipient is dropped, and the commitment number is checked again.
@@ -278,7 +290,10 @@ def invoice_recipient_set(*, invoice: Invoice, recipient: Structure) -> None:
     _editable(invoice)
     if not recipient.is_public:
         raise RecipientRefused(recipient.pk)
+    draft_defaults_store(invoice=invoice)
     invoice.recipient = recipient
+    if service_id is not None:
+        invoice.service = recipient.services.filter(pk=service_id, is_active=True).first()
     _keep_consistent(invoice)
     header = {
         key: value
@@ -314,6 +329,7 @@ def invoice_attachments_add(*, invoice: Invoice, files) -> list[UploadOutcome]:
     file does not stop the others. A file refused only for its name's length is kept aside and
     a shorter name is offered (:func:`invoice_attachment_rename_accept`)."""
     _editable(invoice)
+    draft_defaults_store(invoice=invoice)
     outcomes = []
     for uploaded in files:
         outcome = UploadOutcome(name=uploaded.name)

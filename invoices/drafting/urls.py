@@ -3,7 +3,7 @@ Concatenated by invoices/urls.py (one namespace)."""
 
 from django.urls import path
 
-from invoices.drafting import views
+from invoices.drafting import repeat_views, views
 
 urlpatterns: list = [
     path("fournisseur/factures/nouvelle/", views.draft_new, name="draft_new"),
@@ -20,9 +20,7 @@ urlpatterns: list = [
         name="bank_accounts",
     ),
     path("factures/<int:invoice_id>/lignes/", views.line_add, name="line_add"),
-    path(
-        "factures/<int:invoice_id>/lignes/<int:line_id>/", views.line_save, name="line_save"
-    ),
+    path("factures/<int:invoice_id>/lignes/<int:line_id>/", views.line_save, name="line_save"),
     path(
         "factures/<int:invoice_id>/lignes/<int:line_id>/supprimer/",
         views.line_remove,
@@ -57,5 +55,27 @@ urlpatterns: list = [
         "factures/<int:invoice_id>/justificatifs/<int:attachment_id>/supprimer/",
         views.attachment_delete,
         name="attachment_delete",
+    ),
+    path(
+        "factures/<int:invoice_id>/dupliquer/",
+        repeat_views.invoice_duplicate_view,
+        name="invoice_duplicate",
+    ),
+    path(
+        "factures/<int:invoice_id>/lignes/produit/",
+        repeat_views.line_from_product,
+        name="line_from_product",
+    ),
+    path(
+        "factures/<int:invoice_id>/lignes/<int:line_id>/produit/",
+        repeat_views.line_to_product,
+        name="line_to_product",
+    ),
+    path("fournisseur/produits/", repeat_views.products, name="products"),
+    path("fournisseur/produits/<int:product_id>/", repeat_views.product_edit, name="product_edit"),
+    path(
+        "fournisseur/produits/<int:product_id>/supprimer/",
+        repeat_views.product_remove,
+        name="product_remove",
     ),
 ]

@@ -23,12 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from invoices.commitments.statuses import commitment_refusal_reason
 from invoices.drafting.commitments import commitment_check_current, commitment_check_pending
 from invoices.drafting.forms import UNITS
+from invoices.drafting.recent import recent_recipients, recipient_services_used_first
 from invoices.drafting.selectors import (
     DraftLocked,
     draft_attachment_for_space,
     draft_for_space,
     draft_line_for_space,
-    recipient_services,
 )
 from invoices.drafting.services import (
     RecipientRefused,
@@ -47,6 +47,7 @@ from invoices.drafting.services import (
     invoice_recipient_set,
 )
 from invoices.models import INVOICE_ATTACHMENTS_MAX_BYTES, Attachment, Invoice
+from invoices.upload_rules import file_input_attrs
 from portal.access import space_required
 from portal.spaces import SpaceKind
 from structures.forms import DirectorySearchForm
@@ -94,7 +95,11 @@ def _editor_context(invoice, form=None, **extra):
             ]
         ),
         "vat_lines": invoice.vat_lines.all(),
-        "services": SimpleLazyObject(lambda: recipient_services(invoice=invoice)),
+        "services": SimpleLazyObject(lambda: recipient_services_used_first(invoice=invoice)),
+        "recent_recipients": SimpleLazyObject(lambda: recent_recipients(supplier=invoice.supplier)),
+        "saved_products": SimpleLazyObject(
+            lambda: list(invoice.supplier.saved_products.order_by("label"))
+        ),
         "saved_at": timezone.localtime(invoice.updated_at),
         "units": UNITS,
         "commitment_check": check,
@@ -109,6 +114,7 @@ def _editor_context(invoice, form=None, **extra):
         ),
         "attachments_limit": _megabytes(INVOICE_ATTACHMENTS_MAX_BYTES),
         "uploads": [],
+        "upload_attrs": file_input_attrs(),
         "search_form": DirectorySearchForm(),
         "bank_accounts": SimpleLazyObject(
             lambda: supplier_bank_accounts(supplier=invoice.supplier)
@@ -259,7 +265,12 @@ def recipient_pick(request, invoice_id: int):
         recipient = directory_structure_for_refresh(
             structure_id=int(request.POST.get("recipient_id", ""))
         )
-        invoice_recipient_set(invoice=invoice, recipient=recipient)
+        service_id = request.POST.get("service_id")
+        invoice_recipient_set(
+            invoice=invoice,
+            recipient=recipient,
+            service_id=int(service_id) if service_id else None,
+        )
     except (ValueError, RecipientRefused):
         raise Http404 from None
     if not request.htmx:

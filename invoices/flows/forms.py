@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from invoices.flows.files import FILE_MAX_BYTES
+from invoices.upload_rules import file_input_attrs
 
 # Django refuses a request with more files than DATA_UPLOAD_MAX_NUMBER_FILES (100 by default)
 # before any form sees it; the form says the same thing in words.
@@ -16,7 +17,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.xml"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs=file_input_attrs(max_bytes=FILE_MAX_BYTES, extensions=("pdf", "xml"))
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

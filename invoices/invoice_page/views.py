@@ -11,6 +11,7 @@ from invoices.answers import views as answers
 from invoices.commitments import views as commitments
 from invoices.documents import views as documents
 from invoices.invoice_page.refusals import invoice_validator_refusal
+from invoices.invoice_page.steps import invoice_steps
 from invoices.selectors import attachment_for_space, invoice_for_space, invoice_timeline
 from invoices.sending.resync import invoice_watched
 from invoices.sending.submission import submission_error_explained
@@ -40,6 +41,7 @@ def invoice_detail(request, invoice_id: int):
         "refusal": invoice_validator_refusal(invoice=invoice),
     }
     context["events"] = invoice_timeline(invoice=invoice, space=request.space)
+    context["steps"] = invoice_steps(invoice=invoice, events=context["events"])
     if request.htmx and request.GET.get("region") == "progress":
         # Polled while the invoice is in transit (invoice.in_transit): its status, the panels
         # that depend on it (answers, payment clock) and the timeline are drawn again together,

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from invoices.dashboards.charts import dashboard_charts
+from invoices.dashboards.selectors import dashboard_for_space
 from invoices.lists.exports import invoice_csv_lines
 from invoices.lists.forms import InvoiceListFilterForm
 from invoices.lists.selectors import (
@@ -43,12 +45,21 @@ def _list_page(request, template: str, page_context=dict):
     return response
 
 
+def _dashboard(space) -> dict:
+    """The dashboard above the list (whole pages only: the list's htmx swaps leave it)."""
+    dashboard = dashboard_for_space(space=space)
+    return {"dashboard": dashboard, "charts": dashboard_charts(dashboard)}
+
+
 @space_required(SpaceKind.SUPPLIER)
 def supplier_home(request):
     return _list_page(
         request,
         "invoices/lists/supplier_home.html",
-        lambda: {"summary": invoice_summary_for_space(space=request.space)},
+        lambda: {
+            "summary": invoice_summary_for_space(space=request.space),
+            **_dashboard(request.space),
+        },
     )
 
 
@@ -57,7 +68,7 @@ def recipient_inbox(request):
     return _list_page(
         request,
         "invoices/lists/recipient_inbox.html",
-        lambda: _inbox_sync_state(request.space),
+        lambda: {**_inbox_sync_state(request.space), **_dashboard(request.space)},
     )
 
 
@@ -72,7 +83,9 @@ def _inbox_sync_state(space) -> dict:
 
 @space_required(SpaceKind.VALIDATOR)
 def validator_queue(request):
-    return _list_page(request, "invoices/lists/validator_queue.html")
+    return _list_page(
+        request, "invoices/lists/validator_queue.html", lambda: _dashboard(request.space)
+    )
 
 
 def _export(request):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from invoices.models import ChorusStatus, Invoice, Notification
+from invoices.notifications.preferences import mailed_now, notice_digest_send
+from invoices.notifications.weekly import weekly_recaps
 from invoices.signals import invoices_arrived
 from portal.languages import language_for_user
 from portal.links import absolute_reverse
@@ -62,7 +64,7 @@ def notify_status_change(*, invoice_id: int, status: str, event_id: int | None =
         if not _notice_once(user=user, invoice=invoice, event_id=event_id, message=message):
             continue
         told += 1
-        if user.email:
+        if mailed_now(user):
             mails.append((message, body, user.email))
     _mail(mails, f"invoice {invoice.pk}")
     return told
@@ -124,7 +126,7 @@ def notify_inbox_arrivals(
         with override(language_for_user(user=user)):
             texts = [(invoice, _arrival_text(invoice, side, completed_ids)) for invoice in invoices]
             notices += [Notification(user=user, invoice=i, message=text) for i, text in texts]
-            if user.email:
+            if mailed_now(user):
                 mails.append((*_arrivals_mail(texts, link), user.email))
     Notification.objects.bulk_create(notices, batch_size=1000)
     _mail(mails, f"inbox of structure {structure_id}")
@@ -153,3 +155,17 @@ def _arrivals_mail(texts: list[tuple[Invoice, str]], link: str) -> tuple[str, st
     if count > MAIL_LISTED:
         listed.append(_("… and %(count)d more.") % {"count": count - MAIL_LISTED})
     return subject, "\n".join([*listed, "", _("Open the list: %(link)s") % {"link": link}])
+
+
+def notice_digests_send() -> int:
+    """Send the daily digests (notifications/preferences.py); returns how many were sent."""
+    mails = notice_digest_send()
+    _mail(mails, "daily digests")
+    return len(mails)
+
+
+def weekly_recaps_send() -> int:
+    """Send the managers' weekly recaps (notifications/weekly.py); returns how many were sent."""
+    mails = weekly_recaps()
+    _mail(mails, "weekly recaps")
+    return len(mails)

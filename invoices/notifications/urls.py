@@ -16,4 +16,5 @@ urlpatterns: list = [
         views.notification_read_all,
         name="notifications_read_all",
     ),
+    path("notifications/courriels/", views.notification_emails, name="notification_emails"),
 ]

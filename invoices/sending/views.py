@@ -1,17 +1,21 @@
 """Pre-flight check, submission and its progress. The request only queues the work."""
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
 from invoices.drafting.selectors import draft_for_space
 from invoices.drafting.views import answers_sent_drafts
 from invoices.sending.preflight import invoice_preflight
+from invoices.sending.recap import checks_that_apply, invoice_preview_pdf, invoice_recap
 from invoices.sending.selectors import refused_invoice_for_space
 from invoices.sending.submission import NotReady, invoice_reopen, invoice_submit
 from portal.access import space_required
+from portal.file_responses import PDF_POLICY
 from portal.spaces import SpaceKind
 
 
@@ -25,8 +29,31 @@ def preflight(request, invoice_id: int):
     return render(
         request,
         "invoices/sending/preflight.html",
-        {"invoice": invoice, "checks": checks, "ready": all(c.ok for c in checks)},
+        {
+            "invoice": invoice,
+            "checks": checks_that_apply(checks, invoice=invoice),
+            "ready": all(c.ok for c in checks),
+            "recap": invoice_recap(invoice=invoice),
+        },
     )
+
+
+@never_cache
+@xframe_options_sameorigin  # shown in an <iframe> of the pre-flight page, never framed elsewhere
+@require_GET
+@space_required(SpaceKind.SUPPLIER)
+@answers_sent_drafts
+def preview_pdf(request, invoice_id: int):
+    """The PDF the invoice will carry, drawn from the draft as it stands (not stored)."""
+    invoice = draft_for_space(space=request.space, invoice_id=invoice_id)
+    pdf = invoice_preview_pdf(invoice=invoice)
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="apercu.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PDF_POLICY
+    return response
 
 
 @require_POST

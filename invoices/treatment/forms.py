@@ -80,6 +80,8 @@ class BatchTreatForm(TreatForm):
 
 class ValidatorDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("validate", _("Validate")), ("refuse", _("Refuse"))])
+    # A validation is asked again before it is sent, as a rejection is: it cannot be taken back.
+    confirmed = forms.BooleanField(required=False)
     refusal_reason = forms.ChoiceField(label=_("Refusal reason"), required=False)
     comment = LimitedTextField(
         label=_("Comment"),

@@ -25,3 +25,16 @@ def reason_template_create(
 
 def reason_template_delete(*, template: ReasonTemplate) -> None:
     template.delete()
+
+
+def reason_template_update(*, template: ReasonTemplate, label: str, text: str, use: str) -> None:
+    """Change a saved motive; raises ActionNotAllowedError when another motive of the structure
+    has this label. Decisions already sent keep the motive as it was written then."""
+    template.label, template.text, template.use = label.strip(), text.strip(), use
+    try:
+        with transaction.atomic():
+            template.save(update_fields=["label", "text", "use"])
+    except IntegrityError:
+        raise ActionNotAllowedError(
+            _("Your structure already has a motive with this label."), field="label"
+        ) from None

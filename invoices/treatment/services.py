@@ -2,7 +2,11 @@
 (invoices/actions/services.py). Importing this package registers the handlers."""
 
 from invoices.treatment.explain import action_failure_explained
-from invoices.treatment.reasons import reason_template_create, reason_template_delete
+from invoices.treatment.reasons import (
+    reason_template_create,
+    reason_template_delete,
+    reason_template_update,
+)
 from invoices.treatment.recipient import (
     MAX_MOTIVE,
     MOTIVE_REQUIRED,
@@ -48,6 +52,7 @@ __all__ = [
     "invoice_validate",
     "reason_template_create",
     "reason_template_delete",
+    "reason_template_update",
     "reference_fetch",
     "refuse_run",
     "treat_run",

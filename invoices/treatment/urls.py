@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from invoices.treatment import views
+from invoices.treatment import motive_views, views
 
 urlpatterns = [
     path("factures/<int:invoice_id>/traiter/", views.treat, name="treat"),
@@ -21,5 +21,10 @@ urlpatterns = [
         "destinataire/motifs/<int:template_id>/supprimer/",
         views.reason_template_remove,
         name="reason_template_remove",
+    ),
+    path(
+        "destinataire/motifs/<int:template_id>/modifier/",
+        motive_views.reason_template_edit,
+        name="reason_template_edit",
     ),
 ]

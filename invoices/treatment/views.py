@@ -321,6 +321,12 @@ def validate(request, invoice_id: int):
     form = ValidatorDecisionForm(request.POST, reasons=reasons.values or [])
     if form.is_valid():
         data = form.cleaned_data
+        if data["decision"] == "validate" and not data["confirmed"]:
+            return render(
+                request,
+                "invoices/treatment/confirm_validate.html",
+                {"invoice": invoice, "comment": data["comment"]},
+            )
         try:
             if data["decision"] == "validate":
                 invoice_validate(

@@ -56,7 +56,8 @@ def test_the_invoice_lists_and_notifications_read_on_a_phone(
     log_in(supplier, "fournisseur")
     supplier.goto(f"{live_server.url}/fournisseur/")
     assert_readable(supplier, ".invoice-list tbody tr", INVOICE_ROW)
-    assert supplier.locator("tbody td:nth-last-child(2)").first.inner_text().endswith("EUR")
+    amount = supplier.locator(".invoice-list tbody td:nth-last-child(2)").first
+    assert amount.inner_text().endswith("EUR")
     supplier.screenshot(path="/tmp/screens/phone-supplier.png", full_page=True)
 
     commune = new_page(width=PHONE)
@@ -106,7 +107,5 @@ def test_the_deposited_files_read_on_a_phone(demo_world, log_in, live_server, ne
     page = new_page(width=PHONE)
     log_in(page, "fournisseur")
     page.goto(f"{live_server.url}/fournisseur/flux/")
-    assert_readable(
-        page, "#flows tbody tr", {"files": "td a", "status": "td:last-child .badge"}
-    )
+    assert_readable(page, "#flows tbody tr", {"files": "td a", "status": "td:last-child .badge"})
     assert "facture-mars-001.xml" in page.locator("#flows tbody td").first.inner_text()

@@ -37,6 +37,10 @@ def test_the_validator_validates_one_invoice_and_refuses_another_with_a_reason(
     expect(page.locator("select[name=refusal_reason]")).to_be_visible()
     page.locator("#decision-panel").screenshot(path="/tmp/validator-panel.png")
     page.locator("#decision-panel button[name=send][value=validate]").click()
+    # A validation is asked again, as a rejection is; "Annuler" would leave it undone.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Valider la facture")
+    expect(page.locator(".validate-confirmation")).to_contain_text("ne peut pas être reprise")
+    page.get_by_role("button", name="Valider la facture").click()
     expect(page.locator("#decision-panel [data-action=queued]")).to_be_visible()
     run_queued_action(validated)
     expect(page.locator("#progress")).to_contain_text("Validée", timeout=10_000)

@@ -45,9 +45,7 @@ def test_lines_and_amounts_read_as_written_in_french(supplier_client, ready_invo
 
 
 def test_an_english_reader_gets_english_numbers(supplier_client, ready_invoice, django_user_model):
-    language_for_user_set(
-        user=django_user_model.objects.get(username="fournisseur"), language="en"
-    )
+    language_for_user_set(user=django_user_model.objects.get(username="fournisseur"), language="en")
     invoice = _big_invoice(ready_invoice)
     page = supplier_client.get(reverse("invoices:detail", args=[invoice.pk])).text
     assert '<abbr title="DAY">day</abbr>' in page

@@ -33,9 +33,7 @@ def test_the_header_counts_unread_notifications(client, supplier_and_recipient):
     assert "Facture suspendue." in page
 
 
-def test_opening_a_notification_marks_it_read_and_shows_the_invoice(
-    client, supplier_and_recipient
-):
+def test_opening_a_notification_marks_it_read_and_shows_the_invoice(client, supplier_and_recipient):
     user, invoice = supplier_and_recipient
     invoice.recipient = None  # only the supplier space can see it now
     invoice.save()

@@ -143,7 +143,11 @@ def test_the_rectorat_finds_the_invoice_once_validated_and_its_validation_reache
 
     response = rectorat_client.post(
         reverse("invoices:validate", args=[invoice.pk]),
-        {"decision": "validate", "comment": "Contrôle de second niveau : conforme"},
+        {
+            "decision": "validate",
+            "comment": "Contrôle de second niveau : conforme",
+            "confirmed": "on",
+        },
     )
     assert response.status_code == 302
     action = InvoiceAction.objects.get(invoice=invoice, kind="validate", payload__level=2)

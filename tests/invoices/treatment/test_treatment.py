@@ -285,9 +285,7 @@ def test_the_history_names_who_acted_never_a_technical_account(received, agent, 
     commune = ChorusConnection.objects.get(structure=received.recipient)
     with chorus_client_for(commune) as chorus:
         chorus.recipient.treat(received.chorus_invoice_id, InvoiceStatus.MISE_EN_PAIEMENT)
-    status_sync_for_connection(
-        connection=ChorusConnection.objects.get(structure=received.supplier)
-    )
+    status_sync_for_connection(connection=ChorusConnection.objects.get(structure=received.supplier))
 
     who = dict(received.events.filter(source="chorus").values_list("status", "actor_name"))
     # Camille Martin sent it from the portal, Claire Durand certified it in the portal.

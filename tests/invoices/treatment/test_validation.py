@@ -159,8 +159,15 @@ def test_the_validator_validates_from_the_page_and_follows_the_decision(
     to_validate, validator_client
 ):
     _load_reasons(to_validate)
+    validate = reverse("invoices:validate", args=[to_validate.pk])
+    asked = validator_client.post(validate, {"decision": "validate", "comment": "Conforme"})
+    # A validation is asked again before it is sent, as a rejection is.
+    assert asked.status_code == 200
+    assert "Valider la facture" in asked.text and "ne peut pas être reprise" in asked.text
+    assert 'name="confirmed"' in asked.text and 'value="Conforme"' in asked.text
+    assert not InvoiceAction.objects.exists()
     response = validator_client.post(
-        reverse("invoices:validate", args=[to_validate.pk]), {"decision": "validate"}
+        validate, {"decision": "validate", "comment": "Conforme", "confirmed": "on"}
     )
     assert response.url == reverse("invoices:detail", args=[to_validate.pk])
     action = InvoiceAction.objects.get()

@@ -1,0 +1,1 @@
+"""A supplier's saved products and services, added as invoice lines in the editor."""
