@@ -24,21 +24,32 @@ class ApiKey(models.Model):
         RECIPIENT = "recipient_agent", _("Recipient")
         VALIDATOR = "validator", _("Validator")
 
-    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="api_keys")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("structure")
+    )
     name = models.CharField(_("name"), max_length=100)
     scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
     role = models.CharField(_("acts as"), max_length=20, choices=Role.choices)
     # The first characters of the key, in clear: finds the row, and names the key in lists.
-    prefix = models.CharField(max_length=16, unique=True)
-    key_hash = models.CharField(max_length=64)
+    prefix = models.CharField(max_length=16, unique=True, verbose_name=_("prefix"))
+    key_hash = models.CharField(max_length=64, verbose_name=_("key hash"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
@@ -64,15 +75,20 @@ class ApiCall(models.Model):
     """One request made with a key (or refused before a key was known)."""
 
     api_key = models.ForeignKey(
-        ApiKey, on_delete=models.CASCADE, null=True, blank=True, related_name="calls"
+        ApiKey,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("API key"),
     )
-    method = models.CharField(max_length=8)
-    path = models.CharField(max_length=300)
-    status = models.PositiveSmallIntegerField()
-    duration_ms = models.PositiveIntegerField()
-    at = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=8, verbose_name=_("method"))
+    path = models.CharField(max_length=300, verbose_name=_("path"))
+    status = models.PositiveSmallIntegerField(verbose_name=_("HTTP status"))
+    duration_ms = models.PositiveIntegerField(verbose_name=_("duration (ms)"))
+    at = models.DateTimeField(db_index=True, verbose_name=_("time"))
     # The id given to the caller with a 500, to find the error in the logs.
-    error_id = models.CharField(max_length=32, blank=True)
+    error_id = models.CharField(max_length=32, blank=True, verbose_name=_("error id"))
 
     class Meta:
         verbose_name = _("API call")

@@ -31,21 +31,31 @@ class Endpoint(models.Model):
     only the structure knows (shown once, stored encrypted like Chorus Pro passwords)."""
 
     structure = models.ForeignKey(
-        Structure, on_delete=models.CASCADE, related_name="webhook_endpoints"
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("structure"),
     )
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     events = models.JSONField(_("events"), default=list)
-    secret_encrypted = models.TextField(editable=False)
+    secret_encrypted = models.TextField(editable=False, verbose_name=_("secret (encrypted)"))
     is_active = models.BooleanField(_("active"), default=True)
     # Failed attempts in a row (any delivery) and since when: repeated failure disables it.
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    failing_since = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(
+        default=0, verbose_name=_("failures in a row")
+    )
+    failing_since = models.DateTimeField(null=True, blank=True, verbose_name=_("failing since"))
     disabled_at = models.DateTimeField(_("disabled on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -109,19 +119,27 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Given up")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
+    )
+    endpoint = models.ForeignKey(
+        Endpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     # Attempts since the delivery (or its replay) started; the retry window counts from then.
-    tries = models.PositiveSmallIntegerField(default=0)
-    round_started_at = models.DateTimeField()
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    tries = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    round_started_at = models.DateTimeField(verbose_name=_("round started at"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    lease_until = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("held by a worker until")
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("delivered at"))
+    last_status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("last HTTP status")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -24,24 +24,35 @@ class FproConnection(models.Model):
         UNEXPECTED = "unexpected", _("Unexpected answer")
 
     structure = models.OneToOneField(
-        Structure, on_delete=models.CASCADE, related_name="facturation_pro_connection"
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="facturation_pro_connection",
+        verbose_name=_("structure"),
     )
     api_id = models.CharField(_("API identifier"), max_length=200)
-    api_key_encrypted = models.TextField(editable=False)
+    api_key_encrypted = models.TextField(editable=False, verbose_name=_("API key (encrypted)"))
     firm_id = models.PositiveBigIntegerField(_("FIRM_ID"))
     firm_name = models.CharField(_("firm"), max_length=200, blank=True)
     auto_import = models.BooleanField(_("import new invoices automatically"), default=False)
     # The background test of the account (GET /account.json); the page polls for it.
-    test_requested_at = models.DateTimeField(null=True, blank=True)
-    last_tested_at = models.DateTimeField(null=True, blank=True)
-    test_outcome = models.CharField(max_length=20, choices=TestOutcome.choices, blank=True)
-    test_detail = models.CharField(max_length=300, blank=True)
+    test_requested_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("test asked for at")
+    )
+    last_tested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last tested at"))
+    test_outcome = models.CharField(
+        max_length=20, choices=TestOutcome.choices, blank=True, verbose_name=_("test outcome")
+    )
+    test_detail = models.CharField(max_length=300, blank=True, verbose_name=_("test detail"))
     # The list of invoices read from Facturation.pro (catalogue.py), in the background too.
-    catalogue_requested_at = models.DateTimeField(null=True, blank=True)
-    catalogue_synced_at = models.DateTimeField(null=True, blank=True)
-    catalogue_error = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    catalogue_requested_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reading asked for at")
+    )
+    catalogue_synced_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last read at")
+    )
+    catalogue_error = models.CharField(max_length=20, blank=True, verbose_name=_("reading error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("Facturation.pro connection")
@@ -141,10 +152,15 @@ class FproInvoice(models.Model):
         FAILED = "failed", _("Not imported")
 
     connection = models.ForeignKey(
-        FproConnection, on_delete=models.CASCADE, related_name="remote_invoices"
+        FproConnection,
+        on_delete=models.CASCADE,
+        related_name="remote_invoices",
+        verbose_name=_("connection"),
     )
-    customer = models.ForeignKey(FproCustomer, on_delete=models.CASCADE, related_name="invoices")
-    fpro_id = models.BigIntegerField()
+    customer = models.ForeignKey(
+        FproCustomer, on_delete=models.CASCADE, related_name="invoices", verbose_name=_("customer")
+    )
+    fpro_id = models.BigIntegerField(verbose_name=_("Facturation.pro id"))
     number = models.CharField(_("number"), max_length=60)
     issued_on = models.DateField(_("invoice date"), null=True, blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
@@ -153,11 +169,18 @@ class FproInvoice(models.Model):
     purchase_number = models.CharField(_("purchase number"), max_length=100, blank=True)
     # What the import needs of the invoice as Facturation.pro gave it (lines, VAT exemption,
     # rebate), amounts as strings.
-    data = models.JSONField(default=dict)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.AVAILABLE)
-    error = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, verbose_name=_("data read"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.AVAILABLE, verbose_name=_("state")
+    )
+    error = models.CharField(max_length=300, blank=True, verbose_name=_("error"))
     run = models.ForeignKey(
-        FproImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+        FproImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("import"),
     )
     invoice = models.OneToOneField(
         "invoices.Invoice",
@@ -165,10 +188,11 @@ class FproInvoice(models.Model):
         null=True,
         blank=True,
         related_name="facturation_pro_source",
+        verbose_name=_("portal invoice"),
     )
     # When a worker took it for import (a run whose worker died is handed out again).
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(auto_now=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("taken on at"))
+    read_at = models.DateTimeField(auto_now=True, verbose_name=_("read at"))
 
     class Meta:
         verbose_name = _("Facturation.pro invoice")
@@ -202,20 +226,29 @@ class FproWriteBack(models.Model):
         DONE = "done", _("Written")
         FAILED = "failed", _("Failed")
 
-    source = models.ForeignKey(FproInvoice, on_delete=models.CASCADE, related_name="write_backs")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    source = models.ForeignKey(
+        FproInvoice,
+        on_delete=models.CASCADE,
+        related_name="write_backs",
+        verbose_name=_("Facturation.pro invoice"),
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
     # What to write: the settlement's date, amount and reference, the rejection's reason.
-    payload = models.JSONField(default=dict)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    payload = models.JSONField(default=dict, verbose_name=_("what to write"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     # When the next attempt is due (a 429's Retry-After, a backoff); the beat resumes lost ones.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("taken on at"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("written at"))
+    error = models.CharField(max_length=300, blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("Facturation.pro write-back")
+        verbose_name_plural = _("Facturation.pro write-backs")
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["source", "kind"], name="fpro_write_back_once")

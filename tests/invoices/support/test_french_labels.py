@@ -28,7 +28,10 @@ from structures.chorus import ERROR_KIND_LABELS
 from structures.models import ChorusConnection, ChorusExchange, Membership, Service, Structure
 
 pytestmark = pytest.mark.django_db
-BACK_OFFICE_APPS = {"invoices", "structures", "accounts", "support"}
+BACK_OFFICE_APPS = {
+    "invoices", "structures", "accounts", "support", "facturation_pro", "webhooks", "api",
+    "reference_lists",
+}
 # Words that are the same in both languages, or names (of Chorus Pro's things) kept as they are.
 SAME_IN_BOTH = {"SIRET", "SIREN", "SHA-256", "ID", "PDF"}
 # What the issue found on the raw admin.
