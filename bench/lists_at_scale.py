@@ -156,7 +156,9 @@ def run(world: dict, requests: int) -> None:
     )
     inbox, url = clients["region"], reverse("invoices:recipient_inbox")
     measure(inbox, "recipient, first page", url, requests=requests)
-    measure(inbox, "recipient, by status (SUSPENDUE)", url, {"status": "SUSPENDUE"}, requests=requests)
+    measure(
+        inbox, "recipient, by status (SUSPENDUE)", url, {"status": "SUSPENDUE"}, requests=requests
+    )
     other = structures["other_supplier"].pk
     measure(inbox, "recipient, by supplier", url, {"supplier": other}, requests=requests)
     measure(inbox, "recipient, search matching nothing", url, {"q": "ZQXW"}, requests=requests)

@@ -23,6 +23,7 @@ INVOICE_TASK_PACKAGES = tuple(
         "sending",
         "treatment",
         "commitments",
+        "lists",
     )
 )
 app.autodiscover_tasks()
@@ -78,4 +79,6 @@ app.conf.beat_schedule = {
         "task": "structures.own_structures_refresh_all",
         "schedule": crontab(hour=6, minute=15),
     },
+    # The change rows of the supplier's status counts, folded (invoices/lists/counts.py).
+    "invoice-status-counts-compact": {"task": "invoices.status_counts_compact", "schedule": 300.0},
 }

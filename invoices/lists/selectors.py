@@ -19,6 +19,7 @@ from django.db.models import Value as V
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoices.lists.counts import status_totals_for_supplier
 from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
 from portal.exact_decimal import ExactDecimalField
@@ -285,11 +286,17 @@ def invoice_page_for_space(
 
 
 def invoice_summary_for_space(*, space: Space) -> InvoiceSummary:
-    """Counts and amounts by status over all the space's invoices, as of at most a minute ago.
+    """Counts and amounts by status over all the space's invoices.
 
     Credit notes count negatively in the amounts: they reduce what the public buyer owes.
     Awaiting payment and overdue: invoices that can still be paid (`awaiting_payment_q`).
+    A supplier's are read from the counts the database keeps (invoices/lists/counts.py), exact
+    and current; another space's are a pass over its invoices, kept for a minute.
     """
+    today = timezone.localdate()
+    if _is_supplier(space):
+        groups = status_totals_for_supplier(supplier_id=space.structure.pk, today=today)
+        return _summary_from_groups(groups)
     key = f"invoice-lists:summary:{space.kind}:{space.structure.pk}"
     summary = cache.get(key)
     if summary is None:
@@ -328,6 +335,10 @@ def _summary_compute(space: Space) -> InvoiceSummary:
             overdue=Count("pk", filter=awaiting & Q(payment_due_by__lt=today)),
         )
     )
+    return _summary_from_groups(groups)
+
+
+def _summary_from_groups(groups) -> InvoiceSummary:
     totals: dict[str, dict] = {}
     awaiting_count, awaiting_amount, overdue_count = 0, ZERO, 0
     for group in groups:
