@@ -83,6 +83,8 @@ VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] |
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
 FACETS_CACHE_SECONDS = 60
+# A free-text search looks up the matching numbers and counterparts first (_text_condition).
+TEXT_IDS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -209,20 +211,41 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         invoices = invoices.overdue(today=timezone.localdate())
     text = filters.text.strip()
     if text:
-        # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
-        # the invoice side is two index scans (trigram on the number, btree on the counterpart)
-        # joined by a bitmap OR instead of a scan of every invoice (migration 0009).
-        # Names are compared folded (accents and case ignored: "universite" finds the
-        # Université), on every database (migration structures 0005).
-        counterparts = structure_name_condition(text) or Q(pk__in=[])
-        digits = text.replace(" ", "")
-        if digits.isdigit():
-            counterparts |= Q(siret__startswith=digits)
-        invoices = invoices.filter(
-            Q(number__icontains=text)
-            | Q(**{f"{side}__in": Structure.objects.filter(counterparts).values("pk")})
-        )
+        invoices = invoices.filter(_text_condition(text, side))
     return invoices
+
+
+def _text_condition(text: str, side: str) -> Q:
+    """Invoice number or counterpart (name or SIRET) holding ``text``.
+
+    Both are looked up first, each in its own index (trigram on the number, migration 0009;
+    the folded names, structures 0005): the list's query then asks for these few invoices or
+    counterparts by id. Left as a condition in the list's query, the database would walk the
+    space's invoices newest first testing each until a page is full: quick when many match,
+    every invoice of the space when nothing does. Only when the number matches more than
+    TEXT_IDS_MAX invoices, or the text is too short for trigrams, is the condition kept (the
+    walk then soon fills a page, or, for one or two characters matching nothing, reads all).
+    """
+    counterparts = structure_name_condition(text) or Q(pk__in=[])
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        counterparts |= Q(siret__startswith=digits)
+    counterpart_ids = list(
+        Structure.objects.filter(counterparts).values_list("pk", flat=True)[: TEXT_IDS_MAX + 1]
+    )
+    by_counterpart = Q(**{f"{side}__in": counterpart_ids})
+    if len(counterpart_ids) > TEXT_IDS_MAX:
+        by_counterpart = Q(**{f"{side}__in": Structure.objects.filter(counterparts).values("pk")})
+    by_number = Q(number__icontains=text)
+    if len(text) >= 3:  # a trigram index finds nothing shorter: left to the walk
+        numbered = list(
+            Invoice.objects.filter(by_number)
+            .order_by()
+            .values_list("pk", flat=True)[: TEXT_IDS_MAX + 1]
+        )
+        if len(numbered) <= TEXT_IDS_MAX:
+            by_number = Q(pk__in=numbered)
+    return by_number | by_counterpart
 
 
 def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QuerySet[Invoice]:
