@@ -88,9 +88,10 @@ def seed(count: int) -> dict:
     expressions = {
         "supplier_id": "CASE WHEN g.i % 10 < 4 THEN %(big_supplier)s "
         "ELSE (%(suppliers)s::bigint[])[1 + (g.i * 7919) % " + str(SUPPLIERS) + "] END",
-        "recipient_id": "CASE WHEN (g.i * 31) % 10 < 4 THEN %(big_recipient)s "
+        # (g.i / 7) % 10, not g.i % 10: the big recipient gets 40 % of every supplier's invoices.
+        "recipient_id": "CASE WHEN (g.i / 7) % 10 < 4 THEN %(big_recipient)s "
         "ELSE (%(recipients)s::bigint[])[1 + (g.i * 104729) % " + str(RECIPIENTS) + "] END",
-        "service_id": "CASE WHEN (g.i * 31) % 10 < 4 AND g.i % 3 = 0 "
+        "service_id": "CASE WHEN (g.i / 7) % 10 < 4 AND g.i % 3 = 0 "
         "THEN (%(services)s::bigint[])[1 + g.i % " + str(SERVICES) + "] END",
         "validator_id": "CASE WHEN g.i % 50 = 7 THEN %(validator)s END",
         "billing_framework": "CASE WHEN g.i % 50 = 7 THEN 'A9' ELSE 'A1' END",

@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices.lists.counts import status_totals_for_supplier
+from invoices.lists.lookups import counterpart_ids, text_condition
 from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
 from invoices.selectors import invoice_list_for_space
 from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
-from structures.selectors import structure_name_condition
 
 PAGE_SIZE = 25
 ZERO = Decimal("0.00")
@@ -83,8 +83,6 @@ VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] |
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
 FACETS_CACHE_SECONDS = 60
-# A free-text search looks up the matching numbers and counterparts first (_text_condition).
-TEXT_IDS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -168,7 +166,10 @@ def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:
     counterparts = cache.get(key)
     if counterparts is None:
         side = "recipient" if _is_supplier(space) else "supplier"
-        ids = invoice_list_for_space(space=space).order_by().values(side).distinct()
+        if space.kind == SpaceKind.VALIDATOR:  # a few invoices: read them
+            ids = invoice_list_for_space(space=space).order_by().values(side).distinct()
+        else:
+            ids = counterpart_ids(space, f"{side}_id")
         counterparts = list(
             Structure.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name")
         )
@@ -211,41 +212,8 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         invoices = invoices.overdue(today=timezone.localdate())
     text = filters.text.strip()
     if text:
-        invoices = invoices.filter(_text_condition(text, side))
+        invoices = invoices.filter(text_condition(text, side))
     return invoices
-
-
-def _text_condition(text: str, side: str) -> Q:
-    """Invoice number or counterpart (name or SIRET) holding ``text``.
-
-    Both are looked up first, each in its own index (trigram on the number, migration 0009;
-    the folded names, structures 0005): the list's query then asks for these few invoices or
-    counterparts by id. Left as a condition in the list's query, the database would walk the
-    space's invoices newest first testing each until a page is full: quick when many match,
-    every invoice of the space when nothing does. Only when the number matches more than
-    TEXT_IDS_MAX invoices, or the text is too short for trigrams, is the condition kept (the
-    walk then soon fills a page, or, for one or two characters matching nothing, reads all).
-    """
-    counterparts = structure_name_condition(text) or Q(pk__in=[])
-    digits = text.replace(" ", "")
-    if digits.isdigit():
-        counterparts |= Q(siret__startswith=digits)
-    counterpart_ids = list(
-        Structure.objects.filter(counterparts).values_list("pk", flat=True)[: TEXT_IDS_MAX + 1]
-    )
-    by_counterpart = Q(**{f"{side}__in": counterpart_ids})
-    if len(counterpart_ids) > TEXT_IDS_MAX:
-        by_counterpart = Q(**{f"{side}__in": Structure.objects.filter(counterparts).values("pk")})
-    by_number = Q(number__icontains=text)
-    if len(text) >= 3:  # a trigram index finds nothing shorter: left to the walk
-        numbered = list(
-            Invoice.objects.filter(by_number)
-            .order_by()
-            .values_list("pk", flat=True)[: TEXT_IDS_MAX + 1]
-        )
-        if len(numbered) <= TEXT_IDS_MAX:
-            by_number = Q(pk__in=numbered)
-    return by_number | by_counterpart
 
 
 def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QuerySet[Invoice]:

@@ -80,6 +80,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
+                fields=["supplier", "recipient", "-created_at", "-id"],
+                name="invoice_supplier_recipient_ks",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="invoice",
+            index=models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),

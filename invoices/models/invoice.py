@@ -229,6 +229,10 @@ class Invoice(models.Model):
                 name="invoice_supplier_status_ks",
             ),
             models.Index(
+                fields=["supplier", "recipient", "-created_at", "-id"],
+                name="invoice_supplier_recipient_ks",
+            ),
+            models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),
