@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from invoices.models import InvoiceStatusCount, awaiting_payment_q
 
@@ -26,6 +27,7 @@ COLUMNS = (
 )
 # What was already past when rows were folded is folded into one date: still before any today.
 PAST = date.min
+FOLDED_DUE = "CASE WHEN payment_due_by < %(today)s THEN %(past)s ELSE payment_due_by END"
 WATCHED = (
     "supplier_id",
     "status",
@@ -118,7 +120,8 @@ def status_counts_install(*, rebuild: bool = False) -> None:
 
 
 def status_counts_rebuild() -> None:
-    """The counts computed again from the invoices, in one grouped pass (writers wait for it)."""
+    """The counts computed again from the invoices, in one grouped pass (writers wait for it),
+    deadlines already past folded into one as `status_counts_compact` does."""
     sign = "(CASE WHEN kind = 'credit_note' THEN -1 ELSE 1 END)"
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -126,10 +129,11 @@ def status_counts_rebuild() -> None:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(
             f"INSERT INTO {TABLE} ({COLUMNS}) "
-            "SELECT supplier_id, status, chorus_status, payment_due_by, count(*), "
+            f"SELECT supplier_id, status, chorus_status, {FOLDED_DUE} AS folded_due, count(*), "
             f"sum({sign} * total_excl_tax), sum({sign} * total_incl_tax), "
             f"sum({sign} * amount_due) FROM invoices_invoice "
-            "GROUP BY supplier_id, status, chorus_status, payment_due_by"
+            "GROUP BY supplier_id, status, chorus_status, folded_due",
+            {"today": timezone.localdate(), "past": PAST},
         )
 
 
@@ -138,14 +142,13 @@ def status_counts_compact(*, today: date) -> int:
     ``today`` into one); returns the rows left. Safe while invoices are written: on PostgreSQL
     the rows are deleted and their sums inserted by one statement, so a change inserted
     meanwhile is either folded or left as it is, never lost nor counted twice."""
-    folded_due = "CASE WHEN payment_due_by < %(today)s THEN %(past)s ELSE payment_due_by END"
     sums = (
         "sum(invoices), sum(total_excl_tax), sum(total_incl_tax), sum(amount_due) "
         "FROM {source} GROUP BY supplier_id, status, chorus_status, folded_due "
         "HAVING sum(invoices) <> 0 OR sum(total_excl_tax) <> 0 OR sum(total_incl_tax) <> 0 "
         "OR sum(amount_due) <> 0"
     )
-    select = f"SELECT supplier_id, status, chorus_status, {folded_due} AS folded_due, {sums}"
+    select = f"SELECT supplier_id, status, chorus_status, {FOLDED_DUE} AS folded_due, {sums}"
     params = {"today": today, "past": PAST}
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
