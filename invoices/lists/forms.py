@@ -73,7 +73,7 @@ class AmountField(forms.DecimalField):
 
 
 class InvoiceListFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=LongSelect)
     issued_from = forms.DateField(label=_("Invoice date from"), required=False, widget=DATE_WIDGET)
     issued_to = forms.DateField(label=_("Invoice date to"), required=False, widget=DATE_WIDGET)
     amount_min = AmountField(label=_("Minimum amount incl. VAT"))
