@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from invoices.lists.counts import status_totals_for_supplier
 from invoices.lists.lookups import counterpart_ids, text_condition
 from invoices.models import MONEY, ChorusStatus, Invoice, awaiting_payment_q
-from invoices.selectors import invoice_list_for_space
+from invoices.selectors import invoice_list_for_space, validates_at_second_level
 from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
@@ -222,7 +222,11 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
     invoices = invoice_list_filtered(space=space, filters=filters)
     keys = _keys(space)
     if keys[0] == "queue_rank":
-        invoices = invoices.annotate(queue_rank=_queue_rank(space))
+        # The queue itself holds only what waits (rank 1): a constant rank leaves the order to
+        # the index (invoice_validator_status_ks) instead of sorting every row of the stage.
+        in_queue = filters.status not in VALIDATOR_STAGES or filters.status == ""
+        rank = V(1, output_field=IntegerField()) if in_queue else _queue_rank(space)
+        invoices = invoices.annotate(queue_rank=rank)
     return invoices.order_by(*[f"-{key}" for key in keys])
 
 
@@ -382,9 +386,12 @@ def _validator_stage(space: Space, key: str) -> Q | None:
     _label, first, second = VALIDATOR_STAGES.get(key, VALIDATOR_STAGES[""])
     if first is None:
         return None
-    return Q(validator=space.structure, chorus_status__in=first) | Q(
-        second_validator=space.structure, chorus_status__in=second
-    )
+    stage = Q(validator=space.structure, chorus_status__in=first)
+    # Most validators are never a second-level one: without that branch, the stage is one
+    # index walk rather than two bitmaps merged and sorted.
+    if validates_at_second_level(structure=space.structure):
+        stage |= Q(second_validator=space.structure, chorus_status__in=second)
+    return stage
 
 
 def _queue_rank(space: Space) -> Case:

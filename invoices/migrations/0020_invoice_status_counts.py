@@ -87,6 +87,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
+                fields=["validator", "chorus_status", "-created_at", "-id"],
+                name="invoice_validator_status_ks",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="invoice",
+            index=models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),

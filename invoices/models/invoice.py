@@ -233,6 +233,10 @@ class Invoice(models.Model):
                 name="invoice_supplier_recipient_ks",
             ),
             models.Index(
+                fields=["validator", "chorus_status", "-created_at", "-id"],
+                name="invoice_validator_status_ks",
+            ),
+            models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),
