@@ -234,3 +234,17 @@ def test_triggers_put_back_recount_what_they_missed(world, make_invoice):
     status_counts_install()
 
     _assert_exact(space)
+
+
+def test_the_beat_folds_the_change_rows(world, make_invoice):
+    from invoices.lists.tasks import status_counts_compact_task
+
+    invoice = _sent(make_invoice, world)
+    for status in (ChorusStatus.SUSPENDED, ChorusStatus.COMPLETED, ChorusStatus.SERVICE_DONE):
+        Invoice.objects.filter(pk=invoice.pk).update(chorus_status=status)
+
+    left = status_counts_compact_task()
+
+    # The other supplier's invoice and this one: a row each.
+    assert left == InvoiceStatusCount.objects.count() == 2
+    _assert_exact(world["space"])
