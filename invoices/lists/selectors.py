@@ -80,6 +80,7 @@ VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] |
     ),
     "all": (_("All statuses"), None, None),
 }
+STATUS_LABELS = {**dict(Invoice.Status.choices), **dict(ChorusStatus.choices)}
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
 FACETS_CACHE_SECONDS = 60
@@ -130,12 +131,8 @@ class InvoiceSummary:
 
 def status_label(key: str) -> str:
     """A status key (Chorus Pro's code once sent, the portal's status before) in the reader's
-    language."""
-    if key in ChorusStatus.values:
-        return ChorusStatus(key).label
-    if key in Invoice.Status.values:
-        return Invoice.Status(key).label
-    return key
+    language (the labels are lazy: read in the language of the moment)."""
+    return STATUS_LABELS.get(key, key)
 
 
 def status_choices_for_space(*, space: Space) -> list[tuple[str, str]]:
@@ -154,9 +151,11 @@ def invoice_status_label(*, invoice: Invoice, space: Space) -> str:
     """The status a side reads on an invoice's badge. The supplier follows the portal's own
     steps until Chorus Pro has the invoice; the other sides only ever read Chorus Pro's status
     (never the supplier's "Sent to Chorus Pro")."""
+    # Read from STATUS_LABELS: get_FOO_display() builds a dict of every label (each one
+    # translated) on each call, for each row of a page.
     if invoice.chorus_status:
-        return invoice.get_chorus_status_display()
-    return invoice.get_status_display() if _is_supplier(space) else "—"
+        return str(status_label(invoice.chorus_status))
+    return str(status_label(invoice.status)) if _is_supplier(space) else "—"
 
 
 def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:

@@ -10,11 +10,18 @@ def notification_list_for_user(*, user) -> QuerySet:
     return Notification.objects.filter(user=user).select_related("invoice")
 
 
+def _labels() -> dict:
+    from invoices.models import ChorusStatus, Invoice
+
+    return {**dict(Invoice.Status.choices), **dict(ChorusStatus.choices)}
+
+
 def notification_page_for_user(*, user, limit: int) -> list:
     """The newest notifications with what the page shows of each invoice: the counterpart seen
     from the user's side (the recipient for the supplier's people, the supplier otherwise) and
     the status that side reads."""
     own = set(user.memberships.values_list("structure_id", flat=True))
+    labels = _labels()
     notifications = list(
         notification_list_for_user(user=user).select_related(
             "invoice__supplier", "invoice__recipient"
@@ -26,10 +33,9 @@ def notification_page_for_user(*, user, limit: int) -> list:
             continue
         supplier_side = invoice.supplier_id in own
         notification.counterpart = invoice.recipient if supplier_side else invoice.supplier
-        if invoice.chorus_status:
-            notification.status_label = invoice.get_chorus_status_display()
-        else:
-            notification.status_label = invoice.get_status_display() if supplier_side else ""
+        # Not get_FOO_display(): it builds a dict of every label, each translated, per call.
+        status = invoice.chorus_status or (invoice.status if supplier_side else "")
+        notification.status_label = str(labels.get(status, status))
     return notifications
 
 
