@@ -51,8 +51,8 @@ def text_condition(text: str, side: str) -> Q:
 def counterpart_ids(space: Space, column: str) -> list[int]:
     """The distinct counterparts of the space's invoices, found by skipping from one to the next
     along the index (structure, counterpart, ...): one short index probe per counterpart instead
-    of reading every invoice of the space (indexes invoice_supplier_recipient_ks and
-    invoice_recipient_supplier_ks)."""
+    of reading every invoice of the space (indexes invoice_supplier_recipient_ks,
+    invoice_recipient_supplier_ks and invoice_validator_supplier)."""
     visible = invoice_list_for_space(space=space).select_related(None)
 
     def following(after) -> tuple[str, tuple]:

@@ -165,7 +165,10 @@ def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:
     counterparts = cache.get(key)
     if counterparts is None:
         side = "recipient" if _is_supplier(space) else "supplier"
-        if space.kind == SpaceKind.VALIDATOR:  # a few invoices: read them
+        second_level = space.kind == SpaceKind.VALIDATOR and validates_at_second_level(
+            structure=space.structure
+        )
+        if second_level:  # two columns to skip along: read the (few) invoices instead
             ids = invoice_list_for_space(space=space).order_by().values(side).distinct()
         else:
             ids = counterpart_ids(space, f"{side}_id")

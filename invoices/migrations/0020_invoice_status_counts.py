@@ -94,6 +94,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
+                condition=models.Q(("validator__isnull", False)),
+                fields=["validator", "supplier"],
+                name="invoice_validator_supplier",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="invoice",
+            index=models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),

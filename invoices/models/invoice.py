@@ -237,6 +237,11 @@ class Invoice(models.Model):
                 name="invoice_validator_status_ks",
             ),
             models.Index(
+                fields=["validator", "supplier"],
+                condition=Q(validator__isnull=False),
+                name="invoice_validator_supplier",
+            ),
+            models.Index(
                 fields=["recipient", "chorus_status", "-created_at", "-id"],
                 name="invoice_recipient_status_ks",
             ),
