@@ -9,6 +9,7 @@
 3. unless ``emulator=False``: the Chorus Pro emulator started as the tests start it
    (chorus_emulator/pytest_plugin.py: its own SQLite file, a free port, the manual clock), the
    settings pointed at it through the environment, and the demo world loaded;
+   (``reuse=True``: a database kept by an earlier run is migrated and used as it is);
 4. the folder's file cache and broker, or the Redis database given (``redis_url``, flushed).
 
 Everything is set in os.environ before Django starts, so that worker processes started from
@@ -47,6 +48,19 @@ def postgres_recreate(url: str, *, drop_only: bool = False) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def postgres_exists(url: str) -> bool:
+    """Whether the database named in ``url`` exists (a kept one, for ``reuse=True``)."""
+    import psycopg
+
+    parsed = urlparse(url)
+    maintenance = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parsed.path.lstrip("/")]
+        ).fetchone()
+    return found is not None
+
+
 class BenchWorld:
     def __init__(
         self,
@@ -56,8 +70,10 @@ class BenchWorld:
         emulator: bool = True,
         redis_url: str = "",
         emulator_args: tuple[str, ...] = (),
+        reuse: bool = False,
     ) -> None:
         self.keep = keep
+        self.reuse = reuse
         self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         if database_url is None:
             database_url = os.environ.get("DATABASE_URL", "")
@@ -83,7 +99,8 @@ class BenchWorld:
         else:
             os.environ.pop("REDIS_URL", None)  # the file cache and broker of the folder
         if self.database_url:
-            postgres_recreate(self.database_url)
+            if not (self.reuse and postgres_exists(self.database_url)):
+                postgres_recreate(self.database_url)
             os.environ["DATABASE_URL"] = self.database_url
         else:
             os.environ["DATABASE_URL"] = f"sqlite:///{self.folder / 'bench.sqlite3'}"

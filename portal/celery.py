@@ -25,6 +25,7 @@ INVOICE_TASK_PACKAGES = tuple(
         "commitments",
         "works",
         "notifications",
+        "lists",
     )
 )
 app.autodiscover_tasks()
@@ -120,4 +121,6 @@ app.conf.beat_schedule = {
         "task": "invoices.notifications_weekly_recap",
         "schedule": crontab(hour=7, minute=30, day_of_week=1),
     },
+    # The change rows of the supplier's status counts, folded (invoices/lists/counts.py).
+    "invoice-status-counts-compact": {"task": "invoices.status_counts_compact", "schedule": 300.0},
 }

@@ -13,10 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from invoices.lists.selectors import InvoiceListFilters, invoice_list_ordered, status_label
-from invoices.models import Invoice
+from invoices.models import ChorusStatus, Invoice
 from portal.spaces import Space
 
 BOM = "\ufeff"
+STATUS_KEYS = (*Invoice.Status.values, *ChorusStatus.values)
 # A spreadsheet runs a cell that starts with one of these as a formula; names and numbers come
 # from outside the portal (Chorus Pro, other suppliers), so such cells are defused.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,19 +30,51 @@ class _Line:
         return value
 
 
+# What a row reads, straight from the database (no model instance per row: an export of 100,000
+# rows spent most of its time building invoices and their four related structures).
+FIELDS = (
+    "id",
+    "number",
+    "kind",
+    "supplier__name",
+    "supplier__siret",
+    "recipient__name",
+    "recipient__siret",
+    "service__code",
+    "issue_date",
+    "due_date",
+    "deposited_on",
+    "total_excl_tax",
+    "total_vat",
+    "total_incl_tax",
+    "amount_due",
+    "currency",
+    "status",
+    "chorus_status",
+    "commitment_number",
+    "downloaded_by_recipient",
+)
+
+
 def invoice_csv_lines(*, space: Space, filters: InvoiceListFilters) -> Iterator[str]:
     """The filtered list as CSV lines (header first), in the list's order, in the reader's
     language as it is now (the lines may be produced after the request's language is reset)."""
     language = translation.get_language()
-    invoices = invoice_list_ordered(space=space, filters=filters)
+    invoices = invoice_list_ordered(space=space, filters=filters).values_list(*FIELDS)
     writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
     today = timezone.localdate()
 
     def lines() -> Iterator[str]:
         with translation.override(language):
+            labels = {
+                **{key: str(label) for key, label in Invoice.Kind.choices},
+                **{key: str(status_label(key)) for key in STATUS_KEYS},
+                True: _("yes"),
+                False: _("no"),
+            }
             yield BOM + writer.writerow(_header())
-            for invoice in invoices.iterator(chunk_size=2000):
-                yield writer.writerow(_row(invoice, today))
+            for row in invoices.iterator(chunk_size=2000):
+                yield writer.writerow(_row(row, today, labels))
 
     return lines()
 
@@ -70,28 +103,50 @@ def _header() -> list[str]:
     ]
 
 
-def _row(invoice: Invoice, today) -> list[str]:
-    recipient = invoice.recipient
+def _row(row: tuple, today, labels: dict) -> list[str]:
+    (
+        pk,
+        number,
+        kind,
+        supplier_name,
+        supplier_siret,
+        recipient_name,
+        recipient_siret,
+        service_code,
+        issue_date,
+        due_date,
+        deposited_on,
+        total_excl_tax,
+        total_vat,
+        total_incl_tax,
+        amount_due,
+        currency,
+        status,
+        chorus_status,
+        commitment_number,
+        downloaded,
+    ) = row
+    status_key = chorus_status or status
     return [
-        _text(str(invoice)),
-        str(invoice.get_kind_display()),
-        _text(invoice.supplier.name),
-        invoice.supplier.siret,
-        _text(recipient.name if recipient else ""),
-        recipient.siret if recipient else "",
-        _text(invoice.service.code if invoice.service else ""),
-        _date(invoice.issue_date),
-        _date(invoice.due_date),
-        _date(invoice.deposited_on),
-        str((today - invoice.deposited_on).days) if invoice.deposited_on else "",
-        _amount(invoice.total_excl_tax),
-        _amount(invoice.total_vat),
-        _amount(invoice.total_incl_tax),
-        _amount(invoice.amount_due),
-        invoice.currency,
-        str(status_label(invoice.chorus_status or invoice.status)),
-        _text(invoice.commitment_number),
-        _("yes") if invoice.downloaded_by_recipient else _("no"),
+        _text(number or _("Draft #%(id)s") % {"id": pk}),
+        labels.get(kind, kind),
+        _text(supplier_name),
+        supplier_siret,
+        _text(recipient_name or ""),
+        recipient_siret or "",
+        _text(service_code or ""),
+        _date(issue_date),
+        _date(due_date),
+        _date(deposited_on),
+        str((today - deposited_on).days) if deposited_on else "",
+        _amount(total_excl_tax),
+        _amount(total_vat),
+        _amount(total_incl_tax),
+        _amount(amount_due),
+        currency,
+        labels.get(status_key) or str(status_label(status_key)),
+        _text(commitment_number),
+        labels[downloaded],
     ]
 
 

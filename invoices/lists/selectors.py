@@ -19,12 +19,13 @@ from django.db.models import Value as V
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoices.lists.counts import status_totals_for_supplier
+from invoices.lists.lookups import counterpart_ids, text_condition
 from invoices.models import MONEY, ChorusStatus, Invoice, WorksPiece, awaiting_payment_q
-from invoices.selectors import invoice_list_for_space
+from invoices.selectors import invoice_list_for_space, validates_at_second_level
 from portal.exact_decimal import ExactDecimalField
 from portal.spaces import Space, SpaceKind
 from structures.models import Service, Structure
-from structures.selectors import structure_name_condition
 
 PAGE_SIZE = 25
 ZERO = Decimal("0.00")
@@ -79,6 +80,7 @@ VALIDATOR_STAGES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] |
     ),
     "all": (_("All statuses"), None, None),
 }
+STATUS_LABELS = {**dict(Invoice.Status.choices), **dict(ChorusStatus.choices)}
 # The summary and the filter's choice of counterparts read every invoice of the space: on a
 # large table that costs more than a whole page, so they are kept for a minute (shown as such).
 FACETS_CACHE_SECONDS = 60
@@ -130,12 +132,8 @@ class InvoiceSummary:
 
 def status_label(key: str) -> str:
     """A status key (Chorus Pro's code once sent, the portal's status before) in the reader's
-    language."""
-    if key in ChorusStatus.values:
-        return ChorusStatus(key).label
-    if key in Invoice.Status.values:
-        return Invoice.Status(key).label
-    return key
+    language (the labels are lazy: read in the language of the moment)."""
+    return STATUS_LABELS.get(key, key)
 
 
 def status_choices_for_space(*, space: Space) -> list[tuple[str, str]]:
@@ -154,9 +152,11 @@ def invoice_status_label(*, invoice: Invoice, space: Space) -> str:
     """The status a side reads on an invoice's badge. The supplier follows the portal's own
     steps until Chorus Pro has the invoice; the other sides only ever read Chorus Pro's status
     (never the supplier's "Sent to Chorus Pro")."""
+    # Read from STATUS_LABELS: get_FOO_display() builds a dict of every label (each one
+    # translated) on each call, for each row of a page.
     if invoice.chorus_status:
-        return invoice.get_chorus_status_display()
-    return invoice.get_status_display() if _is_supplier(space) else "—"
+        return str(status_label(invoice.chorus_status))
+    return str(status_label(invoice.status)) if _is_supplier(space) else "—"
 
 
 def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:
@@ -166,7 +166,13 @@ def invoice_counterparts_for_space(*, space: Space) -> list[tuple[int, str]]:
     counterparts = cache.get(key)
     if counterparts is None:
         side = "recipient" if _is_supplier(space) else "supplier"
-        ids = invoice_list_for_space(space=space).order_by().values(side).distinct()
+        second_level = space.kind == SpaceKind.VALIDATOR and validates_at_second_level(
+            structure=space.structure
+        )
+        if second_level:  # two columns to skip along: read the (few) invoices instead
+            ids = invoice_list_for_space(space=space).order_by().values(side).distinct()
+        else:
+            ids = counterpart_ids(space, f"{side}_id")
         counterparts = list(
             Structure.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name")
         )
@@ -211,19 +217,7 @@ def invoice_list_filtered(*, space: Space, filters: InvoiceListFilters) -> Query
         invoices = invoices.filter(works__isnull=not filters.works)
     text = filters.text.strip()
     if text:
-        # The counterpart is looked up in its own (small) table first, so that on PostgreSQL
-        # the invoice side is two index scans (trigram on the number, btree on the counterpart)
-        # joined by a bitmap OR instead of a scan of every invoice (migration 0009).
-        # Names are compared folded (accents and case ignored: "universite" finds the
-        # Université), on every database (migration structures 0005).
-        counterparts = structure_name_condition(text) or Q(pk__in=[])
-        digits = text.replace(" ", "")
-        if digits.isdigit():
-            counterparts |= Q(siret__startswith=digits)
-        invoices = invoices.filter(
-            Q(number__icontains=text)
-            | Q(**{f"{side}__in": Structure.objects.filter(counterparts).values("pk")})
-        )
+        invoices = invoices.filter(text_condition(text, side))
     return invoices
 
 
@@ -233,7 +227,11 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
     invoices = invoice_list_filtered(space=space, filters=filters)
     keys = _keys(space)
     if keys[0] == "queue_rank":
-        invoices = invoices.annotate(queue_rank=_queue_rank(space))
+        # The queue itself holds only what waits (rank 1): a constant rank leaves the order to
+        # the index (invoice_validator_status_ks) instead of sorting every row of the stage.
+        in_queue = filters.status not in VALIDATOR_STAGES or filters.status == ""
+        rank = V(1, output_field=IntegerField()) if in_queue else _queue_rank(space)
+        invoices = invoices.annotate(queue_rank=rank)
     return invoices.order_by(*[f"-{key}" for key in keys])
 
 
@@ -290,11 +288,17 @@ def invoice_page_for_space(
 
 
 def invoice_summary_for_space(*, space: Space) -> InvoiceSummary:
-    """Counts and amounts by status over all the space's invoices, as of at most a minute ago.
+    """Counts and amounts by status over all the space's invoices.
 
     Credit notes count negatively in the amounts: they reduce what the public buyer owes.
     Awaiting payment and overdue: invoices that can still be paid (`awaiting_payment_q`).
+    A supplier's are read from the counts the database keeps (invoices/lists/counts.py), exact
+    and current; another space's are a pass over its invoices, kept for a minute.
     """
+    today = timezone.localdate()
+    if _is_supplier(space):
+        groups = status_totals_for_supplier(supplier_id=space.structure.pk, today=today)
+        return _summary_from_groups(groups)
     key = f"invoice-lists:summary:{space.kind}:{space.structure.pk}"
     summary = cache.get(key)
     if summary is None:
@@ -333,6 +337,10 @@ def _summary_compute(space: Space) -> InvoiceSummary:
             overdue=Count("pk", filter=awaiting & Q(payment_due_by__lt=today)),
         )
     )
+    return _summary_from_groups(groups)
+
+
+def _summary_from_groups(groups) -> InvoiceSummary:
     totals: dict[str, dict] = {}
     awaiting_count, awaiting_amount, overdue_count = 0, ZERO, 0
     for group in groups:
@@ -385,9 +393,12 @@ def _validator_stage(space: Space, key: str) -> Q | None:
     _label, first, second = VALIDATOR_STAGES.get(key, VALIDATOR_STAGES[""])
     if first is None:
         return None
-    return Q(validator=space.structure, chorus_status__in=first) | Q(
-        second_validator=space.structure, chorus_status__in=second
-    )
+    stage = Q(validator=space.structure, chorus_status__in=first)
+    # Most validators are never a second-level one: without that branch, the stage is one
+    # index walk rather than two bitmaps merged and sorted.
+    if validates_at_second_level(structure=space.structure):
+        stage |= Q(second_validator=space.structure, chorus_status__in=second)
+    return stage
 
 
 def _queue_rank(space: Space) -> Case:

@@ -5,6 +5,7 @@
 - lines: its lines and VAT breakdown;
 - attachment: its files and Chorus Pro's limits on them;
 - history: its status events and the notices people received;
+- counts: the status counts the database keeps for the supplier's summary;
 - work: what workers carry to Chorus Pro (flows, actions, downloads) and saved motives.
 """
 
@@ -15,6 +16,7 @@ from invoices.models.attachment import (
     Attachment,
     attachment_path,
 )
+from invoices.models.counts import InvoiceStatusCount
 from invoices.models.history import Notification, StatusEvent
 from invoices.models.invoice import MONEY, ZERO, Invoice, InvoiceQuerySet, awaiting_payment_q
 from invoices.models.lines import InvoiceLine, InvoiceVatLine
@@ -67,6 +69,7 @@ __all__ = [
     "InvoiceDownload",
     "InvoiceLine",
     "InvoiceQuerySet",
+    "InvoiceStatusCount",
     "InvoiceVatLine",
     "Notification",
     "ReasonTemplate",

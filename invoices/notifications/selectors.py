@@ -10,6 +10,12 @@ def notification_list_for_user(*, user) -> QuerySet:
     return Notification.objects.filter(user=user).select_related("invoice")
 
 
+def _labels() -> dict:
+    from invoices.models import ChorusStatus, Invoice
+
+    return {**dict(Invoice.Status.choices), **dict(ChorusStatus.choices)}
+
+
 # What a notice tells of: a change of status of one's invoice (a Chorus Pro status event), or an
 # invoice arriving in one's inbox or queue (new, or completed by its supplier).
 KIND_STATUS, KIND_ARRIVAL = "status", "arrival"
@@ -20,6 +26,7 @@ def notification_page_for_user(*, user, limit: int, kind: str = "", text: str = 
     from the user's side (the recipient for the supplier's people, the supplier otherwise) and
     the status that side reads. ``kind`` and ``text`` (part of an invoice number) filter them."""
     own = set(user.memberships.values_list("structure_id", flat=True))
+    labels = _labels()
     notices = notification_list_for_user(user=user)
     if kind == KIND_STATUS:
         notices = notices.filter(status_event__isnull=False)
@@ -34,10 +41,9 @@ def notification_page_for_user(*, user, limit: int, kind: str = "", text: str = 
             continue
         supplier_side = invoice.supplier_id in own
         notification.counterpart = invoice.recipient if supplier_side else invoice.supplier
-        if invoice.chorus_status:
-            notification.status_label = invoice.get_chorus_status_display()
-        else:
-            notification.status_label = invoice.get_status_display() if supplier_side else ""
+        # Not get_FOO_display(): it builds a dict of every label, each translated, per call.
+        status = invoice.chorus_status or (invoice.status if supplier_side else "")
+        notification.status_label = str(labels.get(status, status))
     return notifications
 
 
