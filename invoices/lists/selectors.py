@@ -236,8 +236,7 @@ def invoice_list_ordered(*, space: Space, filters: InvoiceListFilters) -> QueryS
 
 
 def _decorated(rows: list[Invoice], today: date, space: Space) -> list[Invoice]:
-    """What each row shows beyond its fields: days since deposit, the overdue flag and the
-    status as the space reads it."""
+    """What each row shows beyond its fields: days since deposit, overdue, status, works."""
     works = set(WorksPiece.objects.filter(invoice__in=rows).values_list("invoice_id", flat=True))
     for invoice in rows:
         invoice.is_works = invoice.pk in works
