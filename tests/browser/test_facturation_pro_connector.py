@@ -34,7 +34,7 @@ def test_a_supplier_connects_imports_sends_and_sees_it_paid(connector, log_in):
     expect(page.get_by_role("heading", name="Logiciel de facturation")).to_be_visible()
 
     page.get_by_label("Identifiant API").fill("demo-atelier-numerique")
-    page.get_by_label("Clé API").fill("fpro-demo-atelier-2026-key")
+    page.get_by_label("Clé d’API").fill("fpro-demo-atelier-2026-key")
     page.get_by_label("FIRM_ID").fill("48201")
     page.get_by_role("button", name="Connecter le compte").click()
     expect(page.locator(".messages")).to_contain_text("le portail le teste")

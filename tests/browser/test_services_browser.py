@@ -48,15 +48,15 @@ def test_a_code_chorus_pro_already_has_keeps_what_was_typed(
 ):
     queued = queued_args(monkeypatch, SERVICE_CREATE_TASK)
     commune = Structure.objects.get(siret=COMMUNE)
-    Service.objects.filter(structure=commune, code="SERV_TECH").delete()
+    Service.objects.filter(structure=commune, code="SERV_ANCIEN").delete()
     log_in(page, "commune")
     page.goto(f"{live_server.url}/structures/{commune.pk}/services/")
-    page.locator("#id_code").fill("SERV_TECH")
+    page.locator("#id_code").fill("SERV_ANCIEN")
     page.locator("#id_label").fill("Encore les services techniques")
     page.locator("#service-create button[type=submit]").click()
     expect(page.locator("[data-create-state=pending]")).to_be_visible()
     _run_the_worker(queued)
 
     expect(page.locator(".field-code .field-error, #service-create .field-error")).to_be_visible()
-    expect(page.locator("#id_code")).to_have_value("SERV_TECH")
+    expect(page.locator("#id_code")).to_have_value("SERV_ANCIEN")
     expect(page.locator("#id_label")).to_have_value("Encore les services techniques")

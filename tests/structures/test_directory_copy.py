@@ -4,6 +4,7 @@ still looked up in Chorus Pro."""
 
 import pytest
 
+from invoices.models import WorksContract
 from portal.celery import app
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Service, Structure
@@ -23,6 +24,7 @@ def connection(demo_world):
 
 def test_the_copy_holds_the_public_structures_with_their_rules_and_services(connection):
     Structure.objects.filter(siret=LYCEE).delete()
+    WorksContract.objects.filter(owner__siret=COMMUNE).delete()  # it holds its service
     Service.objects.filter(structure__siret=COMMUNE).delete()
     Service.objects.create(structure=Structure.objects.get(siret=COMMUNE), code="GONE")
     assert directory_copy_refresh(connection=connection) >= 5

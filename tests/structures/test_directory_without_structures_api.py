@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from invoices.drafting.services import invoice_totals_refresh
-from invoices.models import Invoice, InvoiceLine
+from invoices.models import Invoice, InvoiceLine, WorksContract
 from invoices.sending.preflight import invoice_preflight
 from structures.forms import DirectoryQuery
 from structures.models import ChorusConnection, Structure
@@ -45,6 +45,7 @@ def test_the_switch_really_refuses_the_structures_api(structures_api_off, use_st
 
 
 def test_a_recipient_is_found_by_siret_with_its_rules_and_services(connection, structures_api_off):
+    WorksContract.objects.filter(owner__siret=COMMUNE).delete()  # it holds its service
     Structure.objects.filter(siret=COMMUNE).delete()
     assert directory_lookup_run(connection=connection, query=DirectoryQuery(siret=COMMUNE))["ok"]
     outcome = directory_lookup(connection=connection, query=DirectoryQuery(siret=COMMUNE))

@@ -102,16 +102,16 @@ def test_a_code_chorus_pro_already_has_is_explained_on_the_field_with_the_typed_
     manager, commune, queued, django_capture_on_commit_callbacks
 ):
     # Known to Chorus Pro, not (yet) to the portal's copy.
-    Service.objects.filter(structure=commune, code="SERV_TECH").delete()
+    Service.objects.filter(structure=commune, code="SERV_ANCIEN").delete()
     with django_capture_on_commit_callbacks(execute=True):
-        _create(manager, commune, code="SERV_TECH", label="Encore les services techniques")
+        _create(manager, commune, code="SERV_ANCIEN", label="Encore les services techniques")
     outcome = _run(queued)
     assert (outcome["ok"], outcome["field"]) == (False, "code")
     html = _page(manager, commune).content.decode()
     assert escape(gettext(CODE_TAKEN)) in html
     assert html.count('class="field-error"') == 1
     assert 'value="Encore les services techniques"' in html
-    assert 'value="SERV_TECH"' in html
+    assert 'value="SERV_ANCIEN"' in html
 
 
 def test_chorus_pro_unavailable_is_said_plainly_and_nothing_typed_is_lost(
