@@ -14,9 +14,15 @@ os.environ.setdefault("PORTAL_ENV", "embedded")
 os.environ.setdefault("PORTAL_TEST_CACHE_PREFIX", f"test-{os.getpid()}")
 
 from portal.settings import *  # noqa: F403
-from portal.settings import CACHES, REDIS_URL
+from portal.settings import CACHES, DATABASES, REDIS_URL, VAR_DIR
 
 DEBUG = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A test database in a file, not in memory: Django's live server shares one in-memory
+    # connection between its request threads, and the browser's parallel htmx requests then
+    # failed on it ("database table is locked"). A file gives each thread its own connection,
+    # waiting for the lock as the embedded run's processes do.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 if REDIS_URL:
