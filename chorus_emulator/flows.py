@@ -181,5 +181,6 @@ def _create_from_draft(app, account, flow, draft: dict, at: float) -> None:
         "numero_marche": draft["contract_ref"], "montant_ht": draft["ht"],
         "montant_tva": draft["tva"], "montant_ttc": draft["ttc"],
         "montant_a_payer": draft["to_pay"] if draft["to_pay"] is not None else draft["ttc"],
-        "data": {"lignePoste": draft["lines"], "ligneTva": draft["vat_lines"]},
+        "data": {"lignePoste": draft["lines"], "ligneTva": draft["vat_lines"],
+                 "modePaiement": draft.get("mode_paiement")},
     }, login=flow["owner"], attachments=[(attachment_id, "01", draft["file_name"])], at=at)

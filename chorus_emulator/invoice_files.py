@@ -24,6 +24,16 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT, "cac": CAC, "cbc": CBC}
 CREDIT_NOTE_CODES = ("381", "261", "262", "396", "532")
+# [U] How Chorus Pro reads a deposited file's payment means (UNTDID 4461, BT-81) into its
+# modePaiement is not published: transfers (30, 31, 42, 58), cheque (20), direct debits (49, 59),
+# cash (10), offsetting (97); any other code is AUTRE and no code at all leaves it empty.
+PAYMENT_MEANS = {"30": "VIREMENT", "31": "VIREMENT", "42": "VIREMENT", "58": "VIREMENT",
+                 "20": "CHEQUE", "49": "PRELEVEMENT", "59": "PRELEVEMENT", "10": "ESPECE",
+                 "97": "REPORT"}
+
+
+def _payment_mode(code: str | None) -> str | None:
+    return PAYMENT_MEANS.get(code, "AUTRE") if code else None
 MAX_MEMBERS = 500
 # [U] The annex (§1.3) bounds each invoice once unpacked, not a whole archive: we hold the archive
 # to the same 100 MB, so that what a flow unpacks into memory stays bounded whatever it holds.
@@ -127,6 +137,8 @@ def parse_cii(root) -> dict:
                                  "ram:IssuerAssignedID"),
         "contract_ref": _text(root, f"{agreement}/ram:ContractReferencedDocument/"
                                     "ram:IssuerAssignedID"),
+        "mode_paiement": _payment_mode(_text(
+            root, f"{settlement}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode")),
         "ht": _amount(root, f"{totals}/ram:TaxBasisTotalAmount"),
         "tva": _amount(root, f"{totals}/ram:TaxTotalAmount"),
         "ttc": _amount(root, f"{totals}/ram:GrandTotalAmount"),
@@ -176,6 +188,7 @@ def parse_ubl(root, *, credit_note: bool) -> dict:
         "service_code": _text(root, "cbc:BuyerReference"),
         "order_ref": _text(root, "cac:OrderReference/cbc:ID"),
         "contract_ref": _text(root, "cac:ContractDocumentReference/cbc:ID"),
+        "mode_paiement": _payment_mode(_text(root, "cac:PaymentMeans/cbc:PaymentMeansCode")),
         "ht": _amount(root, "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount"),
         "tva": _amount(root, "cac:TaxTotal/cbc:TaxAmount"),
         "ttc": _amount(root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount"),

@@ -38,25 +38,37 @@ class Caller:
         self.session = requests.Session()
 
     def headers(self, **overrides) -> dict:
-        headers = {"Authorization": f"Bearer {self.token}",
-                   "cpro-account": account_header(self.login, self.password),
-                   "Content-Type": JSON}
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "cpro-account": account_header(self.login, self.password),
+            "Content-Type": JSON,
+        }
         headers.update(overrides)
         return {k: v for k, v in headers.items() if v is not None}
 
     def post(self, operation: str, body: dict | None = None, **headers) -> requests.Response:
-        return self.session.post(f"{self.emulator.api_base_url}/cpro/{operation}",
-                                 json={} if body is None else body,
-                                 headers=self.headers(**headers), timeout=30)
+        return self.session.post(
+            f"{self.emulator.api_base_url}/cpro/{operation}",
+            json={} if body is None else body,
+            headers=self.headers(**headers),
+            timeout=30,
+        )
 
-    def rest(self, method: str, path: str, body=None, *, params=None,
-             **headers) -> requests.Response:
+    def rest(
+        self, method: str, path: str, body=None, *, params=None, **headers
+    ) -> requests.Response:
         """A resource of the REST APIs (Référentiel, Engagements): JSON body only when given."""
         headers = self.headers(**headers)
         if body is None:
             headers.pop("Content-Type", None)
-        return self.session.request(method, f"{self.emulator.api_base_url}/cpro/{path}",
-                                    json=body, params=params, headers=headers, timeout=30)
+        return self.session.request(
+            method,
+            f"{self.emulator.api_base_url}/cpro/{path}",
+            json=body,
+            params=params,
+            headers=headers,
+            timeout=30,
+        )
 
     def rest_ok(self, method: str, path: str, body=None, **params):
         """The JSON answer of a REST resource, which must be a 200."""
@@ -83,9 +95,16 @@ def rest_error(response: requests.Response, status: int) -> dict:
 
 
 def fetch_token(emulator) -> str:
-    response = requests.post(emulator.token_url, data={
-        "grant_type": "client_credentials", "client_id": emulator.client_id,
-        "client_secret": emulator.client_secret, "scope": "openid"}, timeout=10)
+    response = requests.post(
+        emulator.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+            "scope": "openid",
+        },
+        timeout=10,
+    )
     response.raise_for_status()
     return response.json()["access_token"]
 
@@ -100,6 +119,7 @@ def session_token(chorus_emulator) -> str:
 def as_account(emulator, session_token):
     def make(siret: str) -> Caller:
         return Caller(emulator, siret, session_token)
+
     return make
 
 
@@ -123,32 +143,62 @@ def validator(as_account) -> Caller:
     return as_account(VALIDATOR)
 
 
-def invoice_body(recipient: str = LYCEE, service: str | None = None, ej: str | None = None,
-                 number: str | None = None, **overrides) -> dict:
+def invoice_body(
+    recipient: str = LYCEE,
+    service: str | None = None,
+    ej: str | None = None,
+    number: str | None = None,
+    **overrides,
+) -> dict:
     """A consistent SAISIE_API invoice: 2 × 100 + 1 × 50 HT at 20 %."""
     body = {
         "modeDepot": "SAISIE_API",
         "numeroFactureSaisi": number or f"FA-TEST-{next(_numbers):05d}",
         "dateFacture": "2026-03-02",
         "destinataire": {"codeDestinataire": recipient, "codeServiceExecutant": service},
-        "fournisseur": {"idFournisseur": SUPPLIER_ID,
-                        "codeCoordonneesBancairesFournisseur": 31000001},
+        "fournisseur": {
+            "idFournisseur": SUPPLIER_ID,
+            "codeCoordonneesBancairesFournisseur": 31000001,
+        },
         "cadreDeFacturation": {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"},
-        "references": {"deviseFacture": "EUR", "typeFacture": "FACTURE",
-                       "typeTva": "TVA_SUR_DEBIT", "modePaiement": "VIREMENT",
-                       "numeroBonCommande": ej},
+        "references": {
+            "deviseFacture": "EUR",
+            "typeFacture": "FACTURE",
+            "typeTva": "TVA_SUR_DEBIT",
+            "modePaiement": "VIREMENT",
+            "numeroBonCommande": ej,
+        },
         "lignePoste": [
-            {"lignePosteNumero": 1, "lignePosteDenomination": "Développement",
-             "lignePosteQuantite": 2, "lignePosteUnite": "C62",
-             "lignePosteMontantUnitaireHT": 100, "lignePosteTauxTva": "TVA5"},
-            {"lignePosteNumero": 2, "lignePosteDenomination": "Recette",
-             "lignePosteQuantite": 1, "lignePosteUnite": "C62",
-             "lignePosteMontantUnitaireHT": 50, "lignePosteTauxTva": "TVA5"},
+            {
+                "lignePosteNumero": 1,
+                "lignePosteDenomination": "Développement",
+                "lignePosteQuantite": 2,
+                "lignePosteUnite": "C62",
+                "lignePosteMontantUnitaireHT": 100,
+                "lignePosteTauxTva": "TVA5",
+            },
+            {
+                "lignePosteNumero": 2,
+                "lignePosteDenomination": "Recette",
+                "lignePosteQuantite": 1,
+                "lignePosteUnite": "C62",
+                "lignePosteMontantUnitaireHT": 50,
+                "lignePosteTauxTva": "TVA5",
+            },
         ],
-        "ligneTva": [{"ligneTvaMontantBaseHtParTaux": 250, "ligneTvaMontantTvaParTaux": 50,
-                      "ligneTvaTaux": "TVA5"}],
-        "montantTotal": {"montantHtTotal": 250, "montantTVA": 50, "montantTtcTotal": 300,
-                         "montantAPayer": 300},
+        "ligneTva": [
+            {
+                "ligneTvaMontantBaseHtParTaux": 250,
+                "ligneTvaMontantTvaParTaux": 50,
+                "ligneTvaTaux": "TVA5",
+            }
+        ],
+        "montantTotal": {
+            "montantHtTotal": 250,
+            "montantTVA": 50,
+            "montantTtcTotal": 300,
+            "montantAPayer": 300,
+        },
     }
     body.update(overrides)
     return body

@@ -124,18 +124,50 @@ UBL_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def cii_xml(number: str, buyer: str, *, service: str | None = None,
-            seller: str = "12345678200010", ttc: str = "240.00") -> bytes:
+def cii_xml(
+    number: str,
+    buyer: str,
+    *,
+    service: str | None = None,
+    seller: str = "12345678200010",
+    ttc: str = "240.00",
+    payment_means: str | None = None,
+) -> bytes:
     reference = f"<ram:BuyerReference>{service}</ram:BuyerReference>" if service else ""
-    return CII_TEMPLATE.format(number=number, buyer=buyer, seller=seller, ttc=ttc,
-                               buyer_reference=reference).encode()
+    document = CII_TEMPLATE.format(
+        number=number, buyer=buyer, seller=seller, ttc=ttc, buyer_reference=reference
+    )
+    if payment_means:  # BT-81, in its place after the currency (the XSD checks the order)
+        document = document.replace(
+            "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>",
+            "<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode><ram:SpecifiedTradeSettlement"
+            f"PaymentMeans><ram:TypeCode>{payment_means}</ram:TypeCode>"
+            "</ram:SpecifiedTradeSettlementPaymentMeans>",
+        )
+    return document.encode()
 
 
-def ubl_xml(number: str, buyer: str, *, service: str | None = None,
-            seller: str = "12345678200010", ttc: str = "240.00") -> bytes:
+def ubl_xml(
+    number: str,
+    buyer: str,
+    *,
+    service: str | None = None,
+    seller: str = "12345678200010",
+    ttc: str = "240.00",
+    payment_means: str | None = None,
+) -> bytes:
     reference = f"<cbc:BuyerReference>{service}</cbc:BuyerReference>" if service else ""
-    return UBL_TEMPLATE.format(number=number, buyer=buyer, seller=seller, ttc=ttc,
-                               buyer_reference=reference).encode()
+    document = UBL_TEMPLATE.format(
+        number=number, buyer=buyer, seller=seller, ttc=ttc, buyer_reference=reference
+    )
+    if payment_means:
+        document = document.replace(
+            "<cac:TaxTotal>",
+            f"<cac:PaymentMeans><cbc:PaymentMeansCode>{payment_means}</cbc:PaymentMeansCode>"
+            "</cac:PaymentMeans><cac:TaxTotal>",
+            1,
+        )
+    return document.encode()
 
 
 def plain_pdf(text: str = "Facture") -> bytes:
@@ -152,8 +184,9 @@ def plain_pdf(text: str = "Facture") -> bytes:
 def facturx_pdf(number: str, buyer: str, **options) -> bytes:
     import facturx
 
-    return facturx.generate_from_binary(plain_pdf(f"Facture {number}"),
-                                        cii_xml(number, buyer, **options), check_xsd=True)
+    return facturx.generate_from_binary(
+        plain_pdf(f"Facture {number}"), cii_xml(number, buyer, **options), check_xsd=True
+    )
 
 
 def tar_gz(files: dict[str, bytes]) -> bytes:

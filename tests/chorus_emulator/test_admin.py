@@ -13,19 +13,26 @@ def test_set_status_forces_a_status_seen_by_both_sides(emulator, supplier, lycee
     emulator.set_status(invoice_id, "MISE_A_DISPOSITION")
     emulator.set_status(invoice_id, "SUSPENDUE", motif="Pièce manquante")
 
-    assert lycee.ok("factures/v1/rechercher/recipiendaire", {})["listeFactures"][0][
-        "statut"] == "SUSPENDUE"
+    assert (
+        lycee.ok("factures/v1/rechercher/recipiendaire", {})["listeFactures"][0]["statut"]
+        == "SUSPENDUE"
+    )
     history = supplier.ok("factures/v1/consulter/historique", {"idFacture": invoice_id})
     newest = history["historiquesDesStatuts"]["histoStatut"][0]
     assert (newest["histoStatutCode"], newest["histoStatutCommentaire"]) == (
-        "SUSPENDUE", "Pièce manquante")
+        "SUSPENDUE",
+        "Pièce manquante",
+    )
 
 
 def test_set_status_refuses_an_unknown_status(emulator, supplier):
     invoice_id = submit(supplier)["identifiantFactureCPP"]
 
-    response = requests.post(f"{emulator.base_url}/_emulator/invoices/{invoice_id}/status",
-                             json={"status": "PERDUE"}, timeout=10)
+    response = requests.post(
+        f"{emulator.base_url}/_emulator/invoices/{invoice_id}/status",
+        json={"status": "PERDUE"},
+        timeout=10,
+    )
 
     assert response.status_code == 400
 
@@ -37,9 +44,10 @@ def test_bulk_seeding_creates_ten_thousand_invoices_quickly(emulator, lycee):
 
     assert result["created"] == 10_000
     assert elapsed < 5
-    page = lycee.ok("factures/v1/rechercher/recipiendaire",
-                    {"paramRecherche": {"pageResultatDemandee": 1000,
-                                        "nbResultatsParPage": 10}})
+    page = lycee.ok(
+        "factures/v1/rechercher/recipiendaire",
+        {"paramRecherche": {"pageResultatDemandee": 1000, "nbResultatsParPage": 10}},
+    )
     assert page["total"] == 10_000 and len(page["listeFactures"]) == 10
 
 
@@ -87,8 +95,9 @@ def test_setting_the_clock_back_replays_an_invoice_life_at_past_dates(emulator, 
 
 
 def test_the_clock_is_set_to_a_date_time_only(emulator):
-    response = requests.post(f"{emulator.base_url}/_emulator/clock/set", json={"now": "hier"},
-                             timeout=10)
+    response = requests.post(
+        f"{emulator.base_url}/_emulator/clock/set", json={"now": "hier"}, timeout=10
+    )
 
     assert response.status_code == 400
 

@@ -2,8 +2,9 @@ import requests
 
 from tests.chorus_emulator.conftest import LYCEE, SUPPLIER, account_header
 
-BAD_ACCOUNT = ('Bearer realm="PISTE",error="Unauthorized",'
-               'error_description="login or password incorrects"')
+BAD_ACCOUNT = (
+    'Bearer realm="PISTE",error="Unauthorized",error_description="login or password incorrects"'
+)
 
 
 def test_it_answers_401_without_a_bearer_token(lycee):
@@ -14,16 +15,20 @@ def test_it_answers_401_without_a_bearer_token(lycee):
 
 
 def test_it_answers_401_for_an_unknown_bearer_token(lycee):
-    response = lycee.post("transverses/v1/recuperer/tauxtva", {},
-                          Authorization="Bearer not-a-token")
+    response = lycee.post(
+        "transverses/v1/recuperer/tauxtva", {}, Authorization="Bearer not-a-token"
+    )
 
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
 
 
 def test_it_answers_401_with_the_piste_header_for_a_wrong_account_password(lycee):
-    response = lycee.post("transverses/v1/recuperer/tauxtva", {},
-                          **{"cpro-account": account_header(lycee.login, "wrong")})
+    response = lycee.post(
+        "transverses/v1/recuperer/tauxtva",
+        {},
+        **{"cpro-account": account_header(lycee.login, "wrong")},
+    )
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == BAD_ACCOUNT
@@ -54,7 +59,10 @@ def test_it_answers_401_once_the_technical_password_expired(emulator, supplier):
 def test_it_answers_400_with_an_envelope_for_malformed_json(lycee):
     response = lycee.session.post(
         f"{lycee.emulator.api_base_url}/cpro/transverses/v1/recuperer/tauxtva",
-        data=b"{not json", headers=lycee.headers(), timeout=10)
+        data=b"{not json",
+        headers=lycee.headers(),
+        timeout=10,
+    )
 
     assert response.status_code == 400
     assert response.json()["codeRetour"] != 0
@@ -63,8 +71,11 @@ def test_it_answers_400_with_an_envelope_for_malformed_json(lycee):
 
 def test_it_answers_415_without_a_json_content_type(lycee):
     response = lycee.session.post(
-        f"{lycee.emulator.api_base_url}/cpro/transverses/v1/recuperer/tauxtva", data=b"{}",
-        headers=lycee.headers(**{"Content-Type": "text/plain"}), timeout=10)
+        f"{lycee.emulator.api_base_url}/cpro/transverses/v1/recuperer/tauxtva",
+        data=b"{}",
+        headers=lycee.headers(**{"Content-Type": "text/plain"}),
+        timeout=10,
+    )
 
     assert response.status_code == 415
 
@@ -78,7 +89,9 @@ def test_it_tolerates_unknown_request_fields(lycee):
 def test_health_check_is_a_get_without_body(lycee):
     response = requests.get(
         f"{lycee.emulator.api_base_url}/cpro/transverses/v1/health-check",
-        headers={"Authorization": f"Bearer {lycee.token}"}, timeout=10)
+        headers={"Authorization": f"Bearer {lycee.token}"},
+        timeout=10,
+    )
 
     assert response.status_code == 200
     assert response.json()["statusCode"] == "200"
@@ -90,5 +103,6 @@ def test_the_admin_health_endpoint_answers_200(emulator):
 
 def test_every_seeded_account_can_authenticate(as_account, emulator):
     for siret in (SUPPLIER, LYCEE, *emulator.accounts):
-        assert as_account(siret).post("transverses/v1/recuperer/modereglements",
-                                      {}).status_code == 200
+        assert (
+            as_account(siret).post("transverses/v1/recuperer/modereglements", {}).status_code == 200
+        )

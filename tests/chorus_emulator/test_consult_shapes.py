@@ -27,15 +27,34 @@ def test_lines_carry_their_computed_amounts(supplier):
 
 
 def test_a_discount_is_taken_off_the_line_before_vat(supplier):
-    body_lines = [{"lignePosteNumero": 1, "lignePosteDenomination": "Audit",
-                   "lignePosteQuantite": 3, "lignePosteUnite": "DAY",
-                   "lignePosteMontantUnitaireHT": 100, "lignePosteMontantRemiseHT": 50,
-                   "lignePosteTauxTvaManuel": 10}]
-    invoice_id = submit(supplier, lignePoste=body_lines, ligneTva=[
-        {"ligneTvaMontantBaseHtParTaux": 250, "ligneTvaMontantTvaParTaux": 25,
-         "ligneTvaTauxManuel": 10}], montantTotal={
-        "montantHtTotal": 250, "montantTVA": 25, "montantTtcTotal": 275,
-        "montantAPayer": 275})["identifiantFactureCPP"]
+    body_lines = [
+        {
+            "lignePosteNumero": 1,
+            "lignePosteDenomination": "Audit",
+            "lignePosteQuantite": 3,
+            "lignePosteUnite": "DAY",
+            "lignePosteMontantUnitaireHT": 100,
+            "lignePosteMontantRemiseHT": 50,
+            "lignePosteTauxTvaManuel": 10,
+        }
+    ]
+    invoice_id = submit(
+        supplier,
+        lignePoste=body_lines,
+        ligneTva=[
+            {
+                "ligneTvaMontantBaseHtParTaux": 250,
+                "ligneTvaMontantTvaParTaux": 25,
+                "ligneTvaTauxManuel": 10,
+            }
+        ],
+        montantTotal={
+            "montantHtTotal": 250,
+            "montantTVA": 25,
+            "montantTtcTotal": 275,
+            "montantAPayer": 275,
+        },
+    )["identifiantFactureCPP"]
 
     [line] = consulted(supplier, invoice_id)["lignesDePoste"]["lignePoste"]
 
@@ -63,8 +82,7 @@ def test_totals_references_and_parties_use_the_consultation_names(supplier):
 
     assert invoice["montantTotal"]["montantTtcAvantRemiseGlobalTTC"] == 300
     references = invoice["references"]
-    assert (references["codeDeviseFacture"], references["libelleDeviseFacture"]) == ("EUR",
-                                                                                      "Euro")
+    assert (references["codeDeviseFacture"], references["libelleDeviseFacture"]) == ("EUR", "Euro")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", references["dateCreationFacture"])
     supplier_part = invoice["fournisseur"]
     assert supplier_part["coordBancairesFournisseurId"] == 31000001
@@ -81,8 +99,12 @@ def test_totals_references_and_parties_use_the_consultation_names(supplier):
 
 
 def test_an_exemption_reason_comes_with_its_label(supplier):
-    references = {"deviseFacture": "EUR", "typeFacture": "FACTURE", "typeTva": "EXONERATION",
-                  "motifExonerationTva": "TVA_EXO_261"}
+    references = {
+        "deviseFacture": "EUR",
+        "typeFacture": "FACTURE",
+        "typeTva": "EXONERATION",
+        "motifExonerationTva": "TVA_EXO_261",
+    }
     invoice_id = submit(supplier, references=references)["identifiantFactureCPP"]
 
     consulted_references = consulted(supplier, invoice_id)["references"]
@@ -93,22 +115,37 @@ def test_an_exemption_reason_comes_with_its_label(supplier):
 def test_the_sub_lists_are_paged_as_asked(supplier):
     invoice_id = submit(supplier)["identifiantFactureCPP"]
 
-    lines = consulted(supplier, invoice_id, pLignesPoste={
-        "nbResultatsParPageLignesPoste": 1, "pageResultatDemandeeLignesPoste": 2})[
-        "lignesDePoste"]
+    lines = consulted(
+        supplier,
+        invoice_id,
+        pLignesPoste={"nbResultatsParPageLignesPoste": 1, "pageResultatDemandeeLignesPoste": 2},
+    )["lignesDePoste"]
 
     assert [line["lignePosteNumero"] for line in lines["lignePoste"]] == [2]
-    assert (lines["pageCouranteLignesPoste"], lines["pagesLignesPoste"],
-            lines["nbResultatsParPageLignesPoste"], lines["totalLignesPoste"]) == (2, 2, 1, 2)
+    assert (
+        lines["pageCouranteLignesPoste"],
+        lines["pagesLignesPoste"],
+        lines["nbResultatsParPageLignesPoste"],
+        lines["totalLignesPoste"],
+    ) == (2, 2, 1, 2)
     pieces = consulted(supplier, invoice_id)["listeDesPiecesJointes"]
-    assert set(pieces) == {"pieceJointe", "nbResultatsParPageListePiecesJointe",
-                           "pageCouranteListePiecesJointe", "pagesListePiecesJointe",
-                           "totalListePiecesJointe"}
+    assert set(pieces) == {
+        "pieceJointe",
+        "nbResultatsParPageListePiecesJointe",
+        "pageCouranteListePiecesJointe",
+        "pagesListePiecesJointe",
+        "totalListePiecesJointe",
+    }
 
 
 def test_supplier_items_carry_the_validator_blocks_and_no_recipient_only_flag(emulator, supplier):
-    submit(supplier, cadreDeFacturation={"codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT",
-                                         "codeStructureValideur": VALIDATOR})
+    submit(
+        supplier,
+        cadreDeFacturation={
+            "codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT",
+            "codeStructureValideur": VALIDATOR,
+        },
+    )
 
     [item] = supplier.ok("factures/v1/rechercher/fournisseur", {})["listeFactures"]
 
@@ -121,15 +158,21 @@ def test_supplier_items_carry_the_validator_blocks_and_no_recipient_only_flag(em
 def test_the_size_of_attachments_comes_when_asked(supplier):
     submit(supplier)
 
-    [item] = supplier.ok("factures/v1/rechercher/fournisseur",
-                         {"recupererTaille": True})["listeFactures"]
+    [item] = supplier.ok("factures/v1/rechercher/fournisseur", {"recupererTaille": True})[
+        "listeFactures"
+    ]
 
     assert item["taille"] == 0
 
 
 def test_validator_items_name_the_parties_by_identifiant(emulator, supplier, validator):
-    submit(supplier, cadreDeFacturation={"codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT",
-                                         "codeStructureValideur": VALIDATOR})
+    submit(
+        supplier,
+        cadreDeFacturation={
+            "codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT",
+            "codeStructureValideur": VALIDATOR,
+        },
+    )
     emulator.advance(10)
 
     [item] = validator.ok("factures/v1/rechercher/valideur", {})["listeFactures"]

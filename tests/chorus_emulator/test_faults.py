@@ -68,13 +68,14 @@ def test_account_unauthorized_answers_the_piste_header(emulator, lycee):
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == (
-        'Bearer realm="PISTE",error="Unauthorized",'
-        'error_description="login or password incorrects"')
+        'Bearer realm="PISTE",error="Unauthorized",error_description="login or password incorrects"'
+    )
 
 
 def test_business_error_answers_200_with_the_code(emulator, lycee):
-    emulator.add_fault("business_error", operation=MODES, code_retour=20042,
-                       libelle="Erreur métier de test")
+    emulator.add_fault(
+        "business_error", operation=MODES, code_retour=20042, libelle="Erreur métier de test"
+    )
 
     response = lycee.post(MODES, {})
 
@@ -112,9 +113,15 @@ def test_a_fault_lasts_for_count_calls(emulator, lycee):
 def test_a_star_fault_hits_any_operation_but_not_the_token_endpoint(emulator, lycee):
     emulator.add_fault("http_error", operation="*", status=500)
 
-    token = requests.post(emulator.token_url, data={
-        "grant_type": "client_credentials", "client_id": emulator.client_id,
-        "client_secret": emulator.client_secret}, timeout=10)
+    token = requests.post(
+        emulator.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+        },
+        timeout=10,
+    )
 
     assert token.status_code == 200
     assert lycee.post("transverses/v1/recuperer/tauxtva", {}).status_code == 500
@@ -124,9 +131,15 @@ def test_a_star_fault_hits_any_operation_but_not_the_token_endpoint(emulator, ly
 def test_the_token_endpoint_can_fail_on_demand(emulator):
     emulator.add_fault("http_error", operation="oauth/token", status=503)
 
-    response = requests.post(emulator.token_url, data={
-        "grant_type": "client_credentials", "client_id": emulator.client_id,
-        "client_secret": emulator.client_secret}, timeout=10)
+    response = requests.post(
+        emulator.token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+        },
+        timeout=10,
+    )
 
     assert response.status_code == 503
 
@@ -146,8 +159,9 @@ def test_clear_faults_removes_pending_faults(emulator, lycee):
 
 
 def test_an_unknown_fault_kind_is_refused(emulator):
-    response = requests.post(f"{emulator.base_url}/_emulator/faults",
-                             json={"kind": "meteor_strike"}, timeout=10)
+    response = requests.post(
+        f"{emulator.base_url}/_emulator/faults", json={"kind": "meteor_strike"}, timeout=10
+    )
 
     assert response.status_code == 400
 

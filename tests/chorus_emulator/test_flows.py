@@ -21,9 +21,15 @@ FLOW_STEPS = 20  # four clock steps of 5 s: IN_RECU → … → final
 
 
 def deposit(caller, content: bytes, name: str, syntax: str) -> str:
-    payload = caller.ok("factures/v1/deposer/flux", {
-        "fichierFlux": base64.b64encode(content).decode(), "nomFichier": name,
-        "syntaxeFlux": syntax, "avecSignature": False})
+    payload = caller.ok(
+        "factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(content).decode(),
+            "nomFichier": name,
+            "syntaxeFlux": syntax,
+            "avecSignature": False,
+        },
+    )
     assert payload["syntaxeFlux"] == syntax
     assert payload["numeroFluxDepot"].startswith("CPP") and len(payload["numeroFluxDepot"]) == 25
     return payload["numeroFluxDepot"]
@@ -34,8 +40,9 @@ def report(caller, flow: str) -> dict:
 
 
 def flow_invoices(caller, flow: str) -> list[dict]:
-    return caller.ok("factures/v1/rechercher/fournisseur",
-                     {"numeroFluxDepot": flow})["listeFactures"]
+    return caller.ok("factures/v1/rechercher/fournisseur", {"numeroFluxDepot": flow})[
+        "listeFactures"
+    ]
 
 
 def test_a_facturx_pdf_becomes_an_invoice_the_recipient_receives(emulator, supplier, lycee):
@@ -57,14 +64,17 @@ def test_a_facturx_pdf_becomes_an_invoice_the_recipient_receives(emulator, suppl
     emulator.advance(10)
     received = lycee.ok("factures/v1/rechercher/recipiendaire", {"numeroFacture": "FX-2026-001"})
     invoice_id = received["listeFactures"][0]["idFacture"]
-    download = lycee.ok("factures/v1/telecharger/groupe",
-                        {"listeFacture": [{"idFacture": invoice_id}], "format": "PDF"})
+    download = lycee.ok(
+        "factures/v1/telecharger/groupe",
+        {"listeFacture": [{"idFacture": invoice_id}], "format": "PDF"},
+    )
     assert base64.b64decode(download["fichierResultat"]) == pdf
 
 
 def test_a_cii_flow_follows_the_recipient_routing_rules(emulator, supplier):
-    good = deposit(supplier, cii_xml("CII-001", COMMUNE, service="SERV_TECH"), "cii.xml",
-                   "IN_DP_E1_CII_16B")
+    good = deposit(
+        supplier, cii_xml("CII-001", COMMUNE, service="SERV_TECH"), "cii.xml", "IN_DP_E1_CII_16B"
+    )
     bad = deposit(supplier, cii_xml("CII-002", COMMUNE), "cii2.xml", "IN_DP_E1_CII_16B")
     emulator.advance(FLOW_STEPS)
 
@@ -84,14 +94,41 @@ def test_a_ubl_invoice_flow_is_integrated(emulator, supplier):
     assert [i["numeroFacture"] for i in flow_invoices(supplier, flow)] == ["UBL-001"]
 
 
+@pytest.mark.parametrize(
+    ("document", "syntax", "expected"),
+    [
+        (lambda n: facturx_pdf(n, LYCEE, payment_means="30"), "IN_DP_E2_CII_FACTURX", "VIREMENT"),
+        (lambda n: ubl_xml(n, LYCEE, payment_means="49"), "IN_DP_E1_UBL_INVOICE", "PRELEVEMENT"),
+        (lambda n: cii_xml(n, LYCEE, payment_means="ZZZ"), "IN_DP_E1_CII_16B", "AUTRE"),
+        (lambda n: cii_xml(n, LYCEE), "IN_DP_E1_CII_16B", None),
+    ],
+    ids=["facturx-transfer", "ubl-direct-debit", "other-code", "none"],
+)
+def test_the_file_payment_means_becomes_the_invoice_payment_mode(
+    emulator, supplier, document, syntax, expected
+):
+    number = f"PM-{syntax[-5:]}-{expected}"
+    flow = deposit(supplier, document(number), "facture.xml", syntax)
+    emulator.advance(FLOW_STEPS)
+    [invoice] = flow_invoices(supplier, flow)
+
+    consulted = supplier.ok(
+        "factures/v1/consulter/fournisseur",
+        {"identifiantFactureCPP": invoice["identifiantFactureCPP"]},
+    )["facture"]
+    assert consulted["references"].get("modePaiement") == expected
+
+
 def test_a_tar_gz_of_several_invoices_is_partially_integrated(emulator, supplier):
-    bundle = tar_gz({
-        "a.xml": cii_xml("LOT-001", LYCEE),
-        "b.xml": ubl_xml("LOT-002", LYCEE),
-        "c.pdf": facturx_pdf("LOT-003", LYCEE),
-        "d.xml": ubl_xml("LOT-004", "99999999999999"),
-        "e.xml": cii_xml("LOT-005", LYCEE, ttc="999.00"),
-    })
+    bundle = tar_gz(
+        {
+            "a.xml": cii_xml("LOT-001", LYCEE),
+            "b.xml": ubl_xml("LOT-002", LYCEE),
+            "c.pdf": facturx_pdf("LOT-003", LYCEE),
+            "d.xml": ubl_xml("LOT-004", "99999999999999"),
+            "e.xml": cii_xml("LOT-005", LYCEE, ttc="999.00"),
+        }
+    )
     flow = deposit(supplier, bundle, "lot.tar.gz", "IN_DP_E1_CII_16B")
     emulator.advance(FLOW_STEPS)
 
@@ -99,7 +136,10 @@ def test_a_tar_gz_of_several_invoices_is_partially_integrated(emulator, supplier
     assert final["etatCourantDepotFlux"] == "IN_INTEGRE_PARTIEL"
     assert sorted(e["numeroDP"] for e in final["listeErreurDP"]) == ["LOT-004", "LOT-005"]
     assert sorted(i["numeroFacture"] for i in flow_invoices(supplier, flow)) == [
-        "LOT-001", "LOT-002", "LOT-003"]
+        "LOT-001",
+        "LOT-002",
+        "LOT-003",
+    ]
 
 
 def test_a_number_already_used_is_listed_as_a_rejected_invoice(emulator, supplier):
@@ -153,8 +193,7 @@ def test_a_corrupt_archive_is_rejected(emulator, supplier):
 @pytest.mark.parametrize("amount", ["NaN", "1E+30", "-INF", "1,5"])
 def test_an_amount_that_is_not_a_decimal_number_rejects_the_file(emulator, supplier, amount):
     # EN 16931 amounts are xs:decimal: Chorus Pro's schema check refuses the file outright.
-    flow = deposit(supplier, cii_xml("NAN-001", LYCEE, ttc=amount), "nan.xml",
-                   "IN_DP_E1_CII_16B")
+    flow = deposit(supplier, cii_xml("NAN-001", LYCEE, ttc=amount), "nan.xml", "IN_DP_E1_CII_16B")
     emulator.advance(FLOW_STEPS)
 
     final = report(supplier, flow)
@@ -220,14 +259,21 @@ def test_consulter_cr_reports_the_flow_state_with_a_pdf_report(emulator, supplie
 def test_another_account_cannot_read_the_flow_report(emulator, supplier, lycee):
     flow = deposit(supplier, cii_xml("CR-002", LYCEE), "cr.xml", "IN_DP_E1_CII_16B")
 
-    assert lycee.call("transverses/v1/consulterCRDetaille",
-                      {"numeroFluxDepot": flow})["codeRetour"] == 20021
+    assert (
+        lycee.call("transverses/v1/consulterCRDetaille", {"numeroFluxDepot": flow})["codeRetour"]
+        == 20021
+    )
 
 
 def test_an_unknown_syntax_is_refused(supplier):
-    payload = supplier.call("factures/v1/deposer/flux", {
-        "fichierFlux": base64.b64encode(b"<x/>").decode(), "nomFichier": "x.xml",
-        "syntaxeFlux": "IN_DP_E9_INVENTE"})
+    payload = supplier.call(
+        "factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(b"<x/>").decode(),
+            "nomFichier": "x.xml",
+            "syntaxeFlux": "IN_DP_E9_INVENTE",
+        },
+    )
 
     assert payload["codeRetour"] == 20022
 
@@ -236,14 +282,26 @@ def test_deposer_pdf_reads_the_facturx_data_and_feeds_soumettre(emulator, suppli
     from tests.chorus_emulator.conftest import invoice_body
 
     pdf = facturx_pdf("PDF-001", LYCEE)
-    payload = supplier.ok("factures/v1/deposer/pdf", {
-        "fichierFacture": base64.b64encode(pdf).decode(), "nomFichier": "PDF-001.pdf",
-        "formatDepot": "PDF_NON_SIGNE"})
+    payload = supplier.ok(
+        "factures/v1/deposer/pdf",
+        {
+            "fichierFacture": base64.b64encode(pdf).decode(),
+            "nomFichier": "PDF-001.pdf",
+            "formatDepot": "PDF_NON_SIGNE",
+        },
+    )
 
     assert payload["numeroFacture"] == "PDF-001"
     assert payload["codeDestinataire"] == LYCEE
     assert payload["montantAPayer"] == 240
-    body = invoice_body(number="PDF-001", modeDepot="DEPOT_PDF_API", pieceJointePrincipale=[
-        {"pieceJointePrincipaleDesignation": "Facture",
-         "pieceJointePrincipaleId": payload["pieceJointeId"]}])
+    body = invoice_body(
+        number="PDF-001",
+        modeDepot="DEPOT_PDF_API",
+        pieceJointePrincipale=[
+            {
+                "pieceJointePrincipaleDesignation": "Facture",
+                "pieceJointePrincipaleId": payload["pieceJointeId"],
+            }
+        ],
+    )
     assert supplier.ok("factures/v1/soumettre", body)["numeroFacture"] == "PDF-001"

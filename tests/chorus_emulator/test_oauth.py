@@ -4,11 +4,16 @@ from tests.chorus_emulator.conftest import JSON, LYCEE, account_header
 
 
 def token_request(emulator, **fields):
-    data = {"grant_type": "client_credentials", "client_id": emulator.client_id,
-            "client_secret": emulator.client_secret, "scope": "openid"}
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": emulator.client_id,
+        "client_secret": emulator.client_secret,
+        "scope": "openid",
+    }
     data.update(fields)
-    return requests.post(emulator.token_url, data={k: v for k, v in data.items() if v is not None},
-                         timeout=10)
+    return requests.post(
+        emulator.token_url, data={k: v for k, v in data.items() if v is not None}, timeout=10
+    )
 
 
 def test_it_issues_a_bearer_token_for_the_fixture_client(emulator):
@@ -27,8 +32,12 @@ def test_it_issues_a_token_without_scope(emulator):
 
 
 def test_it_accepts_client_credentials_in_a_basic_header(emulator):
-    response = requests.post(emulator.token_url, data={"grant_type": "client_credentials"},
-                             auth=(emulator.client_id, emulator.client_secret), timeout=10)
+    response = requests.post(
+        emulator.token_url,
+        data={"grant_type": "client_credentials"},
+        auth=(emulator.client_id, emulator.client_secret),
+        timeout=10,
+    )
 
     assert response.status_code == 200
 
@@ -58,8 +67,11 @@ def test_a_token_expires_after_its_ttl_on_the_emulated_clock(emulator):
     emulator.configure(tokenTtl=60)
     payload = token_request(emulator).json()
     login, password = emulator.accounts[LYCEE]
-    headers = {"Authorization": f"Bearer {payload['access_token']}",
-               "cpro-account": account_header(login, password), "Content-Type": JSON}
+    headers = {
+        "Authorization": f"Bearer {payload['access_token']}",
+        "cpro-account": account_header(login, password),
+        "Content-Type": JSON,
+    }
     url = f"{emulator.api_base_url}/cpro/transverses/v1/recuperer/modereglements"
 
     assert payload["expires_in"] == 60

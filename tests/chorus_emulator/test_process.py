@@ -14,8 +14,9 @@ from tests.chorus_emulator.conftest import Caller, fetch_token, invoice_body
 
 
 def handle(chorus_emulator, base_url) -> EmulatorHandle:
-    return EmulatorHandle(base_url, chorus_emulator.client_id, chorus_emulator.client_secret,
-                          chorus_emulator.accounts)
+    return EmulatorHandle(
+        base_url, chorus_emulator.client_id, chorus_emulator.client_secret, chorus_emulator.accounts
+    )
 
 
 def supplier_of(emulator) -> Caller:
@@ -24,12 +25,14 @@ def supplier_of(emulator) -> Caller:
 
 @pytest.mark.slow
 def test_the_instant_clock_makes_invoices_available_at_once_and_state_survives_restart(
-        tmp_path, chorus_emulator):
+    tmp_path, chorus_emulator
+):
     process, base_url = start_emulator(tmp_path, "--clock", "instant")
     try:
         emulator = handle(chorus_emulator, base_url)
         invoice_id = supplier_of(emulator).ok(
-            "factures/v1/soumettre", invoice_body(number="INSTANT-1"))["identifiantFactureCPP"]
+            "factures/v1/soumettre", invoice_body(number="INSTANT-1")
+        )["identifiantFactureCPP"]
         assert emulator.invoices("INSTANT-1")[0]["statut"] == "MISE_A_DISPOSITION"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -48,16 +51,41 @@ def test_the_instant_clock_makes_invoices_available_at_once_and_state_survives_r
 @pytest.mark.slow
 def test_the_realtime_clock_moves_invoices_on_by_itself(tmp_path, chorus_emulator):
     process = subprocess.Popen(  # the documented command, with its own flags
-        [sys.executable, "-m", "chorus_emulator", "serve", "--port", "0", "--host", "127.0.0.1",
-         "--db", str(tmp_path / "rt.sqlite3"), "--clock", "realtime", "--step-seconds", "0.2",
-         "--token-ttl", "120"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "chorus_emulator",
+            "serve",
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--db",
+            str(tmp_path / "rt.sqlite3"),
+            "--clock",
+            "realtime",
+            "--step-seconds",
+            "0.2",
+            "--token-ttl",
+            "120",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         line = process.stdout.readline().decode()
         assert line.startswith("Chorus Pro emulator listening on http://127.0.0.1:")
         emulator = handle(chorus_emulator, line.strip().rsplit(" ", 1)[1])
-        token = requests.post(emulator.token_url, data={
-            "grant_type": "client_credentials", "client_id": emulator.client_id,
-            "client_secret": emulator.client_secret}, timeout=10).json()
+        token = requests.post(
+            emulator.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": emulator.client_id,
+                "client_secret": emulator.client_secret,
+            },
+            timeout=10,
+        ).json()
         assert token["expires_in"] == 120
         supplier_of(emulator).ok("factures/v1/soumettre", invoice_body(number="RT-1"))
         deadline = time.monotonic() + 10
@@ -72,18 +100,39 @@ def test_the_realtime_clock_moves_invoices_on_by_itself(tmp_path, chorus_emulato
 @pytest.mark.slow
 def test_the_fault_command_injects_a_fault_into_a_running_emulator(emulator, lycee):
     result = subprocess.run(
-        [sys.executable, "-m", "chorus_emulator", "fault", "--url", emulator.base_url,
-         "--kind", "http_error", "--operation", "transverses/v1/recuperer/tauxtva",
-         "--status", "502", "--count", "2"], capture_output=True, timeout=60, check=True)
+        [
+            sys.executable,
+            "-m",
+            "chorus_emulator",
+            "fault",
+            "--url",
+            emulator.base_url,
+            "--kind",
+            "http_error",
+            "--operation",
+            "transverses/v1/recuperer/tauxtva",
+            "--status",
+            "502",
+            "--count",
+            "2",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
 
     assert b"http_error" in result.stdout
-    assert [lycee.post("transverses/v1/recuperer/tauxtva", {}).status_code
-            for _ in range(3)] == [502, 502, 200]
+    assert [lycee.post("transverses/v1/recuperer/tauxtva", {}).status_code for _ in range(3)] == [
+        502,
+        502,
+        200,
+    ]
 
 
 def test_it_serves_twenty_concurrent_submissions(emulator, supplier):
-    emulator.add_fault("latency", operation="transverses/v1/recuperer/tauxtva",
-                       delay_ms=500, count=5)
+    emulator.add_fault(
+        "latency", operation="transverses/v1/recuperer/tauxtva", delay_ms=500, count=5
+    )
 
     def work(n):
         if n % 4 == 0:
@@ -91,7 +140,10 @@ def test_it_serves_twenty_concurrent_submissions(emulator, supplier):
         session = requests.Session()
         response = session.post(
             f"{emulator.api_base_url}/cpro/factures/v1/soumettre",
-            json=invoice_body(number=f"CONC-{n:02d}"), headers=supplier.headers(), timeout=30)
+            json=invoice_body(number=f"CONC-{n:02d}"),
+            headers=supplier.headers(),
+            timeout=30,
+        )
         return response.status_code
 
     started = time.monotonic()
@@ -100,6 +152,8 @@ def test_it_serves_twenty_concurrent_submissions(emulator, supplier):
 
     assert statuses == [200] * 20
     assert time.monotonic() - started < 5
-    found = supplier.ok("factures/v1/rechercher/fournisseur", {
-        "rechercheFactureParFournisseur": {"nbResultatsParPage": 50}})
+    found = supplier.ok(
+        "factures/v1/rechercher/fournisseur",
+        {"rechercheFactureParFournisseur": {"nbResultatsParPage": 50}},
+    )
     assert found["parametresRetour"]["total"] == 15

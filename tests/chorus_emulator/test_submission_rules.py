@@ -22,10 +22,15 @@ def refused(caller, body) -> dict:
 
 
 def upload(caller, name="facture.pdf", content=b"%PDF-1.4 test", extension="PDF") -> int:
-    return caller.ok("transverses/v1/ajouter/fichier", {
-        "pieceJointeFichier": base64.b64encode(content).decode(), "pieceJointeNom": name,
-        "pieceJointeTypeMime": "application/pdf", "pieceJointeExtension": extension,
-    })["pieceJointeId"]
+    return caller.ok(
+        "transverses/v1/ajouter/fichier",
+        {
+            "pieceJointeFichier": base64.b64encode(content).decode(),
+            "pieceJointeNom": name,
+            "pieceJointeTypeMime": "application/pdf",
+            "pieceJointeExtension": extension,
+        },
+    )["pieceJointeId"]
 
 
 def test_it_accepts_a_consistent_invoice_and_answers_like_the_sandbox(supplier):
@@ -55,13 +60,17 @@ def test_it_refuses_a_missing_service_code(supplier):
 
 
 def test_it_refuses_a_service_of_another_recipient(supplier):
-    assert refused(supplier, invoice_body(recipient=COMMUNE,
-                                          service="INTENDANCE"))["codeRetour"] == 20008
+    assert (
+        refused(supplier, invoice_body(recipient=COMMUNE, service="INTENDANCE"))["codeRetour"]
+        == 20008
+    )
 
 
 def test_it_refuses_an_inactive_service(supplier):
-    assert refused(supplier, invoice_body(recipient=COMMUNE,
-                                          service="SERV_ANCIEN"))["codeRetour"] == 20009
+    assert (
+        refused(supplier, invoice_body(recipient=COMMUNE, service="SERV_ANCIEN"))["codeRetour"]
+        == 20009
+    )
 
 
 def test_it_accepts_an_active_service_of_the_recipient(supplier):
@@ -113,8 +122,7 @@ def test_it_accepts_the_service_level_commitment(supplier):
 
 
 @pytest.mark.parametrize(("service", "ej"), [("SERV_RECHERCHE", None), (None, "EJ-2026-0100")])
-def test_it_accepts_either_a_service_or_a_commitment_when_either_is_enough(supplier, service,
-                                                                           ej):
+def test_it_accepts_either_a_service_or_a_commitment_when_either_is_enough(supplier, service, ej):
     submit(supplier, recipient=UNIVERSITE, service=service, ej=ej)
 
 
@@ -173,20 +181,30 @@ def test_it_requires_a_main_attachment_in_pdf_mode(supplier):
 
 def test_it_refuses_a_main_attachment_uploaded_by_another_account(supplier, lycee):
     foreign = upload(lycee)
-    body = invoice_body(modeDepot="DEPOT_PDF_API", pieceJointePrincipale=[
-        {"pieceJointePrincipaleDesignation": "Facture", "pieceJointePrincipaleId": foreign}])
+    body = invoice_body(
+        modeDepot="DEPOT_PDF_API",
+        pieceJointePrincipale=[
+            {"pieceJointePrincipaleDesignation": "Facture", "pieceJointePrincipaleId": foreign}
+        ],
+    )
 
     assert refused(supplier, body)["codeRetour"] == 20013
 
 
 def test_it_accepts_a_pdf_invoice_with_its_uploaded_main_attachment(supplier):
     own = upload(supplier)
-    body = invoice_body(modeDepot="DEPOT_PDF_API", pieceJointePrincipale=[
-        {"pieceJointePrincipaleDesignation": "Facture", "pieceJointePrincipaleId": own}])
+    body = invoice_body(
+        modeDepot="DEPOT_PDF_API",
+        pieceJointePrincipale=[
+            {"pieceJointePrincipaleDesignation": "Facture", "pieceJointePrincipaleId": own}
+        ],
+    )
 
     payload = supplier.ok("factures/v1/soumettre", body)
-    detail = supplier.ok("factures/v1/consulter/fournisseur",
-                         {"identifiantFactureCPP": payload["identifiantFactureCPP"]})
+    detail = supplier.ok(
+        "factures/v1/consulter/fournisseur",
+        {"identifiantFactureCPP": payload["identifiantFactureCPP"]},
+    )
 
     assert detail["facture"]["pieceJointePrincipale"]["idPieceJointePrincipale"] == own
 
@@ -261,14 +279,17 @@ def test_it_refuses_an_invoice_over_100_mb_with_its_files(supplier):
     main_id = upload(supplier)
     ten_mb = b"%PDF-1.4 " + b"0" * (10 * 1024 * 1024 - 9)
     supporting = [
-        {"pieceJointeComplementaireId": upload(supplier, f"annexe-{n}.pdf", ten_mb),
-         "pieceJointeComplementaireDesignation": f"Annexe {n}"}
+        {
+            "pieceJointeComplementaireId": upload(supplier, f"annexe-{n}.pdf", ten_mb),
+            "pieceJointeComplementaireDesignation": f"Annexe {n}",
+        }
         for n in range(10)
     ]
     body = invoice_body(
         modeDepot="DEPOT_PDF_API",
-        pieceJointePrincipale=[{"pieceJointePrincipaleId": main_id,
-                                "pieceJointePrincipaleDesignation": "Facture"}],
+        pieceJointePrincipale=[
+            {"pieceJointePrincipaleId": main_id, "pieceJointePrincipaleDesignation": "Facture"}
+        ],
         pieceJointeComplementaire=supporting,
     )
 

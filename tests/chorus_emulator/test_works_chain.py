@@ -74,20 +74,25 @@ def test_a_monthly_statement_goes_from_contractor_to_moe_to_owner_and_is_paid(em
     assert payable["montantHT"] == 9500
     assert received(works.owner, typeDemandePaiement="FACTURE") == []
     # The payment delay runs on from the MOE's receipt of the request, not from this piece.
-    assert consult(works.owner, a19)["delais"]["dateLimitePaiement"] == arrived["delais"][
-        "dateLimitePaiement"]
+    assert (
+        consult(works.owner, a19)["delais"]["dateLimitePaiement"]
+        == arrived["delais"]["dateLimitePaiement"]
+    )
 
     for target in ("SERVICE_FAIT", "MANDATEE", "MISE_EN_PAIEMENT"):
-        treated = works.owner.ok("factures/v1/traiter/recue", {
-            "idFacture": a19, "nouveauStatut": target, "numeroDPMandat": "M-2026-88"})
+        treated = works.owner.ok(
+            "factures/v1/traiter/recue",
+            {"idFacture": a19, "nouveauStatut": target, "numeroDPMandat": "M-2026-88"},
+        )
         assert treated["nouveauStatut"] == target
     assert status(works.contractor, a19) == "MISE_EN_PAIEMENT"
 
-    dossier = works.contractor.ok(API + "consulter/dossierfacturation",
-                                  {"idFactureTravaux": a4["idFactureTravaux"]})
-    assert [(p["cadreFacturation"], p["statutFactureTravaux"])
-            for p in dossier["listeFacturesTravaux"]] == [
-        (A4, "ASSOCIEE"), (A15, "ASSOCIEE"), (A19, "MISE_EN_PAIEMENT")]
+    dossier = works.contractor.ok(
+        API + "consulter/dossierfacturation", {"idFactureTravaux": a4["idFactureTravaux"]}
+    )
+    assert [
+        (p["cadreFacturation"], p["statutFactureTravaux"]) for p in dossier["listeFacturesTravaux"]
+    ] == [(A4, "ASSOCIEE"), (A15, "ASSOCIEE"), (A19, "MISE_EN_PAIEMENT")]
     assert dossier["idDossierFacturation"] == a4["idDossierFacturation"]
 
 
@@ -111,8 +116,10 @@ def test_the_moe_letting_its_seven_days_pass_is_recorded_at_the_deadline(emulato
 def test_a_suspension_stops_the_moe_and_payment_delays_until_completion(emulator, works):
     a4 = deposit(emulator, works.contractor)
     before = consult(works.moe, a4)["delais"]
-    works.moe.ok(API + "suspendre/demander/completer/factureTravaux",
-                 {"idFactureTravaux": a4, "commentaire": "Joindre le métré du lot 3"})
+    works.moe.ok(
+        API + "suspendre/demander/completer/factureTravaux",
+        {"idFactureTravaux": a4, "commentaire": "Joindre le métré du lot 3"},
+    )
     suspended = consult(works.contractor, a4)
     assert suspended["statutFactureTravaux"] == "A_COMPLETER"
     assert suspended["commentaireEtatCourant"] == "Joindre le métré du lot 3"
@@ -120,10 +127,19 @@ def test_a_suspension_stops_the_moe_and_payment_delays_until_completion(emulator
     emulator.advance(8 * DAY)  # past the MOE's 7 days: suspended, nothing happens
     assert status(works.moe, a4) == "A_COMPLETER"
     extra = upload(works.contractor)
-    done = works.contractor.ok(API + "completer", {
-        "idFactureTravaux": a4, "commentaire": "Métré joint",
-        "pieceJointeComplementaire": [{"pieceJointeComplementaireId": extra,
-                                       "pieceJointeComplementaireDesignation": "metre.pdf"}]})
+    done = works.contractor.ok(
+        API + "completer",
+        {
+            "idFactureTravaux": a4,
+            "commentaire": "Métré joint",
+            "pieceJointeComplementaire": [
+                {
+                    "pieceJointeComplementaireId": extra,
+                    "pieceJointeComplementaireDesignation": "metre.pdf",
+                }
+            ],
+        },
+    )
     assert done["statutFactureTravaux"] == "COMPLETEE"
     emulator.advance(5)
 
@@ -139,15 +155,15 @@ def test_a_suspension_stops_the_moe_and_payment_delays_until_completion(emulator
     assert status(works.moe, a4) == "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE"
 
 
-def test_a_final_statement_is_drawn_up_signed_by_the_owner_then_by_the_contractor(
-        emulator, works):
+def test_a_final_statement_is_drawn_up_signed_by_the_owner_then_by_the_contractor(emulator, works):
     a7 = deposit(emulator, works.contractor, A7, ht=250000)
     moe_view = consult(works.moe, a7)
     general_deadline = moment(moe_view["delais"]["dateLimiteDecompteGeneral"])
     assert general_deadline - moment(moe_view["delais"]["dateReceptionMoe"]) == timedelta(days=30)
     assert moe_view["delais"]["dateLimitePaiement"] is None
     assert moment(moe_view["delais"]["dateLimiteTraitementMoe"]) - moment(
-        moe_view["delais"]["dateReceptionMoe"]) == timedelta(days=15)
+        moe_view["delais"]["dateReceptionMoe"]
+    ) == timedelta(days=15)
 
     a17 = deposit(emulator, works.moe, A17, previous=a7, ht=248000)
     assert status(works.owner, a17) == "A_ASSOCIER_MOA"
@@ -160,9 +176,11 @@ def test_a_final_statement_is_drawn_up_signed_by_the_owner_then_by_the_contracto
     assert signed["typeFactureTravaux"] == "DECOMPTE_GENERAL_SIGNE"
     # The balance's payment delay runs from the receipt of the signed DGD.
     assert moment(signed["delais"]["dateLimitePaiement"]) - moment(
-        signed["delais"]["dateDebutDelaiPaiement"]) == timedelta(days=30)
-    works.owner.ok("factures/v1/traiter/recue", {"idFacture": a8,
-                                                 "nouveauStatut": "MISE_EN_PAIEMENT"})
+        signed["delais"]["dateDebutDelaiPaiement"]
+    ) == timedelta(days=30)
+    works.owner.ok(
+        "factures/v1/traiter/recue", {"idFacture": a8, "nouveauStatut": "MISE_EN_PAIEMENT"}
+    )
     assert status(works.moe, a8) == "MISE_EN_PAIEMENT"
 
 
@@ -186,17 +204,23 @@ def test_the_tacit_procedure_opens_only_once_the_owner_let_its_delays_pass(emula
 
 
 def test_a_subcontractor_request_is_validated_by_the_contractor_then_taken_into_account(
-        emulator, works):
-    a10 = deposit(emulator, works.subcontractor, A10, supplier_id=SUBCONTRACTOR_ID,
-                  cadreDeFacturation={"codeCadreFacturation": A10,
-                                      "codeStructureValideur": CONTRACTOR})
+    emulator, works
+):
+    a10 = deposit(
+        emulator,
+        works.subcontractor,
+        A10,
+        supplier_id=SUBCONTRACTOR_ID,
+        cadreDeFacturation={"codeCadreFacturation": A10, "codeStructureValideur": CONTRACTOR},
+    )
     assert status(works.subcontractor, a10) == "A_VALIDER_1"
     assert code(works.moe, "consulter", {"idFactureTravaux": a10}) == 20001
     # The contractor validates through the validator space shared with simple invoices.
     to_validate = works.contractor.ok("factures/v1/rechercher/valideur", {})["listeFactures"]
     assert [item["idFacture"] for item in to_validate] == [a10]
-    works.contractor.ok("factures/v1/traiter/factureAValider",
-                        {"idFacture": a10, "action": "VALIDATION"})
+    works.contractor.ok(
+        "factures/v1/traiter/factureAValider", {"idFacture": a10, "action": "VALIDATION"}
+    )
     emulator.advance(5)
 
     assert status(works.moe, a10) == "MISE_A_DISPOSITION_MOE"
@@ -206,10 +230,15 @@ def test_a_subcontractor_request_is_validated_by_the_contractor_then_taken_into_
 
 
 def test_a_contractor_silent_fifteen_days_accepts_the_subcontractor_request_tacitly(
-        emulator, works):
-    a10 = deposit(emulator, works.subcontractor, A10, supplier_id=SUBCONTRACTOR_ID,
-                  cadreDeFacturation={"codeCadreFacturation": A10,
-                                      "codeStructureValideur": CONTRACTOR})
+    emulator, works
+):
+    a10 = deposit(
+        emulator,
+        works.subcontractor,
+        A10,
+        supplier_id=SUBCONTRACTOR_ID,
+        cadreDeFacturation={"codeCadreFacturation": A10, "codeStructureValideur": CONTRACTOR},
+    )
     emulator.advance(15 * DAY)
     assert status(works.subcontractor, a10) == "ABSENCE_VALIDATION_1_HORS_DELAI"
     emulator.advance(5)
@@ -217,11 +246,20 @@ def test_a_contractor_silent_fifteen_days_accepts_the_subcontractor_request_taci
 
 
 def test_a_subcontractor_names_the_moe_once_its_validator_let_the_delay_pass(emulator, works):
-    a10 = deposit(emulator, works.subcontractor, A10, supplier_id=SUBCONTRACTOR_ID, moe=None,
-                  cadreDeFacturation={"codeCadreFacturation": A10,
-                                      "codeStructureValideur": CONTRACTOR})
-    moe_part = {"idFactureTravaux": a10, "identifiantMoe": MOE_SIRET,
-                "typeIdentifiantMoe": "SIRET", "codeServiceMoe": "DIR_TRAVAUX"}
+    a10 = deposit(
+        emulator,
+        works.subcontractor,
+        A10,
+        supplier_id=SUBCONTRACTOR_ID,
+        moe=None,
+        cadreDeFacturation={"codeCadreFacturation": A10, "codeStructureValideur": CONTRACTOR},
+    )
+    moe_part = {
+        "idFactureTravaux": a10,
+        "identifiantMoe": MOE_SIRET,
+        "typeIdentifiantMoe": "SIRET",
+        "codeServiceMoe": "DIR_TRAVAUX",
+    }
     assert code(works.subcontractor, "completermoe", moe_part) == 20002  # still to validate
     emulator.advance(15 * DAY + 60)
     assert status(works.subcontractor, a10) == "ABSENCE_VALIDATION_1_HORS_DELAI"
@@ -233,11 +271,16 @@ def test_a_subcontractor_names_the_moe_once_its_validator_let_the_delay_pass(emu
 
 
 def test_a_cocontractor_piece_waits_for_its_validator_then_the_moe(emulator, works):
-    a13 = deposit(emulator, works.cocontractor, A13, supplier_id=COCONTRACTOR_ID,
-                  cadreDeFacturation={"codeCadreFacturation": A13,
-                                      "codeStructureValideur": CONTRACTOR})
-    works.contractor.ok("factures/v1/traiter/factureAValider",
-                        {"idFacture": a13, "action": "VALIDATION"})
+    a13 = deposit(
+        emulator,
+        works.cocontractor,
+        A13,
+        supplier_id=COCONTRACTOR_ID,
+        cadreDeFacturation={"codeCadreFacturation": A13, "codeStructureValideur": CONTRACTOR},
+    )
+    works.contractor.ok(
+        "factures/v1/traiter/factureAValider", {"idFacture": a13, "action": "VALIDATION"}
+    )
     emulator.advance(5)
 
     assert status(works.moe, a13) == "A_ASSOCIER_MOE"

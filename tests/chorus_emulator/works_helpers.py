@@ -40,40 +40,83 @@ def contract_parties(emulator) -> SimpleNamespace:
     move the clock by (tokens expire on the emulated clock)."""
     emulator.configure(tokenTtl=400 * DAY)
     token = fetch_token(emulator)
-    return SimpleNamespace(**{name: Caller(emulator, siret, token) for name, siret in (
-        ("contractor", CONTRACTOR), ("moe", MOE_SIRET), ("subcontractor", SUBCONTRACTOR),
-        ("cocontractor", COCONTRACTOR), ("owner", OWNER), ("lycee", LYCEE))})
+    return SimpleNamespace(
+        **{
+            name: Caller(emulator, siret, token)
+            for name, siret in (
+                ("contractor", CONTRACTOR),
+                ("moe", MOE_SIRET),
+                ("subcontractor", SUBCONTRACTOR),
+                ("cocontractor", COCONTRACTOR),
+                ("owner", OWNER),
+                ("lycee", LYCEE),
+            )
+        }
+    )
 
 
 def upload(caller) -> int:
-    return caller.ok("transverses/v1/ajouter/fichier", {
-        "pieceJointeFichier": base64.b64encode(PDF).decode(), "pieceJointeNom": "piece.pdf",
-        "pieceJointeTypeMime": "application/pdf", "pieceJointeExtension": "PDF"})["pieceJointeId"]
+    return caller.ok(
+        "transverses/v1/ajouter/fichier",
+        {
+            "pieceJointeFichier": base64.b64encode(PDF).decode(),
+            "pieceJointeNom": "piece.pdf",
+            "pieceJointeTypeMime": "application/pdf",
+            "pieceJointeExtension": "PDF",
+        },
+    )["pieceJointeId"]
 
 
-def piece_body(caller, cadre: str = A4, *, previous: int | None = None, ht: int = 10000,
-               number: str | None = None, supplier_id: int = CONTRACTOR_ID, **overrides) -> dict:
+def piece_body(
+    caller,
+    cadre: str = A4,
+    *,
+    previous: int | None = None,
+    ht: int = 10000,
+    number: str | None = None,
+    supplier_id: int = CONTRACTOR_ID,
+    **overrides,
+) -> dict:
     """A works piece as contract-works §1.4.4 proposes it: a first piece names its company,
     destinataire, MOE and MOA; a following piece names the piece it answers."""
     body = {
         "cadreDeFacturation": {"codeCadreFacturation": cadre},
         "numeroFactureTravaux": number or f"TRX-{next(_numbers):05d}",
         "dateFactureTravaux": "2026-03-31",
-        "references": {"numeroMarche": CONTRACT, "numeroBonCommande": COMMITMENT,
-                       "deviseFacture": "EUR", "typeTva": "TVA_SUR_DEBIT"},
-        "montantTotal": {"montantHtTotal": ht, "montantTVA": ht // 5,
-                         "montantTtcTotal": ht * 6 // 5, "montantAPayer": ht * 6 // 5},
-        "pieceJointePrincipale": [{"pieceJointePrincipaleId": upload(caller),
-                                   "pieceJointePrincipaleDesignation": "piece.pdf"}],
+        "references": {
+            "numeroMarche": CONTRACT,
+            "numeroBonCommande": COMMITMENT,
+            "deviseFacture": "EUR",
+            "typeTva": "TVA_SUR_DEBIT",
+        },
+        "montantTotal": {
+            "montantHtTotal": ht,
+            "montantTVA": ht // 5,
+            "montantTtcTotal": ht * 6 // 5,
+            "montantAPayer": ht * 6 // 5,
+        },
+        "pieceJointePrincipale": [
+            {
+                "pieceJointePrincipaleId": upload(caller),
+                "pieceJointePrincipaleDesignation": "piece.pdf",
+            }
+        ],
     }
     if previous is None:
         body.update(
             fournisseur={"idFournisseur": supplier_id},
             destinataire={"codeDestinataire": OWNER, "codeServiceExecutant": "SERV_TECH"},
-            moe={"identifiantMoe": MOE_SIRET, "typeIdentifiantMoe": "SIRET",
-                 "codeServiceMoe": "DIR_TRAVAUX"},
-            moa={"identifiantMoa": OWNER, "typeIdentifiantMoa": "SIRET",
-                 "codeServiceMoa": "SERV_TECH"})
+            moe={
+                "identifiantMoe": MOE_SIRET,
+                "typeIdentifiantMoe": "SIRET",
+                "codeServiceMoe": "DIR_TRAVAUX",
+            },
+            moa={
+                "identifiantMoa": OWNER,
+                "typeIdentifiantMoa": "SIRET",
+                "codeServiceMoa": "SERV_TECH",
+            },
+        )
     else:
         body["idPiecePrecedente"] = previous
     body.update(overrides)

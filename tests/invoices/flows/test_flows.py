@@ -66,7 +66,9 @@ def test_a_factur_x_and_a_ubl_file_are_integrated_and_linked(
     pdf = facturx_build(ready_invoice).pdf
     ready_invoice.delete()  # the file stands for an invoice made in the supplier's own software
     outcome = upload(
-        supplier, user, [("F-2026-0042.pdf", pdf), ("ubl.xml", ubl_xml("UBL-0001", LYCEE))]
+        supplier,
+        user,
+        [("F-2026-0042.pdf", pdf), ("ubl.xml", ubl_xml("UBL-0001", LYCEE, payment_means="49"))],
     )
     assert outcome.refused == []
     assert sorted(f.syntax for f in outcome.flows) == [
@@ -110,6 +112,10 @@ def test_a_factur_x_and_a_ubl_file_are_integrated_and_linked(
         assert main.content_type == content_type and main.size > 0
         assert invoice.lines.exists() and invoice.vat_lines.exists()
     assert sum(line.total_excl_tax for line in facturx_invoice.lines.all()) == Decimal("1375.00")
+    # The payment means a file states (BT-81) is the invoice's payment mode, so that its
+    # duplicate is ready to send; a transfer with no IBAN is written without one (BT-81 absent).
+    assert ubl_invoice.payment_mode == Invoice.PaymentMode.DIRECT_DEBIT
+    assert facturx_invoice.payment_mode == ""
 
 
 def test_a_bundle_with_one_bad_invoice_is_partly_integrated_and_the_error_is_on_its_file(
