@@ -86,4 +86,11 @@ def test_support_finds_a_stuck_invoice_by_its_number_and_sends_it_again(
     # The health page draws its chart with the vendored Chart.js (CSP nonces: a clean console).
     page.get_by_role("link", name="Santé").click()
     expect(page.locator("[data-health-chorus]")).to_be_visible()
-    page.wait_for_function("document.getElementById('health-chart').chart !== undefined")
+    # Polled from here: wait_for_function's own polling evaluates strings, which the page's CSP
+    # (no unsafe-eval) refuses once the chart is not there on the first look.
+    drawn = "() => document.getElementById('health-chart').chart !== undefined"
+    for _ in range(100):
+        if page.evaluate(drawn):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(drawn)
