@@ -147,6 +147,37 @@ class BenchWorld:
         return ChorusConnection.objects.select_related("structure").get(structure__siret=siret)
 
 
+def sent_invoices_create(supplier, recipient, chorus_ids, *, prefix: str) -> None:
+    """Portal rows for invoices the emulator seeded (MISE_A_DISPOSITION), as if the portal had
+    sent them: numbered ``<prefix>-<Chorus Pro id>``, 100 € + 20 % VAT."""
+    from django.utils import timezone
+
+    from invoices.models import Invoice
+
+    now = timezone.now()
+    Invoice.objects.bulk_create(
+        (
+            Invoice(
+                supplier=supplier,
+                recipient=recipient,
+                number=f"{prefix}-{chorus_id}",
+                total_excl_tax="100.00",
+                total_vat="20.00",
+                total_incl_tax="120.00",
+                amount_due="120.00",
+                status=Invoice.Status.SUBMITTED,
+                chorus_invoice_id=chorus_id,
+                chorus_status="MISE_A_DISPOSITION",
+                chorus_status_changed_at=now,
+                submitted_at=now,
+                deposited_on=now.date(),
+            )
+            for chorus_id in chorus_ids
+        ),
+        batch_size=5000,
+    )
+
+
 def invoices_create(count: int, *, prefix: str, status: str = "draft") -> list[int]:
     """N complete invoices (one line, 100 € + 20 % VAT) from Atelier Numérique to the Commune de
     Villeneuve's technical service, numbered ``<prefix>-00001``...; returns their ids."""

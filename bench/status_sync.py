@@ -22,7 +22,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from harness import BenchWorld, print_calls, print_figure, stopwatch
+from harness import BenchWorld, print_calls, print_figure, sent_invoices_create, stopwatch
 
 SUPPLIER = "12345678200010"
 COMMUNE = "21750001600019"
@@ -37,7 +37,6 @@ def main() -> None:
     with BenchWorld() as world:
         from django.utils import timezone
 
-        from invoices.models import Invoice
         from invoices.sending.status_sync import PAGE_SIZE, status_sync_for_connection
         from structures.models import ChorusConnection
 
@@ -47,27 +46,7 @@ def main() -> None:
         commune = world.connection(COMMUNE).structure
         now = timezone.now()
         started = time.perf_counter()
-        Invoice.objects.bulk_create(
-            (
-                Invoice(
-                    supplier=connection.structure,
-                    recipient=commune,
-                    number=f"BENCH-{chorus_id}",
-                    total_excl_tax="100.00",
-                    total_vat="20.00",
-                    total_incl_tax="120.00",
-                    amount_due="120.00",
-                    status=Invoice.Status.SUBMITTED,
-                    chorus_invoice_id=chorus_id,
-                    chorus_status="MISE_A_DISPOSITION",
-                    chorus_status_changed_at=now,
-                    submitted_at=now,
-                    deposited_on=now.date(),
-                )
-                for chorus_id in ids
-            ),
-            batch_size=2000,
-        )
+        sent_invoices_create(connection.structure, commune, ids, prefix="BENCH")
         load_seconds = time.perf_counter() - started
         world.admin.advance(20 * 60)
         ChorusConnection.objects.filter(pk=connection.pk).update(

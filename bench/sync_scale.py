@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from harness import BenchWorld, print_calls, print_figure
+from harness import BenchWorld, print_calls, print_figure, sent_invoices_create
 
 COMMUNE = "21750001600019"
 PASSWORD = "Bench-Compte-2026"  # a throw-away emulator account
@@ -92,7 +92,6 @@ def portal_accounts(accounts: int, per_account: int, admin) -> list:
     """The suppliers, their connections and their invoices in the portal; returns connections."""
     from django.utils import timezone
 
-    from invoices.models import Invoice
     from structures.models import ChorusConnection, Structure
 
     commune = Structure.objects.get(siret=COMMUNE)
@@ -113,26 +112,11 @@ def portal_accounts(accounts: int, per_account: int, admin) -> list:
         connection.save()
         connections.append(connection)
         seeded = admin.seed_invoices(siret, COMMUNE, per_account, prefix=f"S{index:03d}")
-        Invoice.objects.bulk_create(
-            (
-                Invoice(
-                    supplier=supplier,
-                    recipient=commune,
-                    number=f"S{index:03d}-{chorus_id}",
-                    total_excl_tax="100.00",
-                    total_vat="20.00",
-                    total_incl_tax="120.00",
-                    amount_due="120.00",
-                    status=Invoice.Status.SUBMITTED,
-                    chorus_invoice_id=chorus_id,
-                    chorus_status="MISE_A_DISPOSITION",
-                    chorus_status_changed_at=now,
-                    submitted_at=now,
-                    deposited_on=now.date(),
-                )
-                for chorus_id in range(seeded["firstId"], seeded["lastId"] + 1)
-            ),
-            batch_size=5000,
+        sent_invoices_create(
+            supplier,
+            commune,
+            range(seeded["firstId"], seeded["lastId"] + 1),
+            prefix=f"S{index:03d}",
         )
     return connections
 
