@@ -71,7 +71,13 @@ def invoice_list_for_space(*, space: Space | None) -> QuerySet[Invoice]:
 
 
 def validates_at_second_level(*, structure) -> bool:
-    return Invoice.objects.filter(second_validator=structure).exists()
+    # A list page asks up to three times (its rows, its stage filter, its counterparts): the
+    # answer is kept on the structure object, which lives as long as the request.
+    known = structure.__dict__.get("validates_at_second_level")
+    if known is None:
+        known = Invoice.objects.filter(second_validator=structure).exists()
+        structure.__dict__["validates_at_second_level"] = known
+    return known
 
 
 def invoice_for_space(*, space: Space | None, invoice_id: int) -> Invoice:
