@@ -65,13 +65,15 @@ def _status_audience(invoice: Invoice, status: str) -> list[int]:
     return list(dict.fromkeys(audience))
 
 
-def _subscribed(structure_ids: list[int], event_type: str) -> dict[int, list[Endpoint]]:
-    found: dict[int, list[Endpoint]] = {}
+def _subscribed(structure_ids: list[int], *event_types: str) -> list[dict[int, list[Endpoint]]]:
+    """For each event type, the endpoints of these structures that chose it: one query."""
+    found: list[dict[int, list[Endpoint]]] = [{} for _ in event_types]
     for endpoint in Endpoint.objects.filter(structure_id__in=structure_ids).only(
         "structure_id", "events", "is_active"
     ):
-        if event_type in endpoint.events:
-            found.setdefault(endpoint.structure_id, []).append(endpoint)
+        for event_type, chosen in zip(event_types, found, strict=True):
+            if event_type in endpoint.events:
+                chosen.setdefault(endpoint.structure_id, []).append(endpoint)
     return found
 
 
@@ -80,12 +82,9 @@ def status_event_recorded(sender, instance: StatusEvent, created: bool, raw=Fals
         return
     invoice = instance.invoice
     audience = _status_audience(invoice, instance.status)
-    changed = _subscribed(audience, EventType.INVOICE_STATUS_CHANGED)
-    paid = (
-        _subscribed(audience, EventType.INVOICE_PAID)
-        if instance.status == ChorusStatus.PAID
-        else {}
-    )
+    changed, paid = _subscribed(audience, EventType.INVOICE_STATUS_CHANGED, EventType.INVOICE_PAID)
+    if instance.status != ChorusStatus.PAID:
+        paid = {}
     if not changed and not paid:
         return
     with override(settings.LANGUAGE_CODE):
@@ -129,7 +128,8 @@ def _as_of(invoice: Invoice, event: StatusEvent) -> dict:
 
 
 def invoices_received(sender, structure_id: int, side: str, new_ids, completed_ids, **kwargs):
-    endpoints = _subscribed([structure_id], EventType.INVOICE_RECEIVED).get(structure_id)
+    [received] = _subscribed([structure_id], EventType.INVOICE_RECEIVED)
+    endpoints = received.get(structure_id)
     if not endpoints:
         return
     invoices = Invoice.objects.filter(pk__in=[*new_ids, *completed_ids]).select_related(
